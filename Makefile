@@ -1,0 +1,54 @@
+# idlib-events: `make` builds, `make serve` serves, `make test` tests. The first target run creates
+# .venv from the pinned requirements.txt; nothing needs installing by hand.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+DB := build/idlib-events.db
+HOST ?= 127.0.0.1
+PORT ?= 8001
+SERVE_OPTS := -i $(DB) -m build/metadata.yml --setting sql_time_limit_ms 3000 --setting facet_time_limit_ms 1000
+INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/reference/* seeds/reference/lexicon/*) \
+          $(wildcard scripts/*.py scripts/sql/*.sql)
+
+.PHONY: build validate test lint serve publish clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+build: $(DB)
+
+$(DB): $(STAMP) $(INPUTS)
+	$(BIN)/python -m scripts.build --seeds seeds --out build
+
+validate: $(DB)
+	$(BIN)/frictionless validate datapackage.json
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+serve: $(DB)
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/datasette serve $(SERVE_OPTS) --host $(HOST) --port $(PORT)
+
+# Dry run for now: prints the deployment command (issue 5 makes it deploy).
+publish: validate
+	@echo "Would run:"
+	@echo "  $(BIN)/datasette publish cloudrun $(DB) -m build/metadata.yml --service idlib-events \\"
+	@echo "    --install datasette-cluster-map==0.18.2 --extra-options '--setting sql_time_limit_ms 3000'"
+
+clean:
+	rm -rf build

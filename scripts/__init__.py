@@ -1,0 +1,1 @@
+"""idlib-events build pipeline: seeds → extraction → CSV → Frictionless validation → SQLite."""

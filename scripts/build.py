@@ -1,0 +1,121 @@
+"""Build entry point: seeds → extraction → CSV → Frictionless validation → SQLite → Datasette metadata.
+
+    python -m scripts.build [--seeds DIR] [--out DIR] [--reference DIR]
+
+Everything is built in a staging folder next to the output and moved into place only when every
+step has passed, so a failed build leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from .csv_out import write_table
+from .errors import BuildError
+from .extract import Extractor
+from .load_sqlite import VIEWS, facet_columns, load_database
+from .merge import merge_events
+from .reference import load_reference
+from .schema import load_descriptor, tables
+from .seeds import read_articles
+from .site_metadata import DATABASE, read_site_metadata, with_descriptions, write_site_metadata
+from .tables import build_tables
+from .validate import validate_package
+
+ROOT = Path(__file__).resolve().parents[1]
+DB_FILE = f"{DATABASE}.db"
+OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt")
+
+
+def _stage_descriptor(descriptor: dict) -> dict:
+    """The package descriptor as it sits in the output folder: resource paths relative to it."""
+    staged = json.loads(json.dumps(descriptor))
+    for resource in staged["resources"]:
+        resource["path"] = f"data/{resource['name']}.csv"
+    return staged
+
+
+def _report(rows: dict[str, list[dict]]) -> str:
+    lines = ["idlib-events build", ""]
+    lines += [f"  {name:<16} {len(table_rows):>6} rows" for name, table_rows in rows.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _view_columns(db_path: Path) -> dict[str, list[str]]:
+    with sqlite3.connect(db_path) as conn:
+        return {view: [row[1] for row in conn.execute(f"PRAGMA table_info([{view}])")] for view in VIEWS}
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move the staged outputs over the old ones (each a rename on the same file system)."""
+    for name in OUTPUTS:
+        source, target = staging / name, out / name
+        if target.is_dir():
+            trash = Path(tempfile.mkdtemp(prefix=".old-", dir=out))
+            target.rename(trash / name)
+            source.rename(target)
+            shutil.rmtree(trash)
+        else:
+            os.replace(source, target)
+
+
+def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path) -> dict[str, list[dict]]:
+    """Build every output into `out`; raises BuildError and leaves `out` as it was on any problem."""
+    articles = read_articles(seeds)
+    reference = load_reference(reference_dir)
+    descriptor = load_descriptor(descriptor_path)
+    schema = tables(descriptor)
+    site = read_site_metadata(site_path)
+
+    extractor = Extractor(reference)
+    extractions = [extractor.run(article) for article in articles]
+    events = merge_events([m for x in extractions for m in x.events], reference)
+    rows = build_tables(extractions, events, reference)
+
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        (staging / "data").mkdir()
+        for table in schema:
+            write_table(table, rows[table.name], staging / "data" / f"{table.name}.csv")
+        staged_descriptor = staging / "datapackage.json"
+        staged_descriptor.write_text(json.dumps(_stage_descriptor(descriptor), indent=2, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+        validate_package(staged_descriptor)
+        load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))
+        site_metadata = with_descriptions(site, schema, descriptor, _view_columns(staging / DB_FILE))
+        write_site_metadata(site_metadata, staging / "metadata.yml")
+        (staging / "build-report.txt").write_text(_report(rows), encoding="utf-8")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of articles + articles.csv")
+    parser.add_argument("--out", type=Path, default=ROOT / "build", help="output folder")
+    parser.add_argument("--reference", type=Path, default=ROOT / "seeds" / "reference", help="actors, places, lexicons")
+    parser.add_argument("--datapackage", type=Path, default=ROOT / "datapackage.json", help="schema descriptor")
+    parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="Datasette metadata")
+    args = parser.parse_args(argv)
+    try:
+        rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata)
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    print(_report(rows), end="")
+    print(f"  → {args.out / DB_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Run every extractor over one article: sentences, mentions, dates, events and figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .alias_matcher import AliasMatcher, Mention
+from .attribution import ClaimantFinder
+from .dates import DateFinder
+from .events import EventDate, EventFinder, EventMention, publication_fallback
+from .figures import Figure, FigureFinder
+from .reference import Reference
+from .seeds import Article
+from .sentences import Sentence, split_sentences
+
+
+@dataclass
+class ClaimedFigure:
+    """A figure with what the sentence around it says: where, and who claims it."""
+
+    figure: Figure
+    place_id: str | None
+    claimed_by: str | None
+
+
+@dataclass
+class ArticleExtraction:
+    """Everything extracted from one article, with offsets into its body."""
+
+    article: Article
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    events: list[EventMention]
+    figures: list[ClaimedFigure]
+
+
+class Extractor:
+    """The extractors, built once from the reference data and lexicons."""
+
+    def __init__(self, reference: Reference):
+        self.reference = reference
+        self.matcher = AliasMatcher(reference)
+        self.events = EventFinder(reference.lexicon["events"], reference)
+        self.figures = FigureFinder(reference.lexicon["figures"])
+        self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)
+
+    def _home_governorate(self, mentions: list[Mention]) -> str | None:
+        """The governorate the article mentions most: where an unplaced strike is put (precision 3)."""
+        places = self.reference.places
+        counts = Counter(places[m.entity_id].governorate for m in mentions
+                         if m.entity_type == "place" and places[m.entity_id].governorate)
+        for governorate, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            for place in places.values():
+                if place.place_type == "governorate" and place.governorate == governorate:
+                    return place.place_id
+        return None
+
+    def run(self, article: Article) -> ArticleExtraction:
+        body = article.body
+        sentences = split_sentences(body)
+        mentions = self.matcher.find(body)
+        dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
+        home = self._home_governorate(mentions)
+        events: list[EventMention] = []
+        figures: list[ClaimedFigure] = []
+        inherited = publication_fallback(article.published_date)
+        last_claimant: str | None = None
+        paragraph = -1
+        for sentence in sentences:
+            if sentence.paragraph != paragraph:  # a date carries over within a paragraph only
+                paragraph = sentence.paragraph
+                inherited = publication_fallback(article.published_date)
+            in_sentence = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+            sentence_dates = dates.find(sentence.text, sentence.start)
+            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, home)
+            events.extend(found)
+            claimant = self.claimants.find(sentence, in_sentence, last_claimant)
+            last_claimant = claimant or last_claimant
+            place_mentions = [m for m in in_sentence if m.entity_type == "place"]
+            for figure in self.figures.find(sentence):
+                near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
+                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimant))
+            if sentence_dates:  # the next sentence, if undated, continues this one's story
+                last = sentence_dates[-1]
+                inherited = EventDate(last.first, last.last, last.precision, last.basis)
+        return ArticleExtraction(article, sentences, mentions, events, figures)

@@ -1,0 +1,193 @@
+"""Extract numeric claims from sentences: value, bounds, qualifier, category, subject and claimant.
+
+The words come from the figure lexicon (seeds/reference/lexicon/figures.yml); this module only
+knows how a number phrase is built (hedge, number, multiplier, noun) and where to look for cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .sentences import Sentence
+from .textnorm import fold
+
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A numeric claim found in a sentence; offsets are absolute in the article body."""
+
+    sentence: Sentence
+    number_start: int
+    number_end: int
+    value: float
+    value_low: float | None
+    value_high: float | None
+    qualifier: str
+    category: str
+    subject: str
+    is_part: bool  # a sub-count of a larger figure ("including eight children")
+
+
+def _words_re(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class FigureFinder:
+    """Number phrases of a sentence, read with the figure lexicon."""
+
+    def __init__(self, lexicon: dict):
+        self.lex = lexicon
+        self.number_words = {fold(k): v for k, v in lexicon["number_words"].items()}
+        self.multipliers = {fold(k): v for k, v in lexicon["multipliers"].items()}
+        self.vague = {fold(k): v for k, v in lexicon["vague_numbers"].items()}
+        self.qualifiers = {fold(k): v for k, v in lexicon["qualifiers"].items()}
+        self.attached_units = [fold(u) for u in lexicon.get("attached_units", [])]
+        number = rf"(?:{DIGITS}|(?:{_words_re(self.number_words)}))"
+        multiplier = rf"(?:\s+(?:{_words_re(self.multipliers)}))?"
+        self._number_re = re.compile(
+            rf"(?<![a-z0-9,.])(?<![a-z]-)(?:(?P<qual>{_words_re(self.qualifiers)})\s+)?"
+            rf"(?:(?P<vague>{_words_re(self.vague)})|(?P<num>{number}(?:{multiplier}))"
+            rf"(?:\s+(?:to|and|or)\s+(?P<num2>{number}(?:{multiplier})))?)"
+            rf"(?:(?![a-z0-9])|(?=(?:{_words_re(self.attached_units)})(?![a-z])))"
+        )
+        self._range_words = re.compile(r"^between\s+$")
+        self._after_stop = {fold(w) for w in lexicon["not_a_count_after"]}
+        self._before_stop = {fold(w) for w in lexicon["not_a_count_before"]}
+        self.person_nouns = sorted({fold(n) for n in lexicon["person_nouns"]}, key=len, reverse=True)
+        self.armed_nouns = {fold(n) for n in lexicon.get("armed_person_nouns", [])}
+        self.noun_category: dict[str, str] = {}
+        self.cue_category: list[tuple[re.Pattern[str], str]] = []
+        for category, spec in lexicon["categories"].items():
+            for noun in spec.get("nouns") or []:
+                self.noun_category[fold(noun)] = category
+            for cue in spec.get("cues") or []:
+                self.cue_category.append((re.compile(rf"(?<![a-z]){fold(cue)}(?![a-z])"), category))
+        all_nouns = set(self.noun_category) | set(self.person_nouns)
+        self._noun_re = re.compile(rf"(?<![a-z])(?:{_words_re(all_nouns)})(?![a-z])")
+        self._sub_before = re.compile(rf"(?:{_words_re(fold(c) for c in lexicon['sub_count_before'])})\b[^.;]{{0,25}}$")
+        self._sub_after = re.compile(rf"^[^.;]{{0,40}}\b(?:{_words_re(fold(c) for c in lexicon['sub_count_after'])})\b")
+
+    # -- reading one number phrase -------------------------------------------------------------
+
+    def _to_number(self, text: str) -> float:
+        words = text.split()
+        mult = 1
+        if len(words) > 1 and words[-1] in self.multipliers:
+            mult = self.multipliers[words[-1]]
+            text = " ".join(words[:-1])
+        if text in self.number_words:
+            return float(self.number_words[text] * mult)
+        return float(text.replace(",", "")) * mult
+
+    def _is_count(self, folded: str, start: int, end: int, value: float, raw: str) -> bool:
+        before = folded[max(0, start - 12):start].rstrip()
+        last_word = before.split()[-1] if before.split() else ""
+        if last_word in self._before_stop or before.endswith(tuple(self._before_stop)) and before[-1:] == "-":
+            return False
+        after = folded[end:end + 14].lstrip(" -")
+        first_word = re.split(r"[\s,.;:)\]—-]", after, maxsplit=1)[0] if after else ""
+        if first_word in self._after_stop or after.startswith(tuple(w for w in self._after_stop if " " in w)):
+            return False
+        if re.fullmatch(r"(?:19|20)\d\d", raw) and not self._noun_re.match(after):
+            return False
+        return True
+
+    def _head_noun(self, folded: str, end: int) -> re.Match[str] | None:
+        """The counted noun: within five words after the number, across adjectives and a dash."""
+        window = folded[end:end + 60]
+        window = re.split(r"[,.;:()\[\]\"]", window, maxsplit=1)[0]
+        words_before_noun = 0
+        for match in self._noun_re.finditer(window):
+            words_before_noun = len(window[:match.start()].split())
+            if words_before_noun <= 4:
+                return match
+            break
+        return None
+
+    def _noun_before(self, folded: str, start: int) -> re.Match[str] | None:
+        """The counted noun named before the number ("the number of prisoners ... is 250")."""
+        before = folded[:start]
+        nouns = list(self._noun_re.finditer(before))
+        for match in nouns:
+            if re.search(r"\bnumber\s+of\s+(?:[a-z-]+\s+){0,2}$", before[:match.start()]):
+                return match
+        return nouns[-1] if nouns else None
+
+    def _category(self, folded: str, noun: str | None, start: int, end: int) -> str:
+        if noun in self.noun_category and noun not in self.person_nouns:
+            return self.noun_category[noun]
+        best: tuple[int, str] | None = None
+        for pattern, category in self.cue_category:
+            for match in pattern.finditer(folded):
+                distance = start - match.end() if match.end() <= start else match.start() - end
+                if distance < 0:
+                    continue
+                if best is None or distance < best[0]:
+                    best = (distance, category)
+        if noun in self.noun_category and (best is None or self.noun_category[noun] in ("population",)):
+            return self.noun_category[noun]
+        if best is not None:
+            return best[1]
+        if noun in self.armed_nouns:
+            return "fighters"
+        return "other"
+
+    def find(self, sentence: Sentence) -> list[Figure]:
+        """Every numeric claim in the sentence."""
+        folded = fold(sentence.text)
+        figures: list[Figure] = []
+        for match in self._number_re.finditer(folded):
+            qual_word = match.group("qual")
+            if match.group("vague"):
+                spec = self.vague[match.group("vague")]
+                value, low, high, qualifier = float(spec["low"]), spec["low"], spec["high"], "vague"
+                raw = match.group("vague")
+                num_end = match.end("vague")
+            else:
+                raw = match.group("num")
+                num_end = match.end()
+                value = self._to_number(raw)
+                if not self._is_count(folded, match.start(), num_end, value, raw):
+                    continue
+                qualifier = self.qualifiers[qual_word] if qual_word else "exact"
+                low, high = value, value
+                if match.group("num2"):
+                    second = self._to_number(match.group("num2"))
+                    qualifier, low, high = "range", value, second
+                elif qualifier in ("at_least", "more_than"):
+                    high = None
+                elif qualifier in ("nearly", "up_to", "fewer_than"):
+                    low = None
+                elif qualifier == "about":
+                    low = high = None
+            noun_match = self._head_noun(folded, num_end)
+            noun = noun_match.group() if noun_match else None
+            if noun is None and match.group("vague"):
+                continue  # "a number of" with nothing counted after it is not a figure
+            if noun is None:
+                back = self._noun_before(folded, match.start())
+                noun = back.group() if back else None
+                subject = sentence.text[back.start():back.end()] if back else ""
+            else:
+                subject = sentence.text[num_end:num_end + noun_match.end()].strip(" -—")
+            category = self._category(folded, noun, match.start(), num_end)
+            if noun is None and category == "other":
+                continue
+            before = folded[:match.start()]
+            is_part = bool(self._sub_before.search(before) or self._sub_after.search(folded[num_end:]))
+            figures.append(Figure(
+                sentence=sentence,
+                number_start=sentence.start + match.start(),
+                number_end=sentence.start + num_end,
+                value=value,
+                value_low=None if low is None else float(low),
+                value_high=None if high is None else float(high),
+                qualifier=qualifier,
+                category=category,
+                subject=subject or (noun or ""),
+                is_part=is_part,
+            ))
+        return figures

@@ -1,0 +1,93 @@
+"""Merge reports of the same real event (same sub-event type, place and overlapping dates) into events."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from slugify import slugify
+
+from .events import EventMention
+from .reference import Reference
+
+
+@dataclass
+class Event:
+    """One real-world event with every sentence that reports it."""
+
+    event_id: str
+    first: date
+    last: date
+    precision: str
+    basis: str
+    event_type: str
+    sub_event_type: str
+    place_id: str
+    geo_precision: int
+    mentions: list[EventMention] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (actor_id, role)
+    actor1_id: str | None = None
+    actor2_id: str | None = None
+
+
+def _order(mention: EventMention) -> tuple:
+    """Most precise reports first, so a vaguer report joins the event a precise one defines."""
+    basis_rank = {"explicit": 0, "relative": 1, "publication": 2}[mention.when.basis]
+    return (mention.when.span_days, basis_rank, mention.when.first, mention.article_id, mention.trigger_start)
+
+
+def _overlaps(mention: EventMention, event: Event) -> bool:
+    return mention.when.first <= event.last and mention.when.last >= event.first
+
+
+def _pick(candidates: list[str], reference: Reference) -> str | None:
+    """Most often named actor, preferring named groups to generic ones ("rebels")."""
+    if not candidates:
+        return None
+    counts = Counter(candidates)
+    first_seen = {actor: i for i, actor in reversed(list(enumerate(candidates)))}
+    return min(counts, key=lambda a: (reference.actors[a].generic, -counts[a], first_seen[a]))
+
+
+def _assign_actors(event: Event, reference: Reference) -> None:
+    attackers = [a for m in event.mentions for a in m.attackers]
+    targets = [a for m in event.mentions for a in m.targets]
+    participants = [a for m in event.mentions for a in m.participants]
+    event.actor1_id = _pick(attackers, reference) or _pick(participants, reference)
+    event.actor2_id = _pick([t for t in targets if t != event.actor1_id], reference)
+    roles: dict[tuple[str, str], None] = {}
+    for actor in attackers:
+        roles[(actor, "attacker" if actor == event.actor1_id else "associated")] = None
+    for actor in targets:
+        if actor not in set(attackers):
+            roles[(actor, "target")] = None
+    for actor in participants:
+        roles[(actor, "participant")] = None
+    event.roles = sorted(roles)
+
+
+def merge_events(mentions: list[EventMention], reference: Reference) -> list[Event]:
+    """Cluster event mentions into events with stable, readable ids, sorted by id."""
+    groups: dict[tuple[str, str], list[Event]] = {}
+    for mention in sorted(mentions, key=_order):
+        bucket = groups.setdefault((mention.sub_event_type, mention.place_id), [])
+        overlapping = [event for event in bucket if _overlaps(mention, event)]
+        # A vague report joins the event its own article already reports, else the latest one.
+        target = max(overlapping, key=lambda e: (any(m.article_id == mention.article_id for m in e.mentions), e.first),
+                     default=None)
+        if target is None:
+            target = Event("", mention.when.first, mention.when.last, mention.when.precision, mention.when.basis,
+                           mention.event_type, mention.sub_event_type, mention.place_id, mention.geo_precision)
+            bucket.append(target)
+        target.mentions.append(mention)
+        target.geo_precision = min(target.geo_precision, mention.geo_precision)
+    events = [event for bucket in groups.values() for event in bucket]
+    taken: Counter[str] = Counter()
+    for event in sorted(events, key=lambda e: (e.first, e.sub_event_type, e.place_id, _order(e.mentions[0]))):
+        event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))
+        _assign_actors(event, reference)
+        base = slugify(f"{event.first.isoformat()} {event.sub_event_type} {event.place_id}")
+        taken[base] += 1
+        event.event_id = base if taken[base] == 1 else f"{base}-{taken[base]}"
+    return sorted(events, key=lambda e: e.event_id)

@@ -1,0 +1,52 @@
+"""Read the table schema from datapackage.json: the one place column names, types and keys are written."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+
+SQLITE_TYPES = {"string": str, "integer": int, "number": float, "date": str, "boolean": int}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource of the data package."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[dict, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...]  # (column, other table, other column)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+
+def load_descriptor(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{path}: cannot read the data package descriptor ({exc})") from None
+
+
+def tables(descriptor: dict) -> list[Table]:
+    """Resources in descriptor order (parents before the tables that reference them)."""
+    result = []
+    for resource in descriptor["resources"]:
+        schema = resource["schema"]
+        pk = schema.get("primaryKey", [])
+        pk = (pk,) if isinstance(pk, str) else tuple(pk)
+        fks = []
+        for fk in schema.get("foreignKeys", []):
+            column = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+            ref_fields = fk["reference"]["fields"]
+            ref_column = ref_fields if isinstance(ref_fields, str) else ref_fields[0]
+            fks.append((column, fk["reference"]["resource"] or resource["name"], ref_column))
+        result.append(Table(resource["name"], resource.get("title", ""), resource.get("description", ""),
+                            tuple(schema["fields"]), pk, tuple(fks)))
+    return result

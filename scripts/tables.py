@@ -1,0 +1,144 @@
+"""Turn extractions, merged events and reference data into the rows of every published table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .extract import ArticleExtraction, ClaimedFigure
+from .merge import Event
+from .reference import Reference
+
+FATALITY_CATEGORIES = ("killed", "executed")
+
+
+def _figure_id(article_id: str, item: ClaimedFigure) -> str:
+    return f"{article_id}-{item.figure.category.replace('_', '-')}-{item.figure.number_start}"
+
+
+def _figure_events(events: list[Event]) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """(article, sentence index) → [(trigger offset, event id)] for linking figures to events."""
+    index: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    for event in events:
+        for mention in event.mentions:
+            index[(mention.article_id, mention.sentence.index)].append((mention.trigger_start, event.event_id))
+    return index
+
+
+def _parent_figure(items: list[ClaimedFigure], position: int) -> int | None:
+    """A sub-count belongs to the nearest earlier whole count of the same kind in this or the last sentence."""
+    child = items[position].figure
+    for index in range(position - 1, -1, -1):
+        parent = items[index].figure
+        if child.sentence.index - parent.sentence.index > 1:
+            break
+        if not parent.is_part and parent.category == child.category and parent.value >= child.value:
+            return index
+    return None
+
+
+def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> list[dict]:
+    links = _figure_events(events)
+    rows = []
+    for extraction in extractions:
+        article_id = extraction.article.article_id
+        items = extraction.figures
+        for position, item in enumerate(items):
+            figure = item.figure
+            candidates = links.get((article_id, figure.sentence.index), [])
+            event_id = min(candidates, key=lambda c: (abs(c[0] - figure.number_start), c[1]))[1] if candidates else None
+            parent = _parent_figure(items, position) if figure.is_part else None
+            rows.append({
+                "figure_id": _figure_id(article_id, item),
+                "article_id": article_id,
+                "event_id": event_id,
+                "place_id": item.place_id,
+                "value": figure.value,
+                "value_low": figure.value_low,
+                "value_high": figure.value_high,
+                "qualifier": figure.qualifier,
+                "category": figure.category,
+                "subject": figure.subject,
+                "claimed_by_actor_id": item.claimed_by,
+                "part_of_figure_id": _figure_id(article_id, items[parent]) if parent is not None else None,
+                "quote": figure.sentence.text,
+                "char_start": figure.sentence.start,
+                "char_end": figure.sentence.end,
+            })
+    return rows
+
+
+def _fatalities(event_id: str, figures: list[dict]) -> int | None:
+    """ACLED-style: the lowest of the sources' tolls, each source's toll being its largest whole count."""
+    per_article: dict[str, float] = {}
+    for row in figures:
+        if row["event_id"] == event_id and row["category"] in FATALITY_CATEGORIES and not row["part_of_figure_id"]:
+            per_article[row["article_id"]] = max(per_article.get(row["article_id"], 0), row["value"])
+    return int(min(per_article.values())) if per_article else None
+
+
+def event_rows(events: list[Event], reference: Reference, figures: list[dict], published: dict[str, object]) -> list[dict]:
+    rows = []
+    for event in events:
+        place = reference.places[event.place_id]
+        first_report = min(event.mentions, key=lambda m: (published[m.article_id], m.article_id, m.trigger_start))
+        rows.append({
+            "event_id": event.event_id,
+            "event_date": event.first.isoformat(),
+            "event_date_end": event.last.isoformat() if event.last != event.first else None,
+            "date_precision": event.precision,
+            "date_basis": event.basis,
+            "event_type": event.event_type,
+            "sub_event_type": event.sub_event_type,
+            "place_id": event.place_id,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "geo_precision": event.geo_precision,
+            "actor1_id": event.actor1_id,
+            "actor2_id": event.actor2_id,
+            "fatalities": _fatalities(event.event_id, figures),
+            "summary": first_report.sentence.text,
+            "source_count": len({m.article_id for m in event.mentions}),
+        })
+    return rows
+
+
+def build_tables(extractions: list[ArticleExtraction], events: list[Event], reference: Reference) -> dict[str, list[dict]]:
+    """Rows of every resource in datapackage.json, keyed by resource name."""
+    articles = [x.article for x in extractions]
+    figures = figure_rows(extractions, events)
+    published = {a.article_id: a.published_date for a in articles}
+    tables = {
+        "articles": [{
+            "article_id": a.article_id, "title": a.title, "publisher": a.publisher,
+            "published_date": a.published_date.isoformat(), "published_date_basis": a.published_date_basis,
+            "published_date_note": a.published_date_note, "url": a.url, "byline": a.byline,
+            "language": a.language, "word_count": a.word_count, "body": a.body, "seed_file": a.seed_file,
+            "sha256": a.sha256, "rights": a.rights,
+        } for a in articles],
+        "actors": [{
+            "actor_id": a.actor_id, "name": a.name, "actor_type": a.actor_type, "side": a.side,
+            "description": a.description,
+        } for a in reference.actors.values()],
+        "actor_aliases": [{"actor_id": a.actor_id, "alias": alias} for a in reference.actors.values() for alias in a.aliases],
+        "actor_relations": [{"actor_id": a.actor_id, "related_actor_id": related, "relation": relation}
+                            for a in reference.actors.values() for related, relation in a.relations],
+        "places": [{
+            "place_id": p.place_id, "name": p.name, "place_type": p.place_type, "governorate": p.governorate,
+            "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
+            "geo_precision": p.geo_precision, "geonames_id": p.geonames_id, "coord_source": p.coord_source,
+        } for p in reference.places.values()],
+        "place_aliases": [{"place_id": p.place_id, "alias": alias} for p in reference.places.values() for alias in p.aliases],
+        "events": event_rows(events, reference, figures, published),
+        "event_actors": [{"event_id": e.event_id, "actor_id": actor, "role": role} for e in events for actor, role in e.roles],
+        "event_mentions": sorted({
+            (e.event_id, m.article_id, m.sentence.start): {
+                "event_id": e.event_id, "article_id": m.article_id, "quote": m.sentence.text,
+                "char_start": m.sentence.start, "char_end": m.sentence.end,
+            } for e in events for m in e.mentions}.values(), key=lambda r: (r["event_id"], r["article_id"], r["char_start"])),
+        "figures": figures,
+        "mentions": [{
+            "article_id": x.article.article_id, "entity_type": m.entity_type, "entity_id": m.entity_id,
+            "surface": m.surface, "char_start": m.start, "char_end": m.end,
+        } for x in extractions for m in x.mentions],
+    }
+    return tables

@@ -1,0 +1,1 @@
+"""Tests of the idlib-events build, data and site."""

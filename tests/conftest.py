@@ -1,0 +1,49 @@
+"""Shared fixtures: one build of the seed articles into a temporary folder, and a Datasette over it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts.build import DB_FILE, ROOT, build
+
+SEEDS = ROOT / "seeds"
+REFERENCE = SEEDS / "reference"
+DATAPACKAGE = ROOT / "datapackage.json"
+SITE_METADATA = ROOT / "metadata.yml"
+
+
+def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE):
+    """Build `seeds` into `out` with the project's reference data, schema and site metadata."""
+    return build(seeds, out, REFERENCE, datapackage, SITE_METADATA)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Output folder of a build of the five seed articles."""
+    out = tmp_path_factory.mktemp("build")
+    run_build(SEEDS, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def db(built) -> sqlite3.Connection:
+    conn = sqlite3.connect(built / DB_FILE)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def site_metadata(built) -> dict:
+    return yaml.safe_load((built / "metadata.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def datasette(built, site_metadata):
+    from datasette.app import Datasette
+
+    return Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata)

@@ -1,0 +1,115 @@
+"""Bad input stops the build with one clear error naming the file, and leaves the previous output intact."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.build import OUTPUTS, ROOT
+from scripts.errors import BuildError
+
+from .conftest import DATAPACKAGE, SEEDS, run_build
+
+FIRST = "000_51629ae7086d7ade.txt"
+
+
+def _fingerprint(out: Path) -> dict[str, str]:
+    files = sorted(p for name in OUTPUTS for p in ([out / name] if (out / name).is_file() else (out / name).rglob("*")))
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
+
+
+@pytest.fixture
+def previous_build(built, tmp_path) -> Path:
+    """An output folder holding a good build, to be kept intact by a failing one."""
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    return out
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    """A writable copy of the seed articles and their metadata."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder)
+    shutil.copy(SEEDS / "articles.csv", folder)
+    return folder
+
+
+def _metadata_rows(seeds: Path) -> list[dict]:
+    with (seeds / "articles.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write_metadata(seeds: Path, rows: list[dict]) -> None:
+    with (seeds / "articles.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _fails(seeds: Path, out: Path, *expected: str, datapackage: Path = DATAPACKAGE) -> str:
+    before = _fingerprint(out)
+    with pytest.raises(BuildError) as caught:
+        run_build(seeds, out, datapackage)
+    message = str(caught.value)
+    for fragment in expected:
+        assert fragment in message, message
+    assert _fingerprint(out) == before, "the previous build was changed"
+    assert not list(out.glob(".staging-*")), "a staging folder was left behind"
+    return message
+
+
+def test_empty_seed(seeds, previous_build):
+    (seeds / FIRST).write_bytes(b"")
+    _fails(seeds, previous_build, FIRST, "empty")
+
+
+def test_seed_that_is_not_utf8(seeds, previous_build):
+    (seeds / FIRST).write_bytes("Idlib province, d\u00e9cembre".encode("latin-1"))
+    _fails(seeds, previous_build, FIRST, "not UTF-8")
+
+
+def test_seed_missing_from_metadata(seeds, previous_build):
+    shutil.copy(seeds / FIRST, seeds / "005_unlisted.txt")
+    _fails(seeds, previous_build, "005_unlisted.txt", "no row in", "articles.csv")
+
+
+def test_metadata_row_naming_a_missing_file(seeds, previous_build):
+    (seeds / FIRST).unlink()
+    _fails(seeds, previous_build, "articles.csv, line 2", FIRST, "does not exist")
+
+
+def test_duplicate_article_id(seeds, previous_build):
+    rows = _metadata_rows(seeds)
+    (seeds / "copy").mkdir()
+    shutil.copy(seeds / FIRST, seeds / "copy" / FIRST)
+    _write_metadata(seeds, rows + [dict(rows[0], seed_file=f"copy/{FIRST}")])
+    _fails(seeds, previous_build, "articles.csv, line 7", "duplicate article id", "000_51629ae7086d7ade")
+
+
+def test_data_that_break_the_schema_stop_with_frictionless_report(seeds, previous_build, tmp_path):
+    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    field = next(f for f in events["schema"]["fields"] if f["name"] == "event_type")
+    field["constraints"]["enum"] = [v for v in field["constraints"]["enum"] if v != "Battles"]
+    stricter = tmp_path / "datapackage.json"
+    stricter.write_text(json.dumps(descriptor), encoding="utf-8")
+    _fails(seeds, previous_build, "data/events.csv", "field event_type", "constraint-error", datapackage=stricter)
+
+
+def test_command_line_prints_one_error_line_and_exits_1(seeds, previous_build):
+    (seeds / FIRST).write_bytes(b"  \n")
+    result = subprocess.run([sys.executable, "-m", "scripts.build", "--seeds", str(seeds), "--out", str(previous_build)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert result.stderr.startswith("build failed: ") and FIRST in result.stderr

@@ -1,0 +1,97 @@
+"""What the extractor reads from the real seed articles: names, dates, events, figures and claimants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scripts.dates import DateFinder
+from scripts.reference import load_reference
+
+from .conftest import REFERENCE
+
+LEXICON = load_reference(REFERENCE).lexicon
+
+
+def _surfaces(db, entity_id):
+    return {r[0] for r in db.execute("select surface from mentions where entity_id = ?", (entity_id,))}
+
+
+def test_transliteration_variants_resolve_to_one_entity(db):
+    assert {"Qarmid Camp", "Qarmeed", "Al-Qarmid"} <= _surfaces(db, "qarmid-base")
+    assert {"Mastouma", "Mastuma"} <= _surfaces(db, "mastouma-base")
+    assert {"Ahrar a-Sham", "Ahrar al-Sham"} <= _surfaces(db, "ahrar-al-sham")
+    assert {"Jabhat a-Nusra", "Al-Nusra Front"} <= _surfaces(db, "jabhat-al-nusra")
+
+
+def test_the_real_governorate_is_kept_where_the_article_is_wrong(db):
+    # Article 000 puts Morek "in northern Homs province"; it lies in Hama.
+    body = db.execute("select body from articles where article_id like '000_%'").fetchone()[0]
+    assert "Morek in northern Homs province" in body
+    assert db.execute("select governorate from places p join place_aliases a using (place_id) "
+                      "where a.alias = 'Morek'").fetchone()[0] == "Hama"
+
+
+def test_weekdays_resolve_to_the_latest_such_day_on_or_before_publication():
+    finder = DateFinder(LEXICON["dates"], date(2014, 12, 16))  # a Tuesday
+    [monday] = finder.find("Wadi Deif fell first early Monday morning to Jabhat a-Nusra forces")
+    assert (monday.first, monday.precision, monday.basis) == (date(2014, 12, 15), "day", "relative")
+    [tuesday] = finder.find("told Syria Direct Tuesday")
+    assert tuesday.first == date(2014, 12, 16)
+
+
+def test_months_spans_and_relative_phrases():
+    finder = DateFinder(LEXICON["dates"], date(2018, 1, 8))
+    [month] = finder.find("captured the airbase in September 2015 following a lengthy siege")
+    assert (month.first, month.last, month.precision) == (date(2015, 9, 1), date(2015, 9, 30), "month")
+    [span] = finder.find("had fled their homes between December 15 and January 6.")
+    assert (span.first, span.last) == (date(2017, 12, 15), date(2018, 1, 6))
+    [week] = DateFinder(LEXICON["dates"], date(2015, 4, 27)).find("Last week, Islamist battalions mustered")
+    assert (week.first, week.last, week.precision) == (date(2015, 4, 20), date(2015, 4, 26), "week")
+
+
+def test_wadi_deif_capture_is_dated_monday_with_nusra_attacking(db):
+    row = db.execute("select * from events where place_id = 'wadi-deif-base' "
+                     "and sub_event_type = 'Non-state actor overtakes territory'").fetchone()
+    assert (row["event_date"], row["date_precision"]) == ("2014-12-15", "day")
+    assert row["actor1_id"] == "jabhat-al-nusra"
+    roles = dict(db.execute("select actor_id, role from event_actors where event_id = ?", (row["event_id"],)).fetchall())
+    assert roles.get("ahrar-al-sham") == "associated"
+
+
+def test_historical_event_keeps_month_precision(db):
+    row = db.execute("select event_date, date_precision, fatalities from events "
+                     "where sub_event_type = 'Attack' and event_date like '2015-09-%'").fetchone()
+    assert row["date_precision"] == "month" and row["fatalities"] == 56
+
+
+def test_figures_keep_qualifier_category_and_claimant(db):
+    def figure(words):
+        return db.execute("select * from figures where instr(quote, ?) > 0 order by char_start", (words,)).fetchall()
+
+    [strikes] = [f for f in figure("at least 42 airstrikes") if f["category"] == "airstrikes"]
+    assert (strikes["value"], strikes["qualifier"], strikes["claimed_by_actor_id"]) == (42, "at_least", "sohr")
+    blast = {f["category"]: f for f in figure("massive blast in central Idlib city")}
+    assert (blast["killed"]["value"], blast["killed"]["qualifier"]) == (30, "nearly")
+    assert (blast["wounded"]["value"], blast["wounded"]["qualifier"]) == (100, "about")
+    assert blast["killed"]["claimed_by_actor_id"] == "idlib-civil-defense"
+    [displaced] = [f for f in figure("nearly 120,000 people") if f["category"] == "displaced"]
+    assert displaced["value_high"] == 120000 and displaced["claimed_by_actor_id"] == "ahmad-a-shami"
+
+
+def test_sub_counts_point_to_the_toll_they_are_part_of(db):
+    rows = db.execute("select f.value, p.value as parent from figures f join figures p "
+                      "on p.figure_id = f.part_of_figure_id where f.category = 'killed'").fetchall()
+    pairs = {(r["value"], r["parent"]) for r in rows}
+    assert {(19, 73), (11, 73), (8, 53), (9, 53)} <= pairs
+
+
+def test_conflicting_claims_stay_side_by_side(db):
+    # AFP gives "73 civilians" in the lead and "at least 73 civilians" later: both rows are kept.
+    rows = db.execute("select qualifier from figures where article_id like '001_%' and value = 73").fetchall()
+    assert sorted(r[0] for r in rows) == ["at_least", "exact"]
+
+
+def test_vague_words_become_bounded_figures(db):
+    row = db.execute("select * from figures where article_id like '000_%' and category = 'captured' "
+                     "and qualifier = 'vague'").fetchone()
+    assert (row["value"], row["value_low"], row["value_high"], row["subject"]) == (200, 200, 999, "prisoners")
