@@ -90,7 +90,7 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
                                      encoding="utf-8")
         validate_package(staged_descriptor)
         load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))
-        site_metadata = with_descriptions(site, schema, descriptor, _view_columns(staging / DB_FILE))
+        site_metadata = with_descriptions(site, schema, _view_columns(staging / DB_FILE))
         write_site_metadata(site_metadata, staging / "metadata.yml")
         (staging / "build-report.txt").write_text(_report(rows), encoding="utf-8")
         _publish(staging, out)

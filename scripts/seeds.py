@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import BuildError
+from .textnorm import fold
 
 METADATA_FILE = "articles.csv"
 REQUIRED_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "language")
@@ -88,6 +89,8 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str]) -> Articl
     if basis == "inferred" and not (row.get("published_date_note") or "").strip():
         raise BuildError(f"{where}: an inferred published_date needs a published_date_note saying how")
     body, digest = _read_text(path)
+    if fold(row["title"].strip()) not in fold(body):
+        raise BuildError(f"{where}: title {row['title'].strip()!r} does not occur in {seed_file} (is the row for this file?)")
     return Article(
         article_id=article_id,
         seed_file=seed_file,

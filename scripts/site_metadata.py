@@ -20,10 +20,9 @@ def read_site_metadata(path: Path) -> dict:
         raise BuildError(f"{path}: cannot read the Datasette metadata ({exc})") from None
 
 
-def with_descriptions(site: dict, tables: list[Table], descriptor: dict, views: dict[str, list[str]]) -> dict:
+def with_descriptions(site: dict, tables: list[Table], views: dict[str, list[str]]) -> dict:
     """A copy of the hand-kept metadata with every table and column described from the schema."""
     merged = copy.deepcopy(site)
-    merged.setdefault("version", descriptor.get("version"))
     db = merged.setdefault("databases", {}).setdefault(DATABASE, {})
     db_tables = db.setdefault("tables", {})
     by_name = {t.name: t for t in tables}

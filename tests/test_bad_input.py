@@ -113,3 +113,10 @@ def test_command_line_prints_one_error_line_and_exits_1(seeds, previous_build):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith("build failed: ") and FIRST in result.stderr
+
+
+def test_metadata_row_paired_with_the_wrong_file(seeds, previous_build):
+    rows = _metadata_rows(seeds)
+    rows[0]["title"], rows[1]["title"] = rows[1]["title"], rows[0]["title"]
+    _write_metadata(seeds, rows)
+    _fails(seeds, previous_build, "articles.csv, line 2", "does not occur in", FIRST)

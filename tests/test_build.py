@@ -112,3 +112,12 @@ def test_events_flat_has_one_row_per_event_with_names(db):
     flat = db.execute("select * from events_flat").fetchall()
     assert len(flat) == events
     assert all(row["place"] and row["article_ids"] for row in flat)
+
+
+def test_the_readme_example_query_runs_and_returns_rows(db):
+    from scripts.build import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query = readme.split("```sql", 1)[1].split("```", 1)[0]
+    rows = db.execute(query).fetchall()
+    assert rows and all(row["quote"] for row in rows)

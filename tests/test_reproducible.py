@@ -1,0 +1,45 @@
+"""Same seeds, same bytes; and adding an unrelated article changes no existing id."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from scripts.schema import load_descriptor, tables
+
+from .conftest import DATAPACKAGE, SEEDS, run_build
+
+UNRELATED = (
+    "Warplanes strike Ariha\n\n"
+    "AMMAN: Syrian regime warplanes carried out at least 12 airstrikes on Ariha on Tuesday, killing at least "
+    "5 civilians, the Syrian Observatory for Human Rights said.\n"
+)
+ID_COLUMNS = {"events": "event_id", "figures": "figure_id", "articles": "article_id"}
+
+
+def _ids(out, table):
+    with (out / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return {row[ID_COLUMNS[table]] for row in csv.DictReader(handle)}
+
+
+def test_two_builds_write_byte_identical_csvs(built, tmp_path):
+    again = tmp_path / "again"
+    run_build(SEEDS, again)
+    for table in tables(load_descriptor(DATAPACKAGE)):
+        name = f"data/{table.name}.csv"
+        assert (again / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_ids_are_stable_when_an_unrelated_article_is_added(built, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds, ignore=shutil.ignore_patterns("reference"))
+    (seeds / "900_unrelated_test.txt").write_text(UNRELATED, encoding="utf-8")
+    with (seeds / "articles.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["900_unrelated_test.txt", "Warplanes strike Ariha", "Test wire", "2016-06-14", "stated", "", "", "", "en", ""])
+    out = tmp_path / "out"
+    run_build(seeds, out)
+    for table in ID_COLUMNS:
+        before, after = _ids(built, table), _ids(out, table)
+        assert before <= after, f"{table}: ids changed: {sorted(before - after)}"
+        assert after - before, f"{table}: the new article added nothing"
