@@ -53,7 +53,6 @@ class FigureFinder:
             rf"(?:\s+(?:to|and|or)\s+(?P<num2>{number}(?:{multiplier})))?)"
             rf"(?:(?![a-z0-9])|(?=(?:{_words_re(self.attached_units)})(?![a-z])))"
         )
-        self._range_words = re.compile(r"^between\s+$")
         self._after_stop = {fold(w) for w in lexicon["not_a_count_after"]}
         self._before_stop = {fold(w) for w in lexicon["not_a_count_before"]}
         self.person_nouns = sorted({fold(n) for n in lexicon["person_nouns"]}, key=len, reverse=True)
@@ -83,9 +82,8 @@ class FigureFinder:
         return float(text.replace(",", "")) * mult
 
     def _is_count(self, folded: str, start: int, end: int, value: float, raw: str) -> bool:
-        before = folded[max(0, start - 12):start].rstrip()
-        last_word = before.split()[-1] if before.split() else ""
-        if last_word in self._before_stop or before.endswith(tuple(self._before_stop)) and before[-1:] == "-":
+        before = folded[max(0, start - 12):start].split()
+        if before and before[-1] in self._before_stop:
             return False
         after = folded[end:end + 14].lstrip(" -")
         first_word = re.split(r"[\s,.;:)\]—-]", after, maxsplit=1)[0] if after else ""
@@ -97,15 +95,9 @@ class FigureFinder:
 
     def _head_noun(self, folded: str, end: int) -> re.Match[str] | None:
         """The counted noun: within five words after the number, across adjectives and a dash."""
-        window = folded[end:end + 60]
-        window = re.split(r"[,.;:()\[\]\"]", window, maxsplit=1)[0]
-        words_before_noun = 0
-        for match in self._noun_re.finditer(window):
-            words_before_noun = len(window[:match.start()].split())
-            if words_before_noun <= 4:
-                return match
-            break
-        return None
+        window = re.split(r"[,.;:()\[\]\"]", folded[end:end + 60], maxsplit=1)[0]
+        match = self._noun_re.search(window)
+        return match if match and len(window[:match.start()].split()) <= 4 else None
 
     def _noun_before(self, folded: str, start: int) -> re.Match[str] | None:
         """The counted noun named before the number ("the number of prisoners ... is 250")."""

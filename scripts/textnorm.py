@@ -20,7 +20,7 @@ _SAME_AS = {
 # Arabic definite-article spellings that transliterations use interchangeably (al-Sham, a-Sham,
 # ash-Sham, el-Sham ...). Only hyphen-joined or capitalised forms count as the article, so the
 # English words "a", "as", "an", "at" are not mistaken for it.
-ARTICLE_FORMS = ("al", "a", "el", "ash", "as", "ad", "ar", "az", "at", "an", "ath", "adh", "ad")
+ARTICLE_FORMS = ("al", "a", "el", "ash", "as", "ad", "ar", "az", "at", "an", "ath", "adh")
 _ARTICLE_RE = "(?:" + "|".join(sorted(set(ARTICLE_FORMS), key=len, reverse=True)) + ")"
 
 

@@ -73,3 +73,22 @@ async def test_every_table_and_column_is_described(datasette, db):
 async def test_database_is_served_immutable(datasette):
     databases = (await datasette.client.get("/-/databases.json")).json()
     assert [d["is_mutable"] for d in databases if d["name"] == DB] == [False]
+
+
+def test_metadata_uses_only_keys_datasette_1_0_still_reads():
+    """metadata.yml stays within the keys Datasette 1.0 moves to datasette.yaml on its own, or keeps."""
+    import yaml
+
+    from scripts.build import ROOT
+
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    top = {"title", "description", "description_html", "license", "license_url", "source", "source_url",
+           "about", "about_url", "databases", "plugins"}
+    table = {"title", "description", "description_html", "columns", "label_column", "facets", "sort", "sort_desc",
+             "sortable_columns", "size", "hidden", "plugins", "fts_table", "fts_pk", "searchmode",
+             "source", "source_url", "license", "license_url"}
+    assert set(metadata) <= top
+    for database in metadata["databases"].values():
+        assert set(database) <= {"description", "description_html", "tables", "queries", "plugins", "source", "license"}
+        for name, spec in database["tables"].items():
+            assert set(spec or {}) <= table, name
