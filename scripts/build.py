@@ -44,7 +44,17 @@ def _stage_descriptor(descriptor: dict) -> dict:
 
 def _report(rows: dict[str, list[dict]]) -> str:
     lines = ["idlib-events build", ""]
-    lines += [f"  {name:<16} {len(table_rows):>6} rows" for name, table_rows in rows.items()]
+    lines += [f"  {name:<20} {len(table_rows):>6} rows" for name, table_rows in rows.items()]
+    names: dict[str, list[dict]] = {}
+    for row in rows["unresolved_mentions"]:
+        names.setdefault(row["surface"], []).append(row)
+    if names:
+        lines += ["", f"Unresolved names ({len(names)}): add them to seeds/reference/actors.yml or places.csv,",
+                  "or to not_names / ignore_names in seeds/reference/lexicon/names.yml if they are not names to code:"]
+        for surface, hits in sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            articles = ", ".join(sorted({h["article_id"] for h in hits}))
+            hint = f"  (maybe {hits[0]['suggested_entity_id']}?)" if hits[0]["suggested_entity_id"] else ""
+            lines.append(f"  {surface} ×{len(hits)} in {articles}{hint}")
     return "\n".join(lines) + "\n"
 
 

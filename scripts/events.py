@@ -46,6 +46,11 @@ class EventMention:
     participants: list[str] = field(default_factory=list)
 
 
+def _more_precise(candidate: EventDate, current: EventDate) -> bool:
+    rank = {"explicit": 0, "relative": 1, "publication": 2}
+    return (candidate.span_days, rank[candidate.basis]) < (current.span_days, rank[current.basis])
+
+
 def publication_fallback(published: date) -> EventDate:
     return EventDate(published - timedelta(days=FALLBACK_SPAN_DAYS - 1), published, "week", "publication")
 
@@ -60,6 +65,13 @@ class EventFinder:
         self._irrealis = [re.compile(p, re.I) for p in lexicon["irrealis_before"]]
         self._near = re.compile(lexicon["near_words"], re.I)
         self._dateline = re.compile(lexicon["dateline"])
+        self._agent = re.compile(lexicon["agent_after"], re.I)
+        self._source = re.compile(lexicon["source_before"], re.I)
+        self._object_of = re.compile(lexicon["object_before"], re.I)
+        self._clause_break = re.compile(lexicon["clause_break"], re.I)
+        self.territory_types = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
+                                for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
+        self.absorbed = set(lexicon["absorbed_by_territory_change"])
         self.triggers = []
         for spec in lexicon["triggers"]:
             patterns = [re.compile(p, re.I) for p in spec["patterns"]]
@@ -107,23 +119,30 @@ class EventFinder:
         return max(base, 2) if self._near.search(before) else base
 
     def _sides(self, spec: dict, sentence: Sentence, actors: list[Mention], t_start: int, t_end: int):
-        combatants = [m for m in actors if self.reference.actors[m.entity_id].actor_type in self.combatant_types]
+        combatants = [m for m in actors if self.reference.actors[m.entity_id].actor_type in self.combatant_types
+                      and not self._source.search(sentence.text[: m.start - sentence.start])]
         civilians = [m.entity_id for m in actors if self.reference.actors[m.entity_id].actor_type == "civilians"]
         if not combatants:
             return [], list(dict.fromkeys(civilians))
         trigger_text = sentence.text[t_start - sentence.start:t_end - sentence.start].lower()
         after = [m for m in combatants if m.start >= t_end]
         before = [m for m in combatants if m.end <= t_start]
-        by_agent = [m for m in after if re.search(r"\b(?:by|to|led\s+by)\s+(?:the\s+)?[^,.;]{0,30}$",
-                                                   sentence.text[: m.start - sentence.start])]
+        by_agent = [m for m in after if self._agent.search(sentence.text[t_end - sentence.start:m.start - sentence.start])]
         if spec["object"] == "before" or spec.get("subject_is_agent") is False:  # "X fell (to Y)"
             if not (trigger_text.endswith(" to") and after) and not by_agent:
                 return [], list(dict.fromkeys(civilians))
             lead = after[0] if trigger_text.endswith(" to") and after else by_agent[0]
         elif by_agent and not before:
             lead = by_agent[0]
-        elif before:
-            lead = before[-1]
+        elif before:  # the subject's side: the first actor not governed by a preposition ("advances against X"),
+            # in the trigger's own clause if it names one ("a day after government raids killed"), else in the sentence
+            subjects = [m for m in before if not self._object_of.search(sentence.text[: m.start - sentence.start])]
+            breaks = [b.end() for b in self._clause_break.finditer(sentence.text[: t_start - sentence.start])]
+            clause_start = sentence.start + (breaks[-1] if breaks else 0)
+            in_clause = [m for m in subjects if m.start >= clause_start]
+            side = self.reference.actors[(in_clause or subjects or before)[0].entity_id].side
+            same = [m for m in before if self.reference.actors[m.entity_id].side == side]
+            lead = next((m for m in same if not self.reference.actors[m.entity_id].generic), same[0])
         else:  # "the capture of X, the regime ..." names no captor; do not guess one
             return [], list(dict.fromkeys([m.entity_id for m in after if m.entity_id not in civilians] + civilians))
         side = self.reference.actors[lead.entity_id].side
@@ -133,10 +152,9 @@ class EventFinder:
         return list(dict.fromkeys(attackers)), list(dict.fromkeys(targets + civilians))
 
     @staticmethod
-    def _date(dates: list[DateMention], t_start: int, triggers: list[int]) -> EventDate | None:
-        """The nearest date with no other trigger between it and this one ("X fell after Y fell last month")."""
-        usable = [d for d in dates
-                  if not any(min(d.start, t_start) < t < max(d.start, t_start) for t in triggers if t != t_start)]
+    def _date(dates: list[DateMention], t_start: int, others: list[int]) -> EventDate | None:
+        """The nearest date with no other trigger between ("X fell after Y was lost last month")."""
+        usable = [d for d in dates if not any(min(d.start, t_start) < t < max(d.start, t_start) for t in others)]
         if not usable:
             return None
         nearest = min(usable, key=lambda d: (abs(d.start - t_start), d.start))
@@ -152,7 +170,13 @@ class EventFinder:
                         continue  # the word is part of a name ("Army of Conquest")
                     if not self._is_irrealis(sentence, t_start):
                         found.append((spec, t_start, t_end))
-        return found
+        # Where two triggers overlap ("suicide car bomb" / "car bomb"), the longer one reads the words.
+        found.sort(key=lambda t: (-(t[2] - t[1]), t[1]))
+        kept: list[tuple[dict, int, int]] = []
+        for trigger in found:
+            if all(trigger[2] <= k[1] or trigger[1] >= k[2] for k in kept):
+                kept.append(trigger)
+        return sorted(kept, key=lambda t: t[1])
 
     # -- one sentence ---------------------------------------------------------------------------
 
@@ -169,8 +193,8 @@ class EventFinder:
         actors = [m for m in mentions if m.entity_type == "actor"]
         found: dict[tuple[str, str], EventMention] = {}
         triggers = self._trigger_positions(sentence, mentions)
-        trigger_starts = [t[1] for t in triggers]
         for spec, t_start, t_end in triggers:
+            others = [t[1] for t in triggers if t[1] != t_start]
             objects = self._places(spec, sentence, places, t_start, t_end)
             if not objects and spec["object"] == "any" and fallback_place:
                 objects = [Mention("place", fallback_place, "", t_start, t_start)]
@@ -182,9 +206,12 @@ class EventFinder:
             participants: list[str] = []
             if spec["event_type"] == "Strategic developments":
                 participants, attackers, targets = attackers + targets, [], []
+            when = (self._date(dates, t_start, others) if spec.get("sentence_date", True) else None) or inherited
             for place in objects:
                 key = (sub_type, place.entity_id)
-                if key in found:
+                if key in found:  # two words for one event ("helicopters dropped barrel bombs"): keep the best date
+                    if _more_precise(when, found[key].when):
+                        found[key].when = when
                     continue
                 found[key] = EventMention(
                     article_id=article_id,
@@ -195,10 +222,12 @@ class EventFinder:
                     sub_event_type=sub_type,
                     place_id=place.entity_id,
                     geo_precision=self._precision(sentence, place),
-                    when=(self._date(dates, t_start, trigger_starts) if spec.get("sentence_date", True) else None)
-                    or inherited,
+                    when=when,
                     attackers=list(attackers),
                     targets=list(targets),
                     participants=list(participants),
                 )
-        return sorted(found.values(), key=lambda e: (e.trigger_start, e.place_id))
+        # A clash at a place the same sentence reports taken is the fight for it, not another event.
+        taken = {key[1] for key in found if key[0] in self.territory_types}
+        return sorted((e for key, e in found.items() if not (key[0] in self.absorbed and key[1] in taken)),
+                      key=lambda e: (e.trigger_start, e.place_id))

@@ -13,6 +13,7 @@ from .figures import Figure, FigureFinder
 from .reference import Reference
 from .seeds import Article
 from .sentences import Sentence, split_sentences
+from .unresolved import NameSpotter, Unresolved
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ArticleExtraction:
     mentions: list[Mention]
     events: list[EventMention]
     figures: list[ClaimedFigure]
+    unresolved: list[Unresolved]
 
 
 class Extractor:
@@ -44,6 +46,7 @@ class Extractor:
         self.events = EventFinder(reference.lexicon["events"], reference)
         self.figures = FigureFinder(reference.lexicon["figures"])
         self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)
+        self.names = NameSpotter(reference.lexicon["names"], reference)
 
     def _home_governorate(self, mentions: list[Mention]) -> str | None:
         """The governorate the article mentions most: where an unplaced strike is put (precision 3)."""
@@ -84,4 +87,5 @@ class Extractor:
             if sentence_dates:  # the next sentence, if undated, continues this one's story
                 last = sentence_dates[-1]
                 inherited = EventDate(last.first, last.last, last.precision, last.basis)
-        return ArticleExtraction(article, sentences, mentions, events, figures)
+        unresolved = self.names.find(body, sentences, mentions)
+        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved)

@@ -55,6 +55,7 @@ class FigureFinder:
         )
         self._after_stop = {fold(w) for w in lexicon["not_a_count_after"]}
         self._before_stop = {fold(w) for w in lexicon["not_a_count_before"]}
+        self._not_counts = re.compile(rf"^(?:{_words_re(fold(p) for p in lexicon['not_a_count_phrases'])})\b")
         self.person_nouns = sorted({fold(n) for n in lexicon["person_nouns"]}, key=len, reverse=True)
         self.armed_nouns = {fold(n) for n in lexicon.get("armed_person_nouns", [])}
         self.noun_category: dict[str, str] = {}
@@ -90,6 +91,8 @@ class FigureFinder:
         if first_word in self._after_stop or after.startswith(tuple(w for w in self._after_stop if " " in w)):
             return False
         if re.fullmatch(r"(?:19|20)\d\d", raw) and not self._noun_re.match(after):
+            return False
+        if self._not_counts.match(folded[start:]):
             return False
         return True
 
@@ -179,7 +182,7 @@ class FigureFinder:
                 value_high=None if high is None else float(high),
                 qualifier=qualifier,
                 category=category,
-                subject=subject or (noun or ""),
+                subject=subject or noun or category,
                 is_part=is_part,
             ))
         return figures

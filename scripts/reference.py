@@ -145,5 +145,5 @@ def load_reference(ref_dir: Path) -> Reference:
     actors = load_actors(ref_dir / "actors.yml")
     places = load_places(ref_dir / "places.csv")
     _check_unique_aliases(actors, places, ref_dir)
-    lexicon = {name: _load_yaml(ref_dir / "lexicon" / f"{name}.yml") for name in ("events", "figures", "dates")}
+    lexicon = {name: _load_yaml(ref_dir / "lexicon" / f"{name}.yml") for name in ("events", "figures", "dates", "names")}
     return Reference(actors=actors, places=places, lexicon=lexicon)

@@ -140,5 +140,10 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
             "article_id": x.article.article_id, "entity_type": m.entity_type, "entity_id": m.entity_id,
             "surface": m.surface, "char_start": m.start, "char_end": m.end,
         } for x in extractions for m in x.mentions],
+        "unresolved_mentions": [{
+            "article_id": x.article.article_id, "surface": u.surface, "char_start": u.start, "char_end": u.end,
+            "suggested_entity_type": u.suggested_type, "suggested_entity_id": u.suggested_id,
+            "suggestion_score": u.score,
+        } for x in extractions for u in x.unresolved],
     }
     return tables

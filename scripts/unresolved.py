@@ -1,0 +1,97 @@
+"""Spot capitalised names that match no actor or place, so a maintainer sees what to add.
+
+No name-spotting library works here without downloading a model, so this reads runs of capitalised
+words (with the connectors of Arabic names) and filters them with the names lexicon. Suggestions
+come from rapidfuzz: the closest known spelling by edit distance, when it is close enough to be a variant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .alias_matcher import Mention
+from .reference import Reference
+from .sentences import Sentence
+from .textnorm import fold
+
+_WORD = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*"
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A capitalised name the reference data does not know, with the closest known entity if any."""
+
+    surface: str
+    start: int
+    end: int
+    suggested_type: str | None
+    suggested_id: str | None
+    score: int | None
+
+
+class NameSpotter:
+    """Finds unknown names in an article, given the known mentions."""
+
+    def __init__(self, lexicon: dict, reference: Reference):
+        connectors = "|".join(sorted(lexicon["connectors"], key=len, reverse=True))
+        self._run = re.compile(rf"{_WORD}(?:(?:\s+|-)(?:(?:{connectors})(?:\s+|-))?{_WORD})*")
+        self._stop = {fold(w) for w in lexicon["not_names"]}
+        self._connectors = set(lexicon["connectors"])
+        self._ignored = set(lexicon["ignore_names"])
+        self.min_score = lexicon["suggestion_min_score"]
+        self._choices: dict[str, tuple[str, str]] = {}
+        for actor in reference.actors.values():
+            for alias in actor.aliases:
+                self._choices.setdefault(fold(alias), ("actor", actor.actor_id))
+        for place in reference.places.values():
+            for alias in place.aliases:
+                self._choices.setdefault(fold(alias), ("place", place.place_id))
+
+    def _trim(self, text: str, start: int) -> tuple[int, int] | None:
+        words = [(m.start(), m.end()) for m in re.finditer(r"[^\s]+", text)]
+
+        def stop(span):
+            word = fold(text[span[0]:span[1]]).strip("'")
+            return word in self._stop or word in self._connectors or word.split("-")[0] in self._stop
+
+        while words and stop(words[0]):
+            words.pop(0)
+        while words and stop(words[-1]):
+            words.pop()
+        if not words:
+            return None
+        return start + words[0][0], start + words[-1][1]
+
+    def _suggest(self, surface: str) -> tuple[str | None, str | None, int | None]:
+        best = process.extractOne(fold(surface), list(self._choices), scorer=fuzz.ratio)
+        if best and best[1] >= self.min_score:
+            kind, entity = self._choices[best[0]]
+            return kind, entity, int(round(best[1]))
+        return None, None, None
+
+    @staticmethod
+    def _starts_sentence(body: str, at: int, sentence_starts: set[int]) -> bool:
+        return at in sentence_starts or body[max(0, at - 1):at] in ("“", '"', "‘", "'")
+
+    def find(self, body: str, sentences: list[Sentence], known: list[Mention]) -> list[Unresolved]:
+        sentence_starts = {s.start for s in sentences}
+        found = []
+        for match in self._run.finditer(body):
+            span = self._trim(match.group(), match.start())
+            if span is None:
+                continue
+            start, end = span
+            surface = body[start:end]
+            if surface in self._ignored or any(m.start < end and start < m.end for m in known):
+                continue
+            if len(surface) < 3 or (surface.isupper() and " " in surface):
+                continue  # too short, or an all-capitals kicker ("THE GREAT ESCAPE")
+            if " " not in surface and self._starts_sentence(body, start, sentence_starts):
+                elsewhere = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", body)]
+                if not any(not self._starts_sentence(body, at, sentence_starts) for at in elsewhere):
+                    continue  # only ever capitalised because it starts a sentence ("Battles began ...")
+            found.append(Unresolved(surface, start, end, *self._suggest(surface)))
+        return found
