@@ -99,7 +99,7 @@ class DateFinder:
         self._relative_re = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
         days = "|".join(d.capitalize() for d in lexicon["weekdays"])
         self._weekday_re = re.compile(
-            rf"\b(?:(?:early|late)\s+(?:on\s+)?)?({days})(?:\s+(?:morning|night|evening|afternoon))?\b"
+            rf"\b(since\s+)?(?:(?:early|late)\s+(?:on\s+)?)?({days})(?:\s+(?:morning|night|evening|afternoon))?\b"
         )
         self._weekdays = [d.lower() for d in lexicon["weekdays"]]
 
@@ -131,8 +131,9 @@ class DateFinder:
             if parsed:
                 add(match.start(), match.end(), *parsed, "explicit")
         for match in self._weekday_re.finditer(text):
-            day = self._weekday(match.group(1))
-            add(match.start(), match.end(), day, day, "day", "relative")
+            day = self._weekday(match.group(2))
+            last = self.published if match.group(1) else day  # "since Monday": from then to the report
+            add(match.start(), match.end(), day, last, _span_precision(day, last), "relative")
         for match in self._relative_re.finditer(text):
             first, last, precision = _resolve_relative(self.relative[match.group().lower()], self.published)
             add(match.start(), match.end(), first, last, precision, "relative")

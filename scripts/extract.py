@@ -16,6 +16,12 @@ from .sentences import Sentence, split_sentences
 from .unresolved import NameSpotter, Unresolved
 
 
+# A casualty toll in an undated sentence without an event of its own counts the event reported in
+# the sentences just before it.
+CARRIED_CATEGORIES = ("killed", "wounded")
+CARRY_SENTENCES = 2
+
+
 @dataclass
 class ClaimedFigure:
     """A figure with what the sentence around it says: where, and who claims it."""
@@ -23,6 +29,7 @@ class ClaimedFigure:
     figure: Figure
     place_id: str | None
     claimed_by: str | None
+    event_sentence: int | None  # index of the sentence whose events the figure belongs to
 
 
 @dataclass
@@ -69,6 +76,7 @@ class Extractor:
         figures: list[ClaimedFigure] = []
         inherited = publication_fallback(article.published_date)
         last_claimant: str | None = None
+        last_event_sentence: int | None = None
         paragraph = -1
         for sentence in sentences:
             if sentence.paragraph != paragraph:  # a date carries over within a paragraph only
@@ -81,9 +89,15 @@ class Extractor:
             claimant = self.claimants.find(sentence, in_sentence, last_claimant)
             last_claimant = claimant or last_claimant
             place_mentions = [m for m in in_sentence if m.entity_type == "place"]
+            if found:
+                last_event_sentence = sentence.index
             for figure in self.figures.find(sentence):
                 near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
-                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimant))
+                event_sentence = sentence.index if found else None
+                if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES
+                        and last_event_sentence is not None and sentence.index - last_event_sentence <= CARRY_SENTENCES):
+                    event_sentence = last_event_sentence  # "The White Helmets put the death toll at 27."
+                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimant, event_sentence))
             if sentence_dates:  # the next sentence, if undated, continues this one's story
                 last = sentence_dates[-1]
                 inherited = EventDate(last.first, last.last, last.precision, last.basis)

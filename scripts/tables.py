@@ -44,7 +44,7 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
         items = extraction.figures
         for position, item in enumerate(items):
             figure = item.figure
-            candidates = links.get((article_id, figure.sentence.index), [])
+            candidates = links.get((article_id, item.event_sentence), []) if item.event_sentence is not None else []
             event_id = min(candidates, key=lambda c: (abs(c[0] - figure.number_start), c[1]))[1] if candidates else None
             parent = _parent_figure(items, position) if figure.is_part else None
             rows.append({
@@ -68,12 +68,13 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
 
 
 def _fatalities(event_id: str, figures: list[dict]) -> int | None:
-    """ACLED-style: the lowest of the sources' tolls, each source's toll being its largest whole count."""
-    per_article: dict[str, float] = {}
+    """ACLED-style: the lowest of the sources' tolls, a source (article and claimant) counting its largest toll."""
+    per_source: dict[tuple[str, str], float] = {}
     for row in figures:
         if row["event_id"] == event_id and row["category"] in FATALITY_CATEGORIES and not row["part_of_figure_id"]:
-            per_article[row["article_id"]] = max(per_article.get(row["article_id"], 0), row["value"])
-    return int(min(per_article.values())) if per_article else None
+            source = (row["article_id"], row["claimed_by_actor_id"] or "")
+            per_source[source] = max(per_source.get(source, 0), row["value"])
+    return int(min(per_source.values())) if per_source else None
 
 
 def event_rows(events: list[Event], reference: Reference, figures: list[dict], published: dict[str, object]) -> list[dict]:
