@@ -15,7 +15,7 @@ SERVE_OPTS := -i $(DB) -m build/metadata.yml --setting sql_time_limit_ms 3000 --
 INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/reference/* seeds/reference/lexicon/*) \
           $(wildcard scripts/*.py scripts/sql/*.sql)
 
-.PHONY: build validate test lint serve publish clean venv
+.PHONY: build validate test lint evaluate serve publish clean venv
 
 venv: $(STAMP)
 
@@ -31,6 +31,10 @@ $(DB): $(STAMP) $(INPUTS)
 
 validate: $(DB)
 	$(BIN)/frictionless validate datapackage.json
+
+# Benchmark: the extractor against the gold standard (precision, recall, F1, misses, false hits).
+evaluate: $(STAMP)
+	$(BIN)/python -m scripts.evaluate
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,210 @@
+"""Measure the extractor against the hand-annotated gold standard (tests/gold/*.yml).
+
+    python -m scripts.evaluate [--seeds DIR] [--gold DIR] [--quiet]
+
+Prints precision, recall and F1 per table (events, figures, places, actors, event-actor roles),
+the share of matched events whose date is exact, and every miss and false hit. Events match on
+article, place, ACLED sub-event type and overlapping dates; figures on article, value, qualifier
+and category (the gold evidence passage breaks ties between equal numbers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .extract import Extractor
+from .merge import merge_events
+from .reference import load_reference
+from .seeds import read_articles
+from .tables import build_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Score:
+    """Counts for one table, with the misses and false hits behind them."""
+
+    name: str
+    true_positives: int = 0
+    gold: int = 0
+    predicted: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_hits: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    scores: dict[str, Score]
+    dates_exact: float
+    dates_checked: int
+    date_errors: list[str]
+
+
+def load_gold(gold_dir: Path) -> dict[str, dict]:
+    gold = {}
+    for path in sorted(gold_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gold[data["article_id"]] = data
+    return gold
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _span(event: dict) -> tuple[date, date]:
+    first = _as_date(event["event_date"])
+    return first, _as_date(event["event_date_end"]) if event.get("event_date_end") else first
+
+
+def _set_score(name: str, gold: set, predicted: set) -> Score:
+    score = Score(name, len(gold & predicted), len(gold), len(predicted))
+    score.misses = [" / ".join(map(str, item)) for item in sorted(gold - predicted)]
+    score.false_hits = [" / ".join(map(str, item)) for item in sorted(predicted - gold)]
+    return score
+
+
+def _match_events(gold: dict[str, dict], tables: dict[str, list[dict]]):
+    """Greedy one-to-one matching of gold events to (predicted event, article) pairs."""
+    events = {row["event_id"]: row for row in tables["events"]}
+    predicted = sorted({(m["article_id"], m["event_id"]) for m in tables["event_mentions"] if m["article_id"] in gold})
+    used: set[tuple[str, str]] = set()
+    matches, misses = [], []
+    for article_id, data in sorted(gold.items()):
+        for item in data.get("events") or []:
+            g_first, g_last = _span(item)
+            candidates = []
+            for key in predicted:
+                if key in used or key[0] != article_id:
+                    continue
+                row = events[key[1]]
+                if (row["place_id"], row["sub_event_type"]) != (item["place_id"], item["sub_event_type"]):
+                    continue
+                p_first, p_last = _span(row)
+                if p_first <= g_last and p_last >= g_first:
+                    candidates.append((abs((p_first - g_first).days), key))
+            if candidates:
+                key = min(candidates)[1]
+                used.add(key)
+                matches.append((article_id, item, events[key[1]]))
+            else:
+                misses.append(f"{article_id} {item['event_date']} {item['sub_event_type']} @ {item['place_id']}")
+    false_hits = [f"{a} {events[e]['event_date']} {events[e]['sub_event_type']} @ {events[e]['place_id']}"
+                  for a, e in predicted if (a, e) not in used]
+    return matches, misses, false_hits, len(predicted)
+
+
+def _roles(tables: dict[str, list[dict]], event_id: str) -> set[tuple[str, str]]:
+    return {(r["actor_id"], r["role"]) for r in tables["event_actors"] if r["event_id"] == event_id}
+
+
+def _gold_roles(item: dict) -> set[tuple[str, str]]:
+    return {(actor, role) for role, actors in (item.get("actors") or {}).items() for actor in actors or []}
+
+
+def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]], bodies: dict[str, str]) -> Score:
+    predicted = [row for row in tables["figures"] if row["article_id"] in gold]
+    used: set[str] = set()
+    score = Score("figures", gold=sum(len(d.get("figures") or []) for d in gold.values()), predicted=len(predicted))
+    for article_id, data in sorted(gold.items()):
+        for item in data.get("figures") or []:
+            start = bodies[article_id].find(item["evidence"])
+            end = start + len(item["evidence"])
+            candidates = [row for row in predicted if row["figure_id"] not in used and row["article_id"] == article_id
+                          and float(row["value"]) == float(item["value"]) and row["qualifier"] == item["qualifier"]
+                          and row["category"] == item["category"]]
+            candidates.sort(key=lambda r: (not (r["char_start"] <= start < r["char_end"] or start <= r["char_start"] < end),
+                                           abs(r["char_start"] - start)))
+            if candidates:
+                used.add(candidates[0]["figure_id"])
+                score.true_positives += 1
+            else:
+                score.misses.append(f"{article_id} {item['value']} {item['qualifier']} {item['category']}: {item['evidence']!r}")
+    score.false_hits = [f"{r['article_id']} {r['value']:g} {r['qualifier']} {r['category']} ({r['subject']})"
+                        for r in predicted if r["figure_id"] not in used]
+    return score
+
+
+def evaluate(seeds: Path, gold_dir: Path, reference_dir: Path = ROOT / "seeds" / "reference") -> Evaluation:
+    reference = load_reference(reference_dir)
+    articles = read_articles(seeds)
+    extractor = Extractor(reference)
+    extractions = [extractor.run(article) for article in articles]
+    events = merge_events([m for x in extractions for m in x.events], reference)
+    tables = build_tables(extractions, events, reference)
+    gold = load_gold(gold_dir)
+    bodies = {a.article_id: a.body for a in articles}
+
+    scores: dict[str, Score] = {}
+    matches, misses, false_hits, predicted = _match_events(gold, tables)
+    scores["events"] = Score("events", len(matches), sum(len(d.get("events") or []) for d in gold.values()), predicted,
+                             misses, false_hits)
+    scores["figures"] = _match_figures(gold, tables, bodies)
+    for kind in ("place", "actor"):
+        gold_set = {(a, e[f"{kind}_id"]) for a, d in gold.items() for e in d.get(f"{kind}s") or []}
+        predicted_set = {(m["article_id"], m["entity_id"]) for m in tables["mentions"]
+                         if m["entity_type"] == kind and m["article_id"] in gold}
+        scores[f"{kind}s"] = _set_score(f"{kind}s", gold_set, predicted_set)
+    gold_roles, predicted_roles = set(), set()
+    exact, date_errors = 0, []
+    for article_id, item, row in matches:
+        label = f"{article_id} {item['sub_event_type']} @ {item['place_id']}"
+        gold_roles |= {(label, *pair) for pair in _gold_roles(item)}
+        predicted_roles |= {(label, *pair) for pair in _roles(tables, row["event_id"])}
+        if (str(item["event_date"]), item["date_precision"]) == (row["event_date"], row["date_precision"]):
+            exact += 1
+        else:
+            date_errors.append(f"{label}: gold {item['event_date']} ({item['date_precision']}), "
+                               f"extracted {row['event_date']} ({row['date_precision']})")
+    scores["event_actors"] = _set_score("event_actors", gold_roles, predicted_roles)
+    return Evaluation(scores, exact / len(matches) if matches else 0.0, len(matches), date_errors)
+
+
+def report(result: Evaluation, quiet: bool = False) -> str:
+    lines = [f"{'table':<14} {'precision':>9} {'recall':>7} {'F1':>6}   gold  found  matched"]
+    for score in result.scores.values():
+        lines.append(f"{score.name:<14} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} "
+                     f"{score.gold:>6} {score.predicted:>6} {score.true_positives:>8}")
+    lines.append(f"{'dates exact':<14} {result.dates_exact:>9.3f}   (of {result.dates_checked} matched events)")
+    if not quiet:
+        for score in result.scores.values():
+            for title, items in (("missed", score.misses), ("false hits", score.false_hits)):
+                if items:
+                    lines += ["", f"{score.name}: {title} ({len(items)})"] + [f"  - {item}" for item in items]
+        if result.date_errors:
+            lines += ["", f"dates: not exact ({len(result.date_errors)})"] + [f"  - {e}" for e in result.date_errors]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
+    parser.add_argument("--quiet", action="store_true", help="only the summary table")
+    args = parser.parse_args(argv)
+    print(report(evaluate(args.seeds, args.gold), args.quiet))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
