@@ -10,6 +10,7 @@ from .alias_matcher import Mention
 from .dates import DateMention
 from .reference import Reference
 from .sentences import Sentence
+from .textnorm import alias_key
 
 FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication
 
@@ -58,11 +59,15 @@ def publication_fallback(published: date) -> EventDate:
 class EventFinder:
     """Applies the trigger lexicon to one sentence at a time."""
 
-    def __init__(self, lexicon: dict, reference: Reference):
+    def __init__(self, lexicon: dict, reference: Reference, date_lexicon: dict):
         self.reference = reference
+        self.offsets = {k.lower(): v for k, v in date_lexicon["offsets_before_event"].items()}
+        names = "|".join(re.escape(k) for k in sorted(self.offsets, key=len, reverse=True))
+        self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
         self.window = int(lexicon["window_chars"])
         self.combatant_types = set(lexicon["combatant_types"])
         self._irrealis = [re.compile(p, re.I) for p in lexicon["irrealis_before"]]
+        self._support = [re.compile(p, re.I) for p in lexicon["support_before"]]
         self._near = re.compile(lexicon["near_words"], re.I)
         self._dateline = re.compile(lexicon["dateline"])
         self._agent = re.compile(lexicon["agent_after"], re.I)
@@ -72,6 +77,20 @@ class EventFinder:
         self.territory_types = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
         self.absorbed = set(lexicon["absorbed_by_territory_change"])
+        self._anaphors = [(re.compile(a["pattern"], re.I), set(a["place_types"])) for a in lexicon["anaphors"]]
+        self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
+        self._origin = re.compile(lexicon["origin_before"], re.I)
+        self._place_noun = re.compile(lexicon["place_nouns"], re.I)
+        self.capitals: dict[str, str] = {}
+        self.bare_names: dict[str, set[str]] = {}
+        for place in reference.places.values():
+            if place.place_type != "governorate":
+                continue
+            self.bare_names[place.place_id] = {alias_key(a) for a in place.aliases if len(alias_key(a).split()) == 1}
+            for city in reference.places.values():
+                if city.place_type == "city" and city.governorate == place.governorate and \
+                        alias_key(city.name).split()[0] in self.bare_names[place.place_id]:
+                    self.capitals[place.place_id] = city.place_id
         self.triggers = []
         for spec in lexicon["triggers"]:
             patterns = [re.compile(p, re.I) for p in spec["patterns"]]
@@ -85,18 +104,51 @@ class EventFinder:
 
     def _places(self, spec: dict, sentence: Sentence, places: list[Mention], t_start: int, t_end: int) -> list[Mention]:
         allowed = set(spec.get("place_types") or [])
+        if "city" in allowed:  # "seized Idlib": a town is taken, not a province, so read the capital ...
+            places = [self._capital(m) for m in places
+                      # ... unless the words before it name the place taken ("overran a base in Idlib")
+                      if not (m.start >= t_end and self._place_noun.search(sentence.text[t_end - sentence.start:m.start - sentence.start])
+                              and self.reference.places[m.entity_id].place_type == "governorate")]
         usable = [m for m in places if not allowed or self.reference.places[m.entity_id].place_type in allowed]
         if spec["object"] == "after":
             found = [m for m in usable if m.start >= t_end and m.start - t_end <= self.window]
-            return self._coordinated(sentence, found)
+            return self._coordinated(sentence, self._specific_first(found))
         if spec["object"] == "before":
             found = [m for m in usable if m.end <= t_start and t_start - m.end <= self.window]
-            return self._coordinated(sentence, list(reversed(found)), backwards=True)
-        if not usable:
-            return []
-        specific = [m for m in usable if self.reference.places[m.entity_id].place_type not in ("governorate", "country")]
-        pool = specific or usable
-        return [min(pool, key=lambda m: (abs(m.start - t_start), m.start))]
+            return self._coordinated(sentence, self._specific_first(list(reversed(found))), backwards=True)
+        # anywhere: what follows the trigger ("strikes on X") before what precedes it, named places first;
+        # a place the attack came from ("rockets from the Idlib countryside") is not where it happened
+        usable = [m for m in usable if not self._origin.search(sentence.text[: m.start - sentence.start])] or usable
+        after = [m for m in usable if m.start >= t_end]
+        before = [m for m in reversed(usable) if m.end <= t_start]
+        ranked = self._specific_first(after) + self._specific_first(before)
+        return ranked[:1]
+
+    def _specific_first(self, mentions: list[Mention]) -> list[Mention]:
+        """Keep the order, but a named town or base before a region, a governorate or a country."""
+        broad = ("region", "governorate", "country")
+        kinds = [self.reference.places[m.entity_id].place_type for m in mentions]
+        return [m for m, k in zip(mentions, kinds) if k not in broad] + [m for m, k in zip(mentions, kinds) if k in broad]
+
+    def _capital(self, mention: Mention) -> Mention:
+        capital = self.capitals.get(mention.entity_id)
+        if capital and alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
+            return Mention("place", capital, mention.surface, mention.start, mention.end)
+        return mention
+
+    def anaphors(self, sentence: Sentence, earlier: list[Mention]) -> list[Mention]:
+        """Places a sentence refers to without naming them ("the base", "there"), resolved to the latest
+        earlier place of a fitting kind; `earlier` are the article's place mentions before the sentence."""
+        found = []
+        for pattern, kinds in self._anaphors:
+            for match in pattern.finditer(sentence.text):
+                start = sentence.start + match.start()
+                before = [self._capital(m) if "city" in kinds else m for m in earlier
+                          if m.end <= start and m.surface and not m.surface.isupper()]  # not a dateline
+                fitting = [m for m in before if self.reference.places[m.entity_id].place_type in kinds]
+                if fitting:
+                    found.append(Mention("place", fitting[-1].entity_id, match.group(), start, sentence.start + match.end()))
+        return found
 
     @staticmethod
     def _coordinated(sentence: Sentence, found: list[Mention], backwards: bool = False) -> list[Mention]:
@@ -160,6 +212,16 @@ class EventFinder:
         nearest = min(usable, key=lambda d: (abs(d.start - t_start), d.start))
         return EventDate(nearest.first, nearest.last, nearest.precision, nearest.basis)
 
+    def _offset(self, sentence: Sentence, t_start: int, dates: list[DateMention]) -> EventDate | None:
+        """"..., a day after government raids killed": the sentence's date moved by the stated days."""
+        before = sentence.text[max(0, t_start - sentence.start - 40):t_start - sentence.start]
+        match = self._offset_re.search(before)
+        if not match or not dates:
+            return None
+        days = timedelta(days=self.offsets[match.group(1).lower()])
+        anchor = min(dates, key=lambda d: abs(d.start - t_start))
+        return EventDate(anchor.first + days, anchor.last + days, anchor.precision, anchor.basis)
+
     def _trigger_positions(self, sentence: Sentence, mentions: list[Mention]) -> list[tuple[dict, int, int]]:
         found = []
         for spec, patterns in self.triggers:
@@ -168,7 +230,8 @@ class EventFinder:
                     t_start, t_end = sentence.start + match.start(), sentence.start + match.end()
                     if any(m.start <= t_start < m.end for m in mentions):
                         continue  # the word is part of a name ("Army of Conquest")
-                    if not self._is_irrealis(sentence, t_start):
+                    before = sentence.text[max(0, match.start() - 60):match.start()]
+                    if not self._is_irrealis(sentence, t_start) and not any(p.search(before) for p in self._support):
                         found.append((spec, t_start, t_end))
         # Where two triggers overlap ("suicide car bomb" / "car bomb"), the longer one reads the words.
         found.sort(key=lambda t: (-(t[2] - t[1]), t[1]))
@@ -181,23 +244,31 @@ class EventFinder:
     # -- one sentence ---------------------------------------------------------------------------
 
     def find(self, article_id: str, sentence: Sentence, mentions: list[Mention], dates: list[DateMention],
-             inherited: EventDate, fallback_place: str | None) -> list[EventMention]:
+             inherited: EventDate, context_places: list[str], earlier_places: list[Mention]) -> list[EventMention]:
         """Event reports in the sentence.
 
-        `inherited` dates the reports that name no date of their own; `fallback_place` (the article's
-        governorate) locates strikes and clashes whose sentence names no place.
+        `inherited` dates the reports that name no date of their own. A strike or clash whose sentence
+        names no place is put at `context_places`: the place of the previous sentence's event, else the
+        article's governorate. `earlier_places` are the article's place mentions, for "the base".
         """
         dateline = self._dateline.match(sentence.text)
         places = [m for m in mentions if m.entity_type == "place"
                   and not (dateline and m.end - sentence.start <= dateline.end())]
+        places = sorted(places + self.anaphors(sentence, earlier_places), key=lambda m: m.start)
         actors = [m for m in mentions if m.entity_type == "actor"]
         found: dict[tuple[str, str], EventMention] = {}
         triggers = self._trigger_positions(sentence, mentions)
         for spec, t_start, t_end in triggers:
             others = [t[1] for t in triggers if t[1] != t_start]
             objects = self._places(spec, sentence, places, t_start, t_end)
-            if not objects and spec["object"] == "any" and fallback_place:
-                objects = [Mention("place", fallback_place, "", t_start, t_start)]
+            if not objects and spec.get("government_sub_event_type") and self._generic_objects.match(
+                    sentence.text[t_end - sentence.start:t_end - sentence.start + self.window]):
+                # "capturing dozens of villages in southern Idlib": the area named, else the article's
+                broad = [m for m in places if self.reference.places[m.entity_id].place_type in ("region", "governorate")]
+                objects = [Mention("place", (broad[0].entity_id if broad else context_places[-1]), "", t_start, t_start)] \
+                    if broad or context_places else []
+            if not objects and spec["object"] == "any" and context_places:
+                objects = [Mention("place", context_places[0], "", t_start, t_start)]
             attackers, targets = self._sides(spec, sentence, actors, t_start, t_end)
             sub_type = spec["sub_event_type"]
             if attackers and spec.get("government_sub_event_type"):
@@ -207,6 +278,7 @@ class EventFinder:
             if spec["event_type"] == "Strategic developments":
                 participants, attackers, targets = attackers + targets, [], []
             when = (self._date(dates, t_start, others) if spec.get("sentence_date", True) else None) or inherited
+            when = self._offset(sentence, t_start, dates) or when
             for place in objects:
                 key = (sub_type, place.entity_id)
                 if key in found:  # two words for one event ("helicopters dropped barrel bombs"): keep the best date

@@ -15,7 +15,6 @@ from .seeds import Article
 from .sentences import Sentence, split_sentences
 from .unresolved import NameSpotter, Unresolved
 
-
 # A casualty toll in an undated sentence without an event of its own counts the event reported in
 # the sentences just before it.
 CARRIED_CATEGORIES = ("killed", "wounded")
@@ -50,7 +49,7 @@ class Extractor:
     def __init__(self, reference: Reference):
         self.reference = reference
         self.matcher = AliasMatcher(reference)
-        self.events = EventFinder(reference.lexicon["events"], reference)
+        self.events = EventFinder(reference.lexicon["events"], reference, reference.lexicon["dates"])
         self.figures = FigureFinder(reference.lexicon["figures"])
         self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
@@ -77,6 +76,7 @@ class Extractor:
         inherited = publication_fallback(article.published_date)
         last_claimant: str | None = None
         last_event_sentence: int | None = None
+        previous_events: list[EventMention] = []
         paragraph = -1
         for sentence in sentences:
             if sentence.paragraph != paragraph:  # a date carries over within a paragraph only
@@ -84,7 +84,10 @@ class Extractor:
                 inherited = publication_fallback(article.published_date)
             in_sentence = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             sentence_dates = dates.find(sentence.text, sentence.start)
-            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, home)
+            context = ([previous_events[0].place_id] if previous_events else []) + ([home] if home else [])
+            earlier = [m for m in mentions if m.entity_type == "place" and m.end <= sentence.end]
+            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context, earlier)
+            previous_events = found
             events.extend(found)
             claimant = self.claimants.find(sentence, in_sentence, last_claimant)
             last_claimant = claimant or last_claimant

@@ -67,6 +67,25 @@ def _assign_actors(event: Event, reference: Reference) -> None:
     event.roles = sorted(roles)
 
 
+def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: Reference) -> None:
+    """A clash or shelling at a place, in days a capture of that place covers, was the fight for it."""
+    lexicon = reference.lexicon["events"]
+    absorbed = set(lexicon["absorbed_by_territory_change"])
+    captures = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
+                for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
+    for (sub_type, place_id), bucket in sorted(groups.items()):
+        if sub_type not in absorbed:
+            continue
+        for event in bucket:
+            for capture_type in sorted(captures):
+                target = next((c for c in groups.get((capture_type, place_id), [])
+                               if c.first <= event.last and c.last >= event.first), None)
+                if target:
+                    target.mentions.extend(event.mentions)
+                    event.mentions = []
+                    break
+
+
 def merge_events(mentions: list[EventMention], reference: Reference) -> list[Event]:
     """Cluster event mentions into events with stable, readable ids, sorted by id."""
     groups: dict[tuple[str, str], list[Event]] = {}
@@ -82,7 +101,8 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
             bucket.append(target)
         target.mentions.append(mention)
         target.geo_precision = min(target.geo_precision, mention.geo_precision)
-    events = [event for bucket in groups.values() for event in bucket]
+    _fold_into_captures(groups, reference)
+    events = [event for bucket in groups.values() for event in bucket if event.mentions]
     taken: Counter[str] = Counter()
     for event in sorted(events, key=lambda e: (e.first, e.sub_event_type, e.place_id, _order(e.mentions[0]))):
         event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))
