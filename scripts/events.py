@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -45,6 +46,7 @@ class EventMention:
     attackers: list[str] = field(default_factory=list)  # actor ids on the acting side, subject first
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
+    absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -80,6 +82,7 @@ class EventFinder:
         self._anaphors = [(re.compile(a["pattern"], re.I), set(a["place_types"])) for a in lexicon["anaphors"]]
         self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
         self._origin = re.compile(lexicon["origin_before"], re.I)
+        self._definite = re.compile(r"^\W*the\s+(?:[\w-]+\s+)?$", re.I)  # "The missile attack ..." opening a sentence
         self._place_noun = re.compile(lexicon["place_nouns"], re.I)
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
@@ -91,6 +94,11 @@ class EventFinder:
                 if city.place_type == "city" and city.governorate == place.governorate and \
                         alias_key(city.name).split()[0] in self.bare_names[place.place_id]:
                     self.capitals[place.place_id] = city.place_id
+        # A government in a fight is represented by its forces (the state force that is part_of it).
+        self.forces_of = {related: actor.actor_id for actor in reference.actors.values()
+                          if actor.actor_type in ("state_force", "foreign_state_force")
+                          for related, relation in actor.relations
+                          if relation == "part_of" and reference.actors[related].actor_type == "government"}
         self.triggers = []
         for spec in lexicon["triggers"]:
             patterns = [re.compile(p, re.I) for p in spec["patterns"]]
@@ -105,11 +113,11 @@ class EventFinder:
     def _places(self, spec: dict, sentence: Sentence, places: list[Mention], t_start: int, t_end: int) -> list[Mention]:
         allowed = set(spec.get("place_types") or [])
         if "city" in allowed:  # "seized Idlib": a town is taken, not a province, so read the capital ...
-            places = [self._capital(m) for m in places
-                      # ... unless the words before it name the place taken ("overran a base in Idlib")
-                      if not (m.start >= t_end and self._place_noun.search(sentence.text[t_end - sentence.start:m.start - sentence.start])
-                              and self.reference.places[m.entity_id].place_type == "governorate")]
+            places = [self._capital(m) for m in places if not self._names_another_place(sentence, t_end, m)]
         usable = [m for m in places if not allowed or self.reference.places[m.entity_id].place_type in allowed]
+        # "Idlib's Sadcop gas factory": a place named as the owner of the next one is not the object
+        usable = [m for m in usable if not re.match(r"['’]s\s", sentence.text[m.end - sentence.start:m.end - sentence.start + 3])
+                  or not any(0 <= o.start - m.end <= 3 for o in places if o is not m)]
         if spec["object"] == "after":
             found = [m for m in usable if m.start >= t_end and m.start - t_end <= self.window]
             return self._coordinated(sentence, self._specific_first(found))
@@ -124,11 +132,20 @@ class EventFinder:
         ranked = self._specific_first(after) + self._specific_first(before)
         return ranked[:1]
 
+    def _names_another_place(self, sentence: Sentence, t_end: int, mention: Mention) -> bool:
+        """A province after words naming the place taken ("overran a base in Idlib") is not the object."""
+        between = sentence.text[t_end - sentence.start:mention.start - sentence.start]
+        is_province = self.reference.places[mention.entity_id].place_type == "governorate"
+        return mention.start >= t_end and is_province and bool(self._place_noun.search(between))
+
     def _specific_first(self, mentions: list[Mention]) -> list[Mention]:
         """Keep the order, but a named town or base before a region, a governorate or a country."""
         broad = ("region", "governorate", "country")
-        kinds = [self.reference.places[m.entity_id].place_type for m in mentions]
-        return [m for m, k in zip(mentions, kinds) if k not in broad] + [m for m, k in zip(mentions, kinds) if k in broad]
+
+        def is_broad(mention: Mention) -> bool:
+            return self.reference.places[mention.entity_id].place_type in broad
+
+        return [m for m in mentions if not is_broad(m)] + [m for m in mentions if is_broad(m)]
 
     def _capital(self, mention: Mention) -> Mention:
         capital = self.capitals.get(mention.entity_id)
@@ -136,18 +153,20 @@ class EventFinder:
             return Mention("place", capital, mention.surface, mention.start, mention.end)
         return mention
 
-    def anaphors(self, sentence: Sentence, earlier: list[Mention]) -> list[Mention]:
-        """Places a sentence refers to without naming them ("the base", "there"), resolved to the latest
-        earlier place of a fitting kind; `earlier` are the article's place mentions before the sentence."""
+    def anaphors(self, sentence: Sentence, recent: list[Mention], salience: Counter[str]) -> list[Mention]:
+        """Places a sentence refers to without naming them ("the base", "there"). `recent` are the place
+        mentions of the last few sentences; `salience` counts how often the article has named each place."""
         found = []
         for pattern, kinds in self._anaphors:
             for match in pattern.finditer(sentence.text):
                 start = sentence.start + match.start()
-                before = [self._capital(m) if "city" in kinds else m for m in earlier
+                before = [self._capital(m) if "city" in kinds else m for m in recent
                           if m.end <= start and m.surface and not m.surface.isupper()]  # not a dateline
-                fitting = [m for m in before if self.reference.places[m.entity_id].place_type in kinds]
+                fitting = [(salience[m.entity_id], i, m) for i, m in enumerate(before)
+                           if self.reference.places[m.entity_id].place_type in kinds]
                 if fitting:
-                    found.append(Mention("place", fitting[-1].entity_id, match.group(), start, sentence.start + match.end()))
+                    entity = max(fitting, key=lambda f: (f[0], f[1]))[2].entity_id
+                    found.append(Mention("place", entity, match.group(), start, sentence.start + match.end()))
         return found
 
     @staticmethod
@@ -196,11 +215,14 @@ class EventFinder:
             same = [m for m in before if self.reference.actors[m.entity_id].side == side]
             lead = next((m for m in same if not self.reference.actors[m.entity_id].generic), same[0])
         else:  # "the capture of X, the regime ..." names no captor; do not guess one
-            return [], list(dict.fromkeys([m.entity_id for m in after if m.entity_id not in civilians] + civilians))
+            named = [self.forces_of.get(m.entity_id, m.entity_id) for m in after]
+            return [], list(dict.fromkeys(named + civilians))
         side = self.reference.actors[lead.entity_id].side
         ordered = [lead] + [m for m in combatants if m is not lead]
-        attackers = [m.entity_id for m in ordered if self.reference.actors[m.entity_id].side == side]
-        targets = [m.entity_id for m in ordered if self.reference.actors[m.entity_id].side != side]
+        attackers = [self.forces_of.get(m.entity_id, m.entity_id) for m in ordered
+                     if self.reference.actors[m.entity_id].side == side]
+        targets = [self.forces_of.get(m.entity_id, m.entity_id) for m in ordered
+                   if self.reference.actors[m.entity_id].side != side]
         return list(dict.fromkeys(attackers)), list(dict.fromkeys(targets + civilians))
 
     @staticmethod
@@ -244,23 +266,29 @@ class EventFinder:
     # -- one sentence ---------------------------------------------------------------------------
 
     def find(self, article_id: str, sentence: Sentence, mentions: list[Mention], dates: list[DateMention],
-             inherited: EventDate, context_places: list[str], earlier_places: list[Mention]) -> list[EventMention]:
+             inherited: EventDate, context_places: list[str], recent_places: list[Mention],
+             salience: Counter[str], previous: list[EventMention]) -> list[EventMention]:
         """Event reports in the sentence.
 
         `inherited` dates the reports that name no date of their own. A strike or clash whose sentence
         names no place is put at `context_places`: the place of the previous sentence's event, else the
-        article's governorate. `earlier_places` are the article's place mentions, for "the base".
+        article's governorate. `recent_places` and `salience` resolve "the base" (see anaphors);
+        `previous` are the events of the sentence before, which "the attack" refers back to.
         """
         dateline = self._dateline.match(sentence.text)
         places = [m for m in mentions if m.entity_type == "place"
                   and not (dateline and m.end - sentence.start <= dateline.end())]
-        places = sorted(places + self.anaphors(sentence, earlier_places), key=lambda m: m.start)
+        places = sorted(places + self.anaphors(sentence, recent_places, salience), key=lambda m: m.start)
         actors = [m for m in mentions if m.entity_type == "actor"]
         found: dict[tuple[str, str], EventMention] = {}
         triggers = self._trigger_positions(sentence, mentions)
         for spec, t_start, t_end in triggers:
             others = [t[1] for t in triggers if t[1] != t_start]
             objects = self._places(spec, sentence, places, t_start, t_end)
+            same_kind = [e for e in previous if e.sub_event_type == spec["sub_event_type"]]
+            if same_kind and self._definite.search(sentence.text[: t_start - sentence.start]):
+                # "The missile attack did not ...": the event the last sentence reported, where it was
+                objects = [Mention("place", same_kind[0].place_id, "", t_start, t_start)]
             if not objects and spec.get("government_sub_event_type") and self._generic_objects.match(
                     sentence.text[t_end - sentence.start:t_end - sentence.start + self.window]):
                 # "capturing dozens of villages in southern Idlib": the area named, else the article's

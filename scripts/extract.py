@@ -19,6 +19,8 @@ from .unresolved import NameSpotter, Unresolved
 # the sentences just before it.
 CARRIED_CATEGORIES = ("killed", "wounded")
 CARRY_SENTENCES = 2
+# "The base" points back to a place named in this many sentences before it.
+ANAPHOR_SENTENCES = 3
 
 
 @dataclass
@@ -85,8 +87,12 @@ class Extractor:
             in_sentence = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             sentence_dates = dates.find(sentence.text, sentence.start)
             context = ([previous_events[0].place_id] if previous_events else []) + ([home] if home else [])
-            earlier = [m for m in mentions if m.entity_type == "place" and m.end <= sentence.end]
-            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context, earlier)
+            window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
+            places_so_far = [m for m in mentions if m.entity_type == "place" and m.end <= sentence.end]
+            recent = [m for m in places_so_far if m.start >= window_start]
+            salience = Counter(m.entity_id for m in places_so_far)
+            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context,
+                                     recent, salience, previous_events)
             previous_events = found
             events.extend(found)
             claimant = self.claimants.find(sentence, in_sentence, last_claimant)

@@ -51,9 +51,10 @@ def _pick(candidates: list[str], reference: Reference) -> str | None:
 
 
 def _assign_actors(event: Event, reference: Reference) -> None:
-    attackers = [a for m in event.mentions for a in m.attackers]
-    targets = [a for m in event.mentions for a in m.targets]
-    participants = [a for m in event.mentions for a in m.participants]
+    own = [m for m in event.mentions if not m.absorbed]
+    attackers = [a for m in own for a in m.attackers]
+    targets = [a for m in own for a in m.targets]
+    participants = [a for m in own for a in m.participants]
     event.actor1_id = _pick(attackers, reference) or _pick(participants, reference)
     event.actor2_id = _pick([t for t in targets if t != event.actor1_id], reference)
     roles: dict[tuple[str, str], None] = {}
@@ -68,7 +69,8 @@ def _assign_actors(event: Event, reference: Reference) -> None:
 
 
 def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: Reference) -> None:
-    """A clash or shelling at a place, in days a capture of that place covers, was the fight for it."""
+    """A clash or shelling at a place, in days a capture of that place covers, was the fight for it
+    (when the article that reports the fight also reports the capture)."""
     lexicon = reference.lexicon["events"]
     absorbed = set(lexicon["absorbed_by_territory_change"])
     captures = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
@@ -78,12 +80,34 @@ def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: R
             continue
         for event in bucket:
             for capture_type in sorted(captures):
+                articles = {m.article_id for m in event.mentions}
                 target = next((c for c in groups.get((capture_type, place_id), [])
-                               if c.first <= event.last and c.last >= event.first), None)
+                               if c.first <= event.last and c.last >= event.first
+                               and articles <= {m.article_id for m in c.mentions}), None)
                 if target:
+                    for mention in event.mentions:
+                        mention.absorbed = True
                     target.mentions.extend(event.mentions)
                     event.mentions = []
                     break
+
+
+def _date_from_sentence_mates(events: list[Event]) -> None:
+    """An undated event reported in the same sentence as a dated one took place in the same days
+    ("rebels stormed the base after two militants detonated car bombs")."""
+    by_sentence: dict[tuple[str, int], list[Event]] = {}
+    for event in events:
+        for mention in event.mentions:
+            by_sentence.setdefault((mention.article_id, mention.sentence.index), []).append(event)
+    for event in sorted(events, key=lambda e: (e.sub_event_type, e.place_id, e.first)):
+        if event.basis != "publication":
+            continue
+        mates = [other for m in event.mentions for other in by_sentence[(m.article_id, m.sentence.index)]
+                 if other is not event and other.basis != "publication"
+                 and event.first <= other.first and other.last <= event.last]
+        if mates:
+            best = min(mates, key=lambda o: ((o.last - o.first).days, o.first))
+            event.first, event.last, event.precision, event.basis = best.first, best.last, best.precision, best.basis
 
 
 def merge_events(mentions: list[EventMention], reference: Reference) -> list[Event]:
@@ -103,6 +127,7 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
         target.geo_precision = min(target.geo_precision, mention.geo_precision)
     _fold_into_captures(groups, reference)
     events = [event for bucket in groups.values() for event in bucket if event.mentions]
+    _date_from_sentence_mates(events)
     taken: Counter[str] = Counter()
     for event in sorted(events, key=lambda e: (e.first, e.sub_event_type, e.place_id, _order(e.mentions[0]))):
         event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))
