@@ -79,7 +79,8 @@ class EventFinder:
         self.territory_types = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
         self.absorbed = set(lexicon["absorbed_by_territory_change"])
-        self._anaphors = [(re.compile(a["pattern"], re.I), set(a["place_types"])) for a in lexicon["anaphors"]]
+        self._anaphors = [(re.compile(a["pattern"], re.I), set(a["place_types"]), a.get("choose", "salient"))
+                          for a in lexicon["anaphors"]]
         self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
         self._origin = re.compile(lexicon["origin_before"], re.I)
         self._definite = re.compile(r"^\W*the\s+(?:[\w-]+\s+)?$", re.I)  # "The missile attack ..." opening a sentence
@@ -130,7 +131,7 @@ class EventFinder:
         after = [m for m in usable if m.start >= t_end]
         before = [m for m in reversed(usable) if m.end <= t_start]
         ranked = self._specific_first(after) + self._specific_first(before)
-        return ranked[:1]
+        return self._coordinated(sentence, ranked[:1] + [m for m in after if m not in ranked[:1]])
 
     def _names_another_place(self, sentence: Sentence, t_end: int, mention: Mention) -> bool:
         """A province after words naming the place taken ("overran a base in Idlib") is not the object."""
@@ -157,12 +158,12 @@ class EventFinder:
         """Places a sentence refers to without naming them ("the base", "there"). `recent` are the place
         mentions of the last few sentences; `salience` counts how often the article has named each place."""
         found = []
-        for pattern, kinds in self._anaphors:
+        for pattern, kinds, choose in self._anaphors:
             for match in pattern.finditer(sentence.text):
                 start = sentence.start + match.start()
                 before = [self._capital(m) if "city" in kinds else m for m in recent
                           if m.end <= start and m.surface and not m.surface.isupper()]  # not a dateline
-                fitting = [(salience[m.entity_id], i, m) for i, m in enumerate(before)
+                fitting = [(salience[m.entity_id] if choose == "salient" else 0, i, m) for i, m in enumerate(before)
                            if self.reference.places[m.entity_id].place_type in kinds]
                 if fitting:
                     entity = max(fitting, key=lambda f: (f[0], f[1]))[2].entity_id
@@ -178,7 +179,7 @@ class EventFinder:
         for mention in found[1:]:
             left, right = (mention, chosen[-1]) if backwards else (chosen[-1], mention)
             gap = sentence.text[left.end - sentence.start:right.start - sentence.start]
-            if re.fullmatch(r"\s*(?:,|,?\s+and|\s+or)\s+(?:the\s+)?(?:(?:town|village|city|base)\s+of\s+)?", gap):
+            if re.fullmatch(r"\s*(?:,|,?\s+and|\s+or)\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:(?:town|village|city|base)\s+of\s+)?", gap):
                 chosen.append(mention)
             else:
                 break
