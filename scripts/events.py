@@ -68,6 +68,7 @@ class EventFinder:
         self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
         self.window = int(lexicon["window_chars"])
         self.combatant_types = set(lexicon["combatant_types"])
+        self.civilian_target_types = set(lexicon["civilian_target_event_types"])
         self._irrealis = [re.compile(p, re.I) for p in lexicon["irrealis_before"]]
         self._support = [re.compile(p, re.I) for p in lexicon["support_before"]]
         self._near = re.compile(lexicon["near_words"], re.I)
@@ -191,6 +192,8 @@ class EventFinder:
         return max(base, 2) if self._near.search(before) else base
 
     def _sides(self, spec: dict, sentence: Sentence, actors: list[Mention], t_start: int, t_end: int):
+        if spec["event_type"] not in self.civilian_target_types:  # civilians are not a side in a battle
+            actors = [m for m in actors if self.reference.actors[m.entity_id].actor_type != "civilians"]
         combatants = [m for m in actors if self.reference.actors[m.entity_id].actor_type in self.combatant_types
                       and not self._source.search(sentence.text[: m.start - sentence.start])]
         civilians = [m.entity_id for m in actors if self.reference.actors[m.entity_id].actor_type == "civilians"]
@@ -215,7 +218,11 @@ class EventFinder:
             side = self.reference.actors[(in_clause or subjects or before)[0].entity_id].side
             same = [m for m in before if self.reference.actors[m.entity_id].side == side]
             lead = next((m for m in same if not self.reference.actors[m.entity_id].generic), same[0])
-        else:  # "the capture of X, the regime ..." names no captor; do not guess one
+        else:
+            # No attacker named. In a bombing or strike, who is named after it was hit ("a car bomb exploded
+            # at a checkpoint held by X"); in a capture ("the capture of X, the regime ...") guess no side.
+            if spec["event_type"] not in self.civilian_target_types:
+                return [], []
             named = [self.forces_of.get(m.entity_id, m.entity_id) for m in after]
             return [], list(dict.fromkeys(named + civilians))
         side = self.reference.actors[lead.entity_id].side
