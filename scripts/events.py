@@ -84,6 +84,9 @@ class EventFinder:
                           for a in lexicon["anaphors"]]
         self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
         self._origin = re.compile(lexicon["origin_before"], re.I)
+        self._city_before = re.compile(lexicon["city_reading"]["before"], re.I)
+        self._city_after = re.compile(lexicon["city_reading"]["after"], re.I)
+        self._paired = re.compile(lexicon["city_reading"]["paired_with_city"], re.I)
         self._definite = re.compile(r"^\W*the\s+(?:[\w-]+\s+)?$", re.I)  # "The missile attack ..." opening a sentence
         self._place_noun = re.compile(lexicon["place_nouns"], re.I)
         self.capitals: dict[str, str] = {}
@@ -133,6 +136,22 @@ class EventFinder:
         before = [m for m in reversed(usable) if m.end <= t_start]
         ranked = self._specific_first(after) + self._specific_first(before)
         return self._coordinated(sentence, ranked[:1] + [m for m in after if m not in ranked[:1]])
+
+    def read_capitals(self, body: str, mentions: list[Mention]) -> list[Mention]:
+        """Mentions with a province's bare name turned into its capital where the context means the city."""
+        result: list[Mention] = []
+        for mention in mentions:
+            capital = self._capital(mention) if mention.entity_type == "place" else mention
+            if capital is not mention:
+                before, after = body[max(0, mention.start - 40):mention.start], body[mention.end:mention.end + 20]
+                previous = result[-1] if result else None
+                paired = (previous is not None and previous.entity_type == "place"
+                          and self.reference.places[previous.entity_id].place_type == "city"
+                          and self._paired.match(body[previous.end:mention.start]))
+                if self._city_before.search(before) or self._city_after.match(after) or paired:
+                    mention = capital
+            result.append(mention)
+        return result
 
     def _names_another_place(self, sentence: Sentence, t_end: int, mention: Mention) -> bool:
         """A province after words naming the place taken ("overran a base in Idlib") is not the object."""
