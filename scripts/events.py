@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 from .alias_matcher import Mention
 from .dates import DateMention
+from .place_reading import PlaceReader
 from .reference import Reference
 from .sentences import Sentence
-from .textnorm import alias_key
+from .sides import SideReader
 
 FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication
 
@@ -67,43 +68,18 @@ class EventFinder:
         names = "|".join(re.escape(k) for k in sorted(self.offsets, key=len, reverse=True))
         self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
         self.window = int(lexicon["window_chars"])
-        self.combatant_types = set(lexicon["combatant_types"])
-        self.civilian_target_types = set(lexicon["civilian_target_event_types"])
+        self.places = PlaceReader(lexicon, reference)
+        self.sides = SideReader(lexicon, reference)
         self._irrealis = [re.compile(p, re.I) for p in lexicon["irrealis_before"]]
         self._support = [re.compile(p, re.I) for p in lexicon["support_before"]]
         self._near = re.compile(lexicon["near_words"], re.I)
         self._dateline = re.compile(lexicon["dateline"])
-        self._agent = re.compile(lexicon["agent_after"], re.I)
-        self._source = re.compile(lexicon["source_before"], re.I)
-        self._object_of = re.compile(lexicon["object_before"], re.I)
-        self._clause_break = re.compile(lexicon["clause_break"], re.I)
         self.territory_types = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
         self.absorbed = set(lexicon["absorbed_by_territory_change"])
-        self._anaphors = [(re.compile(a["pattern"], re.I), set(a["place_types"]), a.get("choose", "salient"))
-                          for a in lexicon["anaphors"]]
         self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
         self._origin = re.compile(lexicon["origin_before"], re.I)
-        self._city_before = re.compile(lexicon["city_reading"]["before"], re.I)
-        self._city_after = re.compile(lexicon["city_reading"]["after"], re.I)
-        self._paired = re.compile(lexicon["city_reading"]["paired_with_city"], re.I)
         self._definite = re.compile(r"^\W*the\s+(?:[\w-]+\s+)?$", re.I)  # "The missile attack ..." opening a sentence
-        self._place_noun = re.compile(lexicon["place_nouns"], re.I)
-        self.capitals: dict[str, str] = {}
-        self.bare_names: dict[str, set[str]] = {}
-        for place in reference.places.values():
-            if place.place_type != "governorate":
-                continue
-            self.bare_names[place.place_id] = {alias_key(a) for a in place.aliases if len(alias_key(a).split()) == 1}
-            for city in reference.places.values():
-                if city.place_type == "city" and city.governorate == place.governorate and \
-                        alias_key(city.name).split()[0] in self.bare_names[place.place_id]:
-                    self.capitals[place.place_id] = city.place_id
-        # A government in a fight is represented by its forces (the state force that is part_of it).
-        self.forces_of = {related: actor.actor_id for actor in reference.actors.values()
-                          if actor.actor_type in ("state_force", "foreign_state_force")
-                          for related, relation in actor.relations
-                          if relation == "part_of" and reference.actors[related].actor_type == "government"}
         self.triggers = []
         for spec in lexicon["triggers"]:
             patterns = [re.compile(p, re.I) for p in spec["patterns"]]
@@ -118,77 +94,24 @@ class EventFinder:
     def _places(self, spec: dict, sentence: Sentence, places: list[Mention], t_start: int, t_end: int) -> list[Mention]:
         allowed = set(spec.get("place_types") or [])
         if "city" in allowed:  # "seized Idlib": a town is taken, not a province, so read the capital ...
-            places = [self._capital(m) for m in places if not self._names_another_place(sentence, t_end, m)]
+            places = [self.places.capital(m) for m in places if not self.places.names_another_place(sentence, t_end, m)]
         usable = [m for m in places if not allowed or self.reference.places[m.entity_id].place_type in allowed]
         # "Idlib's Sadcop gas factory": a place named as the owner of the next one is not the object
         usable = [m for m in usable if not re.match(r"['’]s\s", sentence.text[m.end - sentence.start:m.end - sentence.start + 3])
                   or not any(0 <= o.start - m.end <= 3 for o in places if o is not m)]
         if spec["object"] == "after":
             found = [m for m in usable if m.start >= t_end and m.start - t_end <= self.window]
-            return self._coordinated(sentence, self._specific_first(found))
+            return self._coordinated(sentence, self.places.specific_first(found))
         if spec["object"] == "before":
             found = [m for m in usable if m.end <= t_start and t_start - m.end <= self.window]
-            return self._coordinated(sentence, self._specific_first(list(reversed(found))), backwards=True)
+            return self._coordinated(sentence, self.places.specific_first(list(reversed(found))), backwards=True)
         # anywhere: what follows the trigger ("strikes on X") before what precedes it, named places first;
         # a place the attack came from ("rockets from the Idlib countryside") is not where it happened
         usable = [m for m in usable if not self._origin.search(sentence.text[: m.start - sentence.start])] or usable
         after = [m for m in usable if m.start >= t_end]
         before = [m for m in reversed(usable) if m.end <= t_start]
-        ranked = self._specific_first(after) + self._specific_first(before)
+        ranked = self.places.specific_first(after) + self.places.specific_first(before)
         return self._coordinated(sentence, ranked[:1] + [m for m in after if m not in ranked[:1]])
-
-    def read_capitals(self, body: str, mentions: list[Mention]) -> list[Mention]:
-        """Mentions with a province's bare name turned into its capital where the context means the city."""
-        result: list[Mention] = []
-        for mention in mentions:
-            capital = self._capital(mention) if mention.entity_type == "place" else mention
-            if capital is not mention:
-                before, after = body[max(0, mention.start - 40):mention.start], body[mention.end:mention.end + 20]
-                previous = result[-1] if result else None
-                paired = (previous is not None and previous.entity_type == "place"
-                          and self.reference.places[previous.entity_id].place_type == "city"
-                          and self._paired.match(body[previous.end:mention.start]))
-                if self._city_before.search(before) or self._city_after.match(after) or paired:
-                    mention = capital
-            result.append(mention)
-        return result
-
-    def _names_another_place(self, sentence: Sentence, t_end: int, mention: Mention) -> bool:
-        """A province after words naming the place taken ("overran a base in Idlib") is not the object."""
-        between = sentence.text[t_end - sentence.start:mention.start - sentence.start]
-        is_province = self.reference.places[mention.entity_id].place_type == "governorate"
-        return mention.start >= t_end and is_province and bool(self._place_noun.search(between))
-
-    def _specific_first(self, mentions: list[Mention]) -> list[Mention]:
-        """Keep the order, but a named town or base before a region, a governorate or a country."""
-        broad = ("region", "governorate", "country")
-
-        def is_broad(mention: Mention) -> bool:
-            return self.reference.places[mention.entity_id].place_type in broad
-
-        return [m for m in mentions if not is_broad(m)] + [m for m in mentions if is_broad(m)]
-
-    def _capital(self, mention: Mention) -> Mention:
-        capital = self.capitals.get(mention.entity_id)
-        if capital and alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
-            return Mention("place", capital, mention.surface, mention.start, mention.end)
-        return mention
-
-    def anaphors(self, sentence: Sentence, recent: list[Mention], salience: Counter[str]) -> list[Mention]:
-        """Places a sentence refers to without naming them ("the base", "there"). `recent` are the place
-        mentions of the last few sentences; `salience` counts how often the article has named each place."""
-        found = []
-        for pattern, kinds, choose in self._anaphors:
-            for match in pattern.finditer(sentence.text):
-                start = sentence.start + match.start()
-                before = [self._capital(m) if "city" in kinds else m for m in recent
-                          if m.end <= start and m.surface and not m.surface.isupper()]  # not a dateline
-                fitting = [(salience[m.entity_id] if choose == "salient" else 0, i, m) for i, m in enumerate(before)
-                           if self.reference.places[m.entity_id].place_type in kinds]
-                if fitting:
-                    entity = max(fitting, key=lambda f: (f[0], f[1]))[2].entity_id
-                    found.append(Mention("place", entity, match.group(), start, sentence.start + match.end()))
-        return found
 
     @staticmethod
     def _coordinated(sentence: Sentence, found: list[Mention], backwards: bool = False) -> list[Mention]:
@@ -209,48 +132,6 @@ class EventFinder:
         base = self.reference.places[place.entity_id].geo_precision
         before = sentence.text[: place.start - sentence.start]
         return max(base, 2) if self._near.search(before) else base
-
-    def _sides(self, spec: dict, sentence: Sentence, actors: list[Mention], t_start: int, t_end: int):
-        if spec["event_type"] not in self.civilian_target_types:  # civilians are not a side in a battle
-            actors = [m for m in actors if self.reference.actors[m.entity_id].actor_type != "civilians"]
-        combatants = [m for m in actors if self.reference.actors[m.entity_id].actor_type in self.combatant_types
-                      and not self._source.search(sentence.text[: m.start - sentence.start])]
-        civilians = [m.entity_id for m in actors if self.reference.actors[m.entity_id].actor_type == "civilians"]
-        if not combatants:
-            return [], list(dict.fromkeys(civilians))
-        trigger_text = sentence.text[t_start - sentence.start:t_end - sentence.start].lower()
-        after = [m for m in combatants if m.start >= t_end]
-        before = [m for m in combatants if m.end <= t_start]
-        by_agent = [m for m in after if self._agent.search(sentence.text[t_end - sentence.start:m.start - sentence.start])]
-        if spec["object"] == "before" or spec.get("subject_is_agent") is False:  # "X fell (to Y)"
-            if not (trigger_text.endswith(" to") and after) and not by_agent:
-                return [], list(dict.fromkeys(civilians))
-            lead = after[0] if trigger_text.endswith(" to") and after else by_agent[0]
-        elif by_agent and not before:
-            lead = by_agent[0]
-        elif before:  # the subject's side: the first actor not governed by a preposition ("advances against X"),
-            # in the trigger's own clause if it names one ("a day after government raids killed"), else in the sentence
-            subjects = [m for m in before if not self._object_of.search(sentence.text[: m.start - sentence.start])]
-            breaks = [b.end() for b in self._clause_break.finditer(sentence.text[: t_start - sentence.start])]
-            clause_start = sentence.start + (breaks[-1] if breaks else 0)
-            in_clause = [m for m in subjects if m.start >= clause_start]
-            side = self.reference.actors[(in_clause or subjects or before)[0].entity_id].side
-            same = [m for m in before if self.reference.actors[m.entity_id].side == side]
-            lead = next((m for m in same if not self.reference.actors[m.entity_id].generic), same[0])
-        else:
-            # No attacker named. In a bombing or strike, who is named after it was hit ("a car bomb exploded
-            # at a checkpoint held by X"); in a capture ("the capture of X, the regime ...") guess no side.
-            if spec["event_type"] not in self.civilian_target_types:
-                return [], []
-            named = [self.forces_of.get(m.entity_id, m.entity_id) for m in after]
-            return [], list(dict.fromkeys(named + civilians))
-        side = self.reference.actors[lead.entity_id].side
-        ordered = [lead] + [m for m in combatants if m is not lead]
-        attackers = [self.forces_of.get(m.entity_id, m.entity_id) for m in ordered
-                     if self.reference.actors[m.entity_id].side == side]
-        targets = [self.forces_of.get(m.entity_id, m.entity_id) for m in ordered
-                   if self.reference.actors[m.entity_id].side != side]
-        return list(dict.fromkeys(attackers)), list(dict.fromkeys(targets + civilians))
 
     @staticmethod
     def _date(dates: list[DateMention], t_start: int, others: list[int]) -> EventDate | None:
@@ -305,7 +186,7 @@ class EventFinder:
         dateline = self._dateline.match(sentence.text)
         places = [m for m in mentions if m.entity_type == "place"
                   and not (dateline and m.end - sentence.start <= dateline.end())]
-        places = sorted(places + self.anaphors(sentence, recent_places, salience), key=lambda m: m.start)
+        places = sorted(places + self.places.anaphors(sentence, recent_places, salience), key=lambda m: m.start)
         actors = [m for m in mentions if m.entity_type == "actor"]
         found: dict[tuple[str, str], EventMention] = {}
         triggers = self._trigger_positions(sentence, mentions)
@@ -324,7 +205,7 @@ class EventFinder:
                     if broad or context_places else []
             if not objects and spec["object"] == "any" and context_places:
                 objects = [Mention("place", context_places[0], "", t_start, t_start)]
-            attackers, targets = self._sides(spec, sentence, actors, t_start, t_end)
+            attackers, targets = self.sides.sides(spec, sentence, actors, t_start, t_end)
             sub_type = spec["sub_event_type"]
             if attackers and spec.get("government_sub_event_type"):
                 if self.reference.actors[attackers[0]].side == "government":

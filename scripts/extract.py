@@ -70,7 +70,7 @@ class Extractor:
     def run(self, article: Article) -> ArticleExtraction:
         body = article.body
         sentences = split_sentences(body)
-        mentions = self.events.read_capitals(body, self.matcher.find(body))
+        mentions = self.events.places.read_capitals(body, self.matcher.find(body))
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
         home = self._home_governorate(mentions)
         events: list[EventMention] = []
