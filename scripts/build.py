@@ -19,14 +19,12 @@ from pathlib import Path
 
 from .csv_out import write_table
 from .errors import BuildError
-from .extract import Extractor
 from .load_sqlite import VIEWS, facet_columns, load_database
-from .merge import merge_events
 from .reference import load_reference
 from .schema import load_descriptor, tables
 from .seeds import read_articles
 from .site_metadata import DATABASE, read_site_metadata, with_descriptions, write_site_metadata
-from .tables import build_tables
+from .tables import extract_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,10 +82,7 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
     schema = tables(descriptor)
     site = read_site_metadata(site_path)
 
-    extractor = Extractor(reference)
-    extractions = [extractor.run(article) for article in articles]
-    events = merge_events([m for x in extractions for m in x.events], reference)
-    rows = build_tables(extractions, events, reference)
+    rows = extract_tables(articles, reference)
 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from .extract import Extractor
-from .merge import merge_events
 from .reference import load_reference
 from .seeds import read_articles
-from .tables import build_tables
+from .tables import extract_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,10 +146,7 @@ def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]], bodies:
 def evaluate(seeds: Path, gold_dir: Path, reference_dir: Path = ROOT / "seeds" / "reference") -> Evaluation:
     reference = load_reference(reference_dir)
     articles = read_articles(seeds)
-    extractor = Extractor(reference)
-    extractions = [extractor.run(article) for article in articles]
-    events = merge_events([m for x in extractions for m in x.events], reference)
-    tables = build_tables(extractions, events, reference)
+    tables = extract_tables(articles, reference)
     gold = load_gold(gold_dir)
     bodies = {a.article_id: a.body for a in articles}
 

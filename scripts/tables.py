@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .extract import ArticleExtraction, ClaimedFigure
-from .merge import Event
+from .extract import ArticleExtraction, ClaimedFigure, Extractor
+from .merge import Event, merge_events
 from .reference import Reference
+from .seeds import Article
 
 FATALITY_CATEGORIES = ("killed", "executed")
 
@@ -148,3 +149,11 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
         } for x in extractions for u in x.unresolved],
     }
     return tables
+
+
+def extract_tables(articles: list[Article], reference: Reference) -> dict[str, list[dict]]:
+    """Run the extractor over the articles, merge their events and shape every table's rows."""
+    extractor = Extractor(reference)
+    extractions = [extractor.run(article) for article in articles]
+    events = merge_events([m for x in extractions for m in x.events], reference)
+    return build_tables(extractions, events, reference)
