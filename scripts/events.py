@@ -48,6 +48,7 @@ class EventMention:
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
+    headline: bool = False  # reported in the article's title: a summary of a story the body tells
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -65,6 +66,9 @@ class EventFinder:
     def __init__(self, lexicon: dict, reference: Reference, date_lexicon: dict):
         self.reference = reference
         self.offsets = {k.lower(): v for k, v in date_lexicon["offsets_before_event"].items()}
+        self._report_date = re.compile(date_lexicon["report_date_before"], re.I)
+        self._ongoing = re.compile(date_lexicon["ongoing_near_event"], re.I)
+        self.report_span_days = int(date_lexicon["report_span_days"])
         names = "|".join(re.escape(k) for k in sorted(self.offsets, key=len, reverse=True))
         self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
         self.window = int(lexicon["window_chars"])
@@ -80,6 +84,9 @@ class EventFinder:
         self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
         self._origin = re.compile(lexicon["origin_before"], re.I)
         self._definite = re.compile(r"^\W*the\s+(?:[\w-]+\s+)?$", re.I)  # "The missile attack ..." opening a sentence
+        self._vicinity = re.compile(lexicon["vicinity_after"], re.I)
+        self._relative_before = re.compile(lexicon["relative_clause_before"], re.I)
+        self._relative_end = re.compile(lexicon["relative_clause_end"])
         self.triggers = []
         for spec in lexicon["triggers"]:
             patterns = [re.compile(p, re.I) for p in spec["patterns"]]
@@ -120,6 +127,9 @@ class EventFinder:
             return []
         chosen = [found[0]]
         for mention in found[1:]:
+            if mention.start == chosen[-1].start:  # one phrase naming several places ("the two bases")
+                chosen.append(mention)
+                continue
             left, right = (mention, chosen[-1]) if backwards else (chosen[-1], mention)
             gap = sentence.text[left.end - sentence.start:right.start - sentence.start]
             if re.fullmatch(r"\s*(?:,|,?\s+and|\s+or)\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:(?:town|village|city|base)\s+of\s+)?", gap):
@@ -133,13 +143,36 @@ class EventFinder:
         before = sentence.text[: place.start - sentence.start]
         return max(base, 2) if self._near.search(before) else base
 
+    def _relative_clauses(self, sentence: Sentence, triggers: list[tuple[dict, int, int]]) -> list[tuple[int, int]]:
+        """Spans (body offsets) of relative clauses opened by a trigger ("that seized Idlib in late March")."""
+        spans = []
+        for _, t_start, t_end in triggers:
+            before = sentence.text[max(0, t_start - sentence.start - 60):t_start - sentence.start]
+            match = self._relative_before.search(before)
+            if match:
+                start = t_start - (len(before) - match.start())
+                end = self._relative_end.search(sentence.text, t_end - sentence.start)
+                spans.append((start, sentence.start + end.start() if end else sentence.end))
+        return spans
+
     @staticmethod
-    def _date(dates: list[DateMention], t_start: int, others: list[int]) -> EventDate | None:
-        """The nearest date with no other trigger between ("X fell after Y was lost last month")."""
+    def _outside(position: int, clauses: list[tuple[int, int]], t_start: int) -> bool:
+        """Whether `position` is free for the trigger at t_start: not inside another trigger's relative clause."""
+        return not any(start <= position < end and not start <= t_start < end for start, end in clauses)
+
+    def _date(self, sentence: Sentence, dates: list[DateMention], t_start: int, t_end: int,
+              others: list[int]) -> EventDate | None:
+        """The nearest date with no other trigger between ("X fell after Y was lost last month"); a date that
+        belongs to the report ("told AFP on Monday") covers the week up to it, unless the event was going on."""
         usable = [d for d in dates if not any(min(d.start, t_start) < t < max(d.start, t_start) for t in others)]
         if not usable:
             return None
         nearest = min(usable, key=lambda d: (abs(d.start - t_start), d.start))
+        if nearest.precision == "day" and self._report_date.search(sentence.text[: nearest.start - sentence.start]):
+            around = sentence.text[max(0, t_start - sentence.start - 25):t_end - sentence.start + 25]
+            if not self._ongoing.search(around):
+                first = nearest.last - timedelta(days=self.report_span_days - 1)
+                return EventDate(first, nearest.last, "week", nearest.basis)
         return EventDate(nearest.first, nearest.last, nearest.precision, nearest.basis)
 
     def _offset(self, sentence: Sentence, t_start: int, dates: list[DateMention]) -> EventDate | None:
@@ -188,19 +221,29 @@ class EventFinder:
                   and not (dateline and m.end - sentence.start <= dateline.end())]
         places = sorted(places + self.places.anaphors(sentence, recent_places, salience), key=lambda m: m.start)
         actors = [m for m in mentions if m.entity_type == "actor"]
-        found: dict[tuple[str, str], EventMention] = {}
+        found: dict[tuple, EventMention] = {}
         triggers = self._trigger_positions(sentence, mentions)
+        clauses = self._relative_clauses(sentence, triggers)
         for spec, t_start, t_end in triggers:
-            others = [t[1] for t in triggers if t[1] != t_start]
-            objects = self._places(spec, sentence, places, t_start, t_end)
+            others = [t[1] for t in triggers if t[1] != t_start and self._outside(t[1], clauses, t_start)]
+            own_dates = [d for d in dates if self._outside(d.start, clauses, t_start)]
+            own_places = [m for m in places if self._outside(m.start, clauses, t_start)]
+            objects = self._places(spec, sentence, own_places, t_start, t_end)
             same_kind = [e for e in previous if e.sub_event_type == spec["sub_event_type"]]
             if same_kind and self._definite.search(sentence.text[: t_start - sentence.start]):
                 # "The missile attack did not ...": the event the last sentence reported, where it was
                 objects = [Mention("place", same_kind[0].place_id, "", t_start, t_start)]
-            if not objects and spec.get("government_sub_event_type") and self._generic_objects.match(
-                    sentence.text[t_end - sentence.start:t_end - sentence.start + self.window]):
+            generic = spec.get("government_sub_event_type") and self._generic_objects.match(
+                sentence.text[t_end - sentence.start:t_end - sentence.start + self.window])
+            vicinity = self._vicinity.match(sentence.text, t_end - sentence.start) if generic else None
+            nearby = [e.place_id for e in found.values()] + [e.place_id for e in previous]
+            if not objects and vicinity and nearby:
+                # "captured checkpoints in the surrounding vicinity": near the place the story is about
+                at = sentence.start + vicinity.end()
+                objects = [Mention("place", nearby[0], "", at, at)]
+            if not objects and generic:
                 # "capturing dozens of villages in southern Idlib": the area named, else the article's
-                broad = [m for m in places if self.reference.places[m.entity_id].place_type in ("region", "governorate")]
+                broad = [m for m in own_places if self.reference.places[m.entity_id].place_type in ("region", "governorate")]
                 objects = [Mention("place", (broad[0].entity_id if broad else context_places[-1]), "", t_start, t_start)] \
                     if broad or context_places else []
             if not objects and spec["object"] == "any" and context_places:
@@ -213,10 +256,13 @@ class EventFinder:
             participants: list[str] = []
             if spec["event_type"] == "Strategic developments":
                 participants, attackers, targets = attackers + targets, [], []
-            when = (self._date(dates, t_start, others) if spec.get("sentence_date", True) else None) or inherited
-            when = self._offset(sentence, t_start, dates) or when
+            own_date = self._date(sentence, own_dates, t_start, t_end, others) if spec.get("sentence_date", True) else None
+            when = own_date or inherited
+            when = self._offset(sentence, t_start, own_dates) or when
             for place in objects:
-                key = (sub_type, place.entity_id)
+                key: tuple = (sub_type, place.entity_id)
+                if key in found and (when.last < found[key].when.first or when.first > found[key].when.last):
+                    key = (sub_type, place.entity_id, t_start)  # another day there ("a day after ... captured")
                 if key in found:  # two words for one event ("helicopters dropped barrel bombs"): keep the best date
                     if _more_precise(when, found[key].when):
                         found[key].when = when

@@ -13,6 +13,7 @@ from .figures import Figure, FigureFinder
 from .reference import Reference
 from .seeds import Article
 from .sentences import Sentence, split_sentences
+from .textnorm import fold
 from .unresolved import NameSpotter, Unresolved
 
 # A casualty toll in an undated sentence without an event of its own counts the event reported in
@@ -73,6 +74,7 @@ class Extractor:
         mentions = self.events.places.read_capitals(body, self.matcher.find(body))
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
         home = self._home_governorate(mentions)
+        title = fold(article.title)
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
         inherited = publication_fallback(article.published_date)
@@ -94,6 +96,9 @@ class Extractor:
             found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context,
                                      recent, salience, previous_events)
             previous_events = found
+            if fold(sentence.text) in title:
+                for mention in found:
+                    mention.headline = True
             events.extend(found)
             claimant = self.claimants.find(sentence, in_sentence, last_claimant)
             last_claimant = claimant or last_claimant

@@ -11,6 +11,8 @@ from slugify import slugify
 from .events import EventMention
 from .reference import Reference
 
+AREA_TYPES = ("governorate", "region", "country")
+
 
 @dataclass
 class Event:
@@ -39,6 +41,13 @@ def _order(mention: EventMention) -> tuple:
 
 def _overlaps(mention: EventMention, event: Event) -> bool:
     return mention.when.first <= event.last and mention.when.last >= event.first
+
+
+def _is_area(mention: EventMention, reference: Reference) -> bool:
+    """Whether the report is placed only at a governorate, region or country. Over a whole area a day's
+    strikes and the campaign of the week around it are different events, so such reports merge only when
+    they cover the same days (or one is the headline, which sums up a story the body tells)."""
+    return reference.places[mention.place_id].place_type in AREA_TYPES
 
 
 def _pick(candidates: list[str], reference: Reference) -> str | None:
@@ -115,7 +124,9 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
     groups: dict[tuple[str, str], list[Event]] = {}
     for mention in sorted(mentions, key=_order):
         bucket = groups.setdefault((mention.sub_event_type, mention.place_id), [])
-        overlapping = [event for event in bucket if _overlaps(mention, event)]
+        overlapping = [event for event in bucket if _overlaps(mention, event) and (
+            mention.headline or not _is_area(mention, reference)
+            or (mention.when.first, mention.when.last) == (event.first, event.last))]
         # A vague report joins the event its own article already reports, else the latest one.
         target = max(overlapping, key=lambda e: (any(m.article_id == mention.article_id for m in e.mentions), e.first),
                      default=None)

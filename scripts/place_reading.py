@@ -11,6 +11,9 @@ from .reference import Reference
 from .sentences import Sentence
 from .textnorm import alias_key
 
+# How many places a counted plural anaphor ("the two bases") points back to.
+COUNT_WORDS = {"": 1, "both": 2, "two": 2, "three": 3, "four": 4}
+
 
 class PlaceReader:
     """Place readings that depend on context, driven by the event lexicon and the gazetteer."""
@@ -82,7 +85,12 @@ class PlaceReader:
                           if m.end <= start and m.surface and not m.surface.isupper()]  # not a dateline
                 fitting = [(salience[m.entity_id] if choose == "salient" else 0, i, m) for i, m in enumerate(before)
                            if self.reference.places[m.entity_id].place_type in kinds]
-                if fitting:
-                    entity = max(fitting, key=lambda f: (f[0], f[1]))[2].entity_id
+                wanted = COUNT_WORDS.get((match.groupdict().get("count") or "").lower(), 1)
+                chosen: list[str] = []
+                for *_, mention in sorted(fitting, key=lambda f: (f[0], f[1]), reverse=True):
+                    if mention.entity_id not in chosen and len(chosen) < wanted:
+                        chosen.append(mention.entity_id)
+                order = {m.entity_id: m.start for m in before}
+                for entity in sorted(chosen, key=order.get):  # in the order the article named them
                     found.append(Mention("place", entity, match.group(), start, sentence.start + match.end()))
         return found

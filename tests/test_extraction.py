@@ -50,9 +50,12 @@ def test_months_spans_and_relative_phrases():
 
 
 def test_wadi_deif_capture_is_dated_monday_with_nusra_attacking(db):
-    row = db.execute("select * from events where place_id = 'wadi-deif-base' "
-                     "and sub_event_type = 'Non-state actor overtakes territory'").fetchone()
-    assert (row["event_date"], row["date_precision"]) == ("2014-12-15", "day")
+    rows = db.execute("select * from events where place_id = 'wadi-deif-base' "
+                      "and sub_event_type = 'Non-state actor overtakes territory' order by event_date").fetchall()
+    # "stormed the two regime bases on Monday, one day after the two groups captured a number of
+    # checkpoints in the surrounding vicinity": Sunday's checkpoints around the base, then the base
+    assert [(r["event_date"], r["date_precision"]) for r in rows] == [("2014-12-14", "day"), ("2014-12-15", "day")]
+    row = rows[1]
     assert row["actor1_id"] == "jabhat-al-nusra"
     roles = dict(db.execute("select actor_id, role from event_actors where event_id = ?", (row["event_id"],)).fetchall())
     assert roles.get("ahrar-al-sham") == "associated"
