@@ -84,6 +84,7 @@ class EventFinder:
         self._generic_objects = re.compile(lexicon["generic_objects"], re.I)
         self._origin = re.compile(lexicon["origin_before"], re.I)
         self._definite = re.compile(r"^\W*the\s+(?:[\w-]+\s+)?$", re.I)  # "The missile attack ..." opening a sentence
+        self._clause_break = re.compile(lexicon["clause_break"], re.I)
         self._vicinity = re.compile(lexicon["vicinity_after"], re.I)
         self._relative_before = re.compile(lexicon["relative_clause_before"], re.I)
         self._relative_end = re.compile(lexicon["relative_clause_end"])
@@ -98,7 +99,8 @@ class EventFinder:
         clause = re.split(r"[,;:.\"“”]", sentence.text[: start - sentence.start])[-1]
         return any(p.search(clause) for p in self._irrealis)
 
-    def _places(self, spec: dict, sentence: Sentence, places: list[Mention], t_start: int, t_end: int) -> list[Mention]:
+    def _places(self, spec: dict, sentence: Sentence, places: list[Mention], t_start: int, t_end: int,
+                barriers: list[int] = ()) -> list[Mention]:
         allowed = set(spec.get("place_types") or [])
         if "city" in allowed:  # "seized Idlib": a town is taken, not a province, so read the capital ...
             places = [self.places.capital(m) for m in places if not self.places.names_another_place(sentence, t_end, m)]
@@ -115,7 +117,10 @@ class EventFinder:
         # anywhere: what follows the trigger ("strikes on X") before what precedes it, named places first;
         # a place the attack came from ("rockets from the Idlib countryside") is not where it happened
         usable = [m for m in usable if not self._origin.search(sentence.text[: m.start - sentence.start])] or usable
-        after = [m for m in usable if m.start >= t_end]
+        # a place beyond another kind of event word is that event's ("bombed positions hours after a missile
+        # hit the border near X")
+        upto = min((b for b in barriers if b >= t_end), default=sentence.end)
+        after = [m for m in usable if t_end <= m.start < upto]
         before = [m for m in reversed(usable) if m.end <= t_start]
         ranked = self.places.specific_first(after) + self.places.specific_first(before)
         return self._coordinated(sentence, ranked[:1] + [m for m in after if m not in ranked[:1]])
@@ -212,7 +217,7 @@ class EventFinder:
         """Event reports in the sentence.
 
         `inherited` dates the reports that name no date of their own. A strike or clash whose sentence
-        names no place is put at `context_places`: the place of the previous sentence's event, else the
+        names no place is put at the place of the previous sentence's event of the same type, else at the
         article's governorate. `recent_places` and `salience` resolve "the base" (see anaphors);
         `previous` are the events of the sentence before, which "the attack" refers back to.
         """
@@ -228,7 +233,9 @@ class EventFinder:
             others = [t[1] for t in triggers if t[1] != t_start and self._outside(t[1], clauses, t_start)]
             own_dates = [d for d in dates if self._outside(d.start, clauses, t_start)]
             own_places = [m for m in places if self._outside(m.start, clauses, t_start)]
-            objects = self._places(spec, sentence, own_places, t_start, t_end)
+            barriers = [t[1] for t in triggers if t[1] > t_end and (t[0]["sub_event_type"] != spec["sub_event_type"]
+                        or self._clause_break.search(sentence.text[t_end - sentence.start:t[1] - sentence.start]))]
+            objects = self._places(spec, sentence, own_places, t_start, t_end, barriers)
             same_kind = [e for e in previous if e.sub_event_type == spec["sub_event_type"]]
             if same_kind and self._definite.search(sentence.text[: t_start - sentence.start]):
                 # "The missile attack did not ...": the event the last sentence reported, where it was
@@ -247,7 +254,9 @@ class EventFinder:
                 objects = [Mention("place", (broad[0].entity_id if broad else context_places[-1]), "", t_start, t_start)] \
                     if broad or context_places else []
             if not objects and spec["object"] == "any" and context_places:
-                objects = [Mention("place", context_places[0], "", t_start, t_start)]
+                # the place of the story the last sentence told, if it was the same kind of event, else the area
+                story = next((e.place_id for e in previous if e.event_type == spec["event_type"]), context_places[-1])
+                objects = [Mention("place", story, "", t_start, t_start)]
             attackers, targets = self.sides.sides(spec, sentence, actors, t_start, t_end)
             sub_type = spec["sub_event_type"]
             if attackers and spec.get("government_sub_event_type"):

@@ -77,6 +77,13 @@ def _assign_actors(event: Event, reference: Reference) -> None:
     event.roles = sorted(roles)
 
 
+def _infighting(event: Event, reference: Reference) -> bool:
+    """A fight between groups of one side ("infighting with the hardline coalition") is not the fight
+    for a place the other side took."""
+    actors = {a for m in event.mentions for a in m.attackers + m.targets}
+    return len(actors) >= 2 and len({reference.actors[a].side for a in actors}) == 1
+
+
 def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: Reference) -> None:
     """A clash or shelling at a place, in days a capture of that place covers, was the fight for it
     (when the article that reports the fight also reports the capture)."""
@@ -88,6 +95,8 @@ def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: R
         if sub_type not in absorbed:
             continue
         for event in bucket:
+            if _infighting(event, reference):
+                continue
             for capture_type in sorted(captures):
                 articles = {m.article_id for m in event.mentions}
                 target = next((c for c in groups.get((capture_type, place_id), [])

@@ -80,7 +80,8 @@ class PlaceReader:
         found = []
         for pattern, kinds, choose in self._anaphors:
             for match in pattern.finditer(sentence.text):
-                start = sentence.start + match.start()
+                span = match.span("ref") if "ref" in pattern.groupindex else match.span()
+                start = sentence.start + span[0]
                 before = [self.capital(m) if "city" in kinds else m for m in recent
                           if m.end <= start and m.surface and not m.surface.isupper()]  # not a dateline
                 fitting = [(salience[m.entity_id] if choose == "salient" else 0, i, m) for i, m in enumerate(before)
@@ -92,5 +93,5 @@ class PlaceReader:
                         chosen.append(mention.entity_id)
                 order = {m.entity_id: m.start for m in before}
                 for entity in sorted(chosen, key=order.get):  # in the order the article named them
-                    found.append(Mention("place", entity, match.group(), start, sentence.start + match.end()))
+                    found.append(Mention("place", entity, sentence.text[span[0]:span[1]], start, sentence.start + span[1]))
         return found
