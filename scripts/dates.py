@@ -59,7 +59,7 @@ def _parse_explicit(text: str, published: date) -> tuple[date, date, str] | None
     return first, first, "day"
 
 
-def _span_precision(first: date, last: date) -> str:
+def span_precision(first: date, last: date) -> str:
     days = (last - first).days + 1
     return "day" if days == 1 else "week" if days <= 7 else "month" if days <= 31 else "year"
 
@@ -125,7 +125,7 @@ class DateFinder:
                 first, last = ends[0][0], ends[1][1]
                 if first > last:
                     first = first.replace(year=first.year - 1)
-                add(match.start(), match.end(), first, last, _span_precision(first, last), "explicit")
+                add(match.start(), match.end(), first, last, span_precision(first, last), "explicit")
         for match in EXPLICIT.finditer(text):
             parsed = _parse_explicit(match.group(), self.published)
             if parsed:
@@ -133,7 +133,7 @@ class DateFinder:
         for match in self._weekday_re.finditer(text):
             day = self._weekday(match.group(2))
             last = self.published if match.group(1) else day  # "since Monday": from then to the report
-            add(match.start(), match.end(), day, last, _span_precision(day, last), "relative")
+            add(match.start(), match.end(), day, last, span_precision(day, last), "relative")
         for match in self._relative_re.finditer(text):
             first, last, precision = _resolve_relative(self.relative[match.group().lower()], self.published)
             add(match.start(), match.end(), first, last, precision, "relative")

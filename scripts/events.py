@@ -25,6 +25,7 @@ class EventDate:
     last: date
     precision: str
     basis: str  # explicit, relative or publication
+    bound: bool = False  # the days only bound the event: the week before publication, or before a report
 
     @property
     def span_days(self) -> int:
@@ -49,6 +50,9 @@ class EventMention:
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
     headline: bool = False  # reported in the article's title: a summary of a story the body tells
+    starts_campaign: bool = False  # the start of an offensive, which bounds the undated events of it
+    # "Three weeks after X fell, Y began": (days after X, trigger start of X's report in this sentence)
+    after_event: tuple[int, int] | None = None
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -57,7 +61,7 @@ def _more_precise(candidate: EventDate, current: EventDate) -> bool:
 
 
 def publication_fallback(published: date) -> EventDate:
-    return EventDate(published - timedelta(days=FALLBACK_SPAN_DAYS - 1), published, "week", "publication")
+    return EventDate(published - timedelta(days=FALLBACK_SPAN_DAYS - 1), published, "week", "publication", bound=True)
 
 
 class EventFinder:
@@ -71,6 +75,8 @@ class EventFinder:
         self.report_span_days = int(date_lexicon["report_span_days"])
         names = "|".join(re.escape(k) for k in sorted(self.offsets, key=len, reverse=True))
         self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
+        self._fronted_re = re.compile(rf"^\W*({names})\b([^,;]*)[,;]", re.I)
+        self._undated = re.compile(date_lexicon["undated_before"], re.I)
         self.window = int(lexicon["window_chars"])
         self.places = PlaceReader(lexicon, reference)
         self.sides = SideReader(lexicon, reference)
@@ -177,7 +183,7 @@ class EventFinder:
             around = sentence.text[max(0, t_start - sentence.start - 25):t_end - sentence.start + 25]
             if not self._ongoing.search(around):
                 first = nearest.last - timedelta(days=self.report_span_days - 1)
-                return EventDate(first, nearest.last, "week", nearest.basis)
+                return EventDate(first, nearest.last, "week", nearest.basis, bound=True)
         return EventDate(nearest.first, nearest.last, nearest.precision, nearest.basis)
 
     def _offset(self, sentence: Sentence, t_start: int, dates: list[DateMention]) -> EventDate | None:
@@ -229,6 +235,11 @@ class EventFinder:
         found: dict[tuple, EventMention] = {}
         triggers = self._trigger_positions(sentence, mentions)
         clauses = self._relative_clauses(sentence, triggers)
+        # "Three weeks after Abu a-Dhuhur fell in 2015, Russia began ...": the clause dates its own event,
+        # and the main clause's events come the stated days after it
+        fronted = self._fronted_re.match(sentence.text)
+        anchor_end = sentence.start + fronted.end() if fronted else sentence.start
+        anchors = [t[1] for t in triggers if t[1] < anchor_end]
         for spec, t_start, t_end in triggers:
             others = [t[1] for t in triggers if t[1] != t_start and self._outside(t[1], clauses, t_start)]
             own_dates = [d for d in dates if self._outside(d.start, clauses, t_start)]
@@ -266,8 +277,14 @@ class EventFinder:
             if spec["event_type"] == "Strategic developments":
                 participants, attackers, targets = attackers + targets, [], []
             own_date = self._date(sentence, own_dates, t_start, t_end, others) if spec.get("sentence_date", True) else None
+            if self._undated.search(sentence.text[: t_start - sentence.start]):
+                own_date = None  # "following recent infighting": earlier than the sentence's date
             when = own_date or inherited
-            when = self._offset(sentence, t_start, own_dates) or when
+            if t_start >= anchor_end:
+                when = self._offset(sentence, t_start, own_dates) or when
+            after_event = None
+            if anchors and t_start >= anchor_end:
+                after_event = (-self.offsets[fronted.group(1).lower()], anchors[0])
             for place in objects:
                 key: tuple = (sub_type, place.entity_id)
                 if key in found and (when.last < found[key].when.first or when.first > found[key].when.last):
@@ -289,6 +306,8 @@ class EventFinder:
                     attackers=list(attackers),
                     targets=list(targets),
                     participants=list(participants),
+                    starts_campaign=bool(spec.get("starts_campaign")),
+                    after_event=after_event,
                 )
         # A clash at a place the same sentence reports taken is the fight for it, not another event.
         taken = {key[1] for key in found if key[0] in self.territory_types}

@@ -8,10 +8,9 @@ from datetime import date
 
 from slugify import slugify
 
+from .event_dates import AREA_TYPES, refine_dates
 from .events import EventMention
 from .reference import Reference
-
-AREA_TYPES = ("governorate", "region", "country")
 
 
 @dataclass
@@ -23,6 +22,7 @@ class Event:
     last: date
     precision: str
     basis: str
+    bound: bool  # the days only bound the event (the week before publication or a report)
     event_type: str
     sub_event_type: str
     place_id: str
@@ -110,24 +110,6 @@ def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: R
                     break
 
 
-def _date_from_sentence_mates(events: list[Event]) -> None:
-    """An undated event reported in the same sentence as a dated one took place in the same days
-    ("rebels stormed the base after two militants detonated car bombs")."""
-    by_sentence: dict[tuple[str, int], list[Event]] = {}
-    for event in events:
-        for mention in event.mentions:
-            by_sentence.setdefault((mention.article_id, mention.sentence.index), []).append(event)
-    for event in sorted(events, key=lambda e: (e.sub_event_type, e.place_id, e.first)):
-        if event.basis != "publication":
-            continue
-        mates = [other for m in event.mentions for other in by_sentence[(m.article_id, m.sentence.index)]
-                 if other is not event and other.basis != "publication"
-                 and event.first <= other.first and other.last <= event.last]
-        if mates:
-            best = min(mates, key=lambda o: ((o.last - o.first).days, o.first))
-            event.first, event.last, event.precision, event.basis = best.first, best.last, best.precision, best.basis
-
-
 def merge_events(mentions: list[EventMention], reference: Reference) -> list[Event]:
     """Cluster event mentions into events with stable, readable ids, sorted by id."""
     groups: dict[tuple[str, str], list[Event]] = {}
@@ -140,14 +122,15 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
         target = max(overlapping, key=lambda e: (any(m.article_id == mention.article_id for m in e.mentions), e.first),
                      default=None)
         if target is None:
-            target = Event("", mention.when.first, mention.when.last, mention.when.precision, mention.when.basis,
-                           mention.event_type, mention.sub_event_type, mention.place_id, mention.geo_precision)
+            when = mention.when
+            target = Event("", when.first, when.last, when.precision, when.basis, when.bound, mention.event_type,
+                           mention.sub_event_type, mention.place_id, mention.geo_precision)
             bucket.append(target)
         target.mentions.append(mention)
         target.geo_precision = min(target.geo_precision, mention.geo_precision)
     _fold_into_captures(groups, reference)
     events = [event for bucket in groups.values() for event in bucket if event.mentions]
-    _date_from_sentence_mates(events)
+    refine_dates(events, reference)
     taken: Counter[str] = Counter()
     for event in sorted(events, key=lambda e: (e.first, e.sub_event_type, e.place_id, _order(e.mentions[0]))):
         event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))

@@ -35,6 +35,7 @@ class Place:
     place_type: str
     governorate: str
     country: str
+    within: str | None  # the named place it lies in (a checkpoint in a plain), besides its governorate
     latitude: float
     longitude: float
     geo_precision: int
@@ -110,6 +111,7 @@ def load_places(path: Path) -> dict[str, Place]:
                     place_type=row["place_type"],
                     governorate=row["governorate"],
                     country=row["country"],
+                    within=row.get("within") or None,
                     latitude=float(row["latitude"]),
                     longitude=float(row["longitude"]),
                     geo_precision=int(row["geo_precision"]),
@@ -122,6 +124,9 @@ def load_places(path: Path) -> dict[str, Place]:
             if place.place_id in places:
                 raise BuildError(f"{where}: duplicate place_id {place.place_id!r}")
             places[place.place_id] = place
+    for place in places.values():
+        if place.within and place.within not in places:
+            raise BuildError(f"{path}: place {place.place_id!r} is within unknown place {place.within!r}")
     return places
 
 

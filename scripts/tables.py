@@ -126,7 +126,7 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
                             for a in reference.actors.values() for related, relation in a.relations],
         "places": [{
             "place_id": p.place_id, "name": p.name, "place_type": p.place_type, "governorate": p.governorate,
-            "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
+            "country": p.country, "within_place_id": p.within, "latitude": p.latitude, "longitude": p.longitude,
             "geo_precision": p.geo_precision, "geonames_id": p.geonames_id, "coord_source": p.coord_source,
         } for p in reference.places.values()],
         "place_aliases": [{"place_id": p.place_id, "alias": alias} for p in reference.places.values() for alias in p.aliases],

@@ -14,8 +14,11 @@ import yaml
 
 REF = Path(__file__).resolve().parents[1] / "seeds" / "reference"
 
-PLACE_FIELDS = ["place_id", "name", "place_type", "governorate", "country", "latitude", "longitude", "geo_precision",
-                "geonames_id", "coord_source", "aliases"]
+PLACE_FIELDS = ["place_id", "name", "place_type", "governorate", "country", "within", "latitude", "longitude",
+                "geo_precision", "geonames_id", "coord_source", "aliases"]
+# A place can lie within a larger named place of these kinds; the two points are at most this far apart.
+CONTAINER_TYPES = {"region", "city", "town", "camp"}
+WITHIN_KM = 30
 PLACE_TYPES = {"governorate", "city", "town", "village", "military_base", "airport", "checkpoint", "camp",
                "facility", "region", "road", "border_crossing", "country"}
 PRECISIONS = {"1", "2", "3"}
@@ -287,6 +290,20 @@ def test_syrian_points_without_geonames_id_lie_in_their_governorate():
             errors.append(f"{pid}: nearest places {where}, but the row says {p['governorate']!r}")
     assert checked > 10
     assert not errors, "\n".join(errors)
+
+
+def test_within_names_a_larger_place_nearby_in_the_same_governorate():
+    by_id = {p["place_id"]: p for p in places()}
+    contained = [p for p in by_id.values() if p["within"]]
+    assert {p["place_id"] for p in contained} >= {"tal-wasit-checkpoint", "cairo-checkpoint", "sadcop-gas-factory"}
+    for place in contained:
+        outer = by_id.get(place["within"])
+        assert outer is not None and outer is not place, f"{place['place_id']}: within unknown {place['within']!r}"
+        assert outer["place_type"] in CONTAINER_TYPES, f"{place['place_id']} within a {outer['place_type']}"
+        assert outer["governorate"] == place["governorate"], place["place_id"]
+        distance = haversine_km(float(place["latitude"]), float(place["longitude"]),
+                                float(outer["latitude"]), float(outer["longitude"]))
+        assert distance <= WITHIN_KM, f"{place['place_id']} is {distance:.0f} km from {outer['place_id']}"
 
 
 def test_morek_is_in_hama_although_an_article_says_homs():
