@@ -215,6 +215,46 @@ class EventFinder:
                 kept.append(trigger)
         return sorted(kept, key=lambda t: t[1])
 
+    def _objects(self, spec: dict, sentence: Sentence, t_start: int, t_end: int, places: list[Mention],
+                 triggers: list[tuple[dict, int, int]], found: dict[tuple, EventMention], previous: list[EventMention],
+                 context_places: list[str]) -> list[Mention]:
+        """Where the event of one trigger happened: named after or around it, pointed back to, or put at the
+        place of the story or the article's area when the sentence names none."""
+        barriers = [t[1] for t in triggers if t[1] > t_end and (t[0]["sub_event_type"] != spec["sub_event_type"]
+                    or self._clause_break.search(sentence.text[t_end - sentence.start:t[1] - sentence.start]))]
+        objects = self._places(spec, sentence, places, t_start, t_end, barriers)
+        same_kind = [e for e in previous if e.sub_event_type == spec["sub_event_type"]]
+        if same_kind and self._definite.search(sentence.text[: t_start - sentence.start]):
+            # "The missile attack did not ...": the event the last sentence reported, where it was
+            objects = [Mention("place", same_kind[0].place_id, "", t_start, t_start)]
+        generic = spec.get("government_sub_event_type") and self._generic_objects.match(
+            sentence.text[t_end - sentence.start:t_end - sentence.start + self.window])
+        vicinity = self._vicinity.match(sentence.text, t_end - sentence.start) if generic else None
+        nearby = [e.place_id for e in found.values()] + [e.place_id for e in previous]
+        if not objects and vicinity and nearby:
+            # "captured checkpoints in the surrounding vicinity": near the place the story is about
+            at = sentence.start + vicinity.end()
+            objects = [Mention("place", nearby[0], "", at, at)]
+        if not objects and generic:
+            # "capturing dozens of villages in southern Idlib": the area named, else the article's
+            broad = [m for m in places if self.reference.places[m.entity_id].place_type in ("region", "governorate")]
+            objects = [Mention("place", (broad[0].entity_id if broad else context_places[-1]), "", t_start, t_start)] \
+                if broad or context_places else []
+        if not objects and spec["object"] == "any" and context_places:
+            # the place of the story the last sentence told, if it was the same kind of event, else the area
+            story = next((e.place_id for e in previous if e.event_type == spec["event_type"]), context_places[-1])
+            objects = [Mention("place", story, "", t_start, t_start)]
+        return objects
+
+    def _when(self, spec: dict, sentence: Sentence, t_start: int, t_end: int, dates: list[DateMention],
+              others: list[int], inherited: EventDate, may_offset: bool) -> EventDate:
+        """When the event of one trigger happened, as far as its sentence tells (else `inherited`)."""
+        own = self._date(sentence, dates, t_start, t_end, others) if spec.get("sentence_date", True) else None
+        if self._undated.search(sentence.text[: t_start - sentence.start]):
+            own = None  # "following recent infighting": earlier than the sentence's date
+        when = own or inherited
+        return (self._offset(sentence, t_start, dates) or when) if may_offset else when
+
     # -- one sentence ---------------------------------------------------------------------------
 
     def find(self, article_id: str, sentence: Sentence, mentions: list[Mention], dates: list[DateMention],
@@ -244,30 +284,7 @@ class EventFinder:
             others = [t[1] for t in triggers if t[1] != t_start and self._outside(t[1], clauses, t_start)]
             own_dates = [d for d in dates if self._outside(d.start, clauses, t_start)]
             own_places = [m for m in places if self._outside(m.start, clauses, t_start)]
-            barriers = [t[1] for t in triggers if t[1] > t_end and (t[0]["sub_event_type"] != spec["sub_event_type"]
-                        or self._clause_break.search(sentence.text[t_end - sentence.start:t[1] - sentence.start]))]
-            objects = self._places(spec, sentence, own_places, t_start, t_end, barriers)
-            same_kind = [e for e in previous if e.sub_event_type == spec["sub_event_type"]]
-            if same_kind and self._definite.search(sentence.text[: t_start - sentence.start]):
-                # "The missile attack did not ...": the event the last sentence reported, where it was
-                objects = [Mention("place", same_kind[0].place_id, "", t_start, t_start)]
-            generic = spec.get("government_sub_event_type") and self._generic_objects.match(
-                sentence.text[t_end - sentence.start:t_end - sentence.start + self.window])
-            vicinity = self._vicinity.match(sentence.text, t_end - sentence.start) if generic else None
-            nearby = [e.place_id for e in found.values()] + [e.place_id for e in previous]
-            if not objects and vicinity and nearby:
-                # "captured checkpoints in the surrounding vicinity": near the place the story is about
-                at = sentence.start + vicinity.end()
-                objects = [Mention("place", nearby[0], "", at, at)]
-            if not objects and generic:
-                # "capturing dozens of villages in southern Idlib": the area named, else the article's
-                broad = [m for m in own_places if self.reference.places[m.entity_id].place_type in ("region", "governorate")]
-                objects = [Mention("place", (broad[0].entity_id if broad else context_places[-1]), "", t_start, t_start)] \
-                    if broad or context_places else []
-            if not objects and spec["object"] == "any" and context_places:
-                # the place of the story the last sentence told, if it was the same kind of event, else the area
-                story = next((e.place_id for e in previous if e.event_type == spec["event_type"]), context_places[-1])
-                objects = [Mention("place", story, "", t_start, t_start)]
+            objects = self._objects(spec, sentence, t_start, t_end, own_places, triggers, found, previous, context_places)
             attackers, targets = self.sides.sides(spec, sentence, actors, t_start, t_end)
             sub_type = spec["sub_event_type"]
             if attackers and spec.get("government_sub_event_type"):
@@ -276,15 +293,9 @@ class EventFinder:
             participants: list[str] = []
             if spec["event_type"] == "Strategic developments":
                 participants, attackers, targets = attackers + targets, [], []
-            own_date = self._date(sentence, own_dates, t_start, t_end, others) if spec.get("sentence_date", True) else None
-            if self._undated.search(sentence.text[: t_start - sentence.start]):
-                own_date = None  # "following recent infighting": earlier than the sentence's date
-            when = own_date or inherited
-            if t_start >= anchor_end:
-                when = self._offset(sentence, t_start, own_dates) or when
-            after_event = None
-            if anchors and t_start >= anchor_end:
-                after_event = (-self.offsets[fronted.group(1).lower()], anchors[0])
+            when = self._when(spec, sentence, t_start, t_end, own_dates, others, inherited, t_start >= anchor_end)
+            after_event = (-self.offsets[fronted.group(1).lower()], anchors[0]) \
+                if anchors and t_start >= anchor_end else None
             for place in objects:
                 key: tuple = (sub_type, place.entity_id)
                 if key in found and (when.last < found[key].when.first or when.first > found[key].when.last):
