@@ -11,9 +11,10 @@ STAMP := $(VENV)/.requirements-installed
 DB := build/idlib-events.db
 HOST ?= 127.0.0.1
 PORT ?= 8001
-SERVE_OPTS := -i $(DB) -m build/metadata.yml --setting sql_time_limit_ms 3000 --setting facet_time_limit_ms 1000
 INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/reference/* seeds/reference/lexicon/*) \
           $(wildcard scripts/*.py scripts/sql/*.sql)
+# Debian's browser, for the browser tests (Playwright drives it; no browser is downloaded).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: build validate test lint evaluate serve publish clean venv
 
@@ -39,19 +40,21 @@ evaluate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 serve: $(DB)
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/datasette serve $(SERVE_OPTS) --host $(HOST) --port $(PORT)
+	$(BIN)/python -m scripts.serve --build build --host $(HOST) --port $(PORT)
 
 # Dry run for now: prints the deployment command (issue 5 makes it deploy).
 publish: validate
 	@echo "Would run:"
 	@echo "  $(BIN)/datasette publish cloudrun $(DB) -m build/metadata.yml --service idlib-events \\"
 	@echo "    --install datasette-cluster-map==0.18.2 --extra-options '--setting sql_time_limit_ms 3000'"
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 clean:
 	rm -rf build

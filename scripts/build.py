@@ -18,18 +18,19 @@ import tempfile
 from pathlib import Path
 
 from .csv_out import write_table
+from .downloads import write_downloads
 from .errors import BuildError
 from .load_sqlite import VIEWS, facet_columns, load_database
 from .reference import load_reference
 from .schema import load_descriptor, tables
 from .seeds import read_articles
-from .site_metadata import DATABASE, read_site_metadata, with_descriptions, write_site_metadata
+from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
 from .tables import extract_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = f"{DATABASE}.db"
-OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt")
+OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads")
 
 
 def _stage_descriptor(descriptor: dict) -> dict:
@@ -94,8 +95,10 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
         staged_descriptor.write_text(json.dumps(_stage_descriptor(descriptor), indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
         validate_package(staged_descriptor)
+        write_downloads(staging, rows, staging / "downloads")
         load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))
         site_metadata = with_descriptions(site, schema, _view_columns(staging / DB_FILE))
+        site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
         write_site_metadata(site_metadata, staging / "metadata.yml")
         (staging / "build-report.txt").write_text(_report(rows), encoding="utf-8")
         _publish(staging, out)

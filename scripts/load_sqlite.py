@@ -11,7 +11,10 @@ from .schema import SQLITE_TYPES, Table
 
 SQL_DIR = Path(__file__).parent / "sql"
 VIEWS = ("events_flat",)
-FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["quote"]}
+# Searched from the site's one search box (datasette-search-all); the alias tables make every spelling
+# of a place or actor find it ("Qarmeed" and "Qarmid").
+FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["quote"],
+             "place_aliases": ["alias"], "actor_aliases": ["alias"]}
 
 
 def _typed(value: str, kind: str):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import html
 from pathlib import Path
 
 import yaml
 
+from .downloads import EVENTS_GEOJSON, PACKAGE_ZIP
 from .errors import BuildError
 from .schema import Table
 
@@ -43,6 +45,39 @@ def with_descriptions(site: dict, tables: list[Table], views: dict[str, list[str
         missing = [c for c in view_columns if not columns.get(c)]
         if missing:
             raise BuildError(f"metadata.yml: view {name} has undescribed column(s) {', '.join(missing)}")
+    return merged
+
+
+def _coverage_html(rows: dict[str, list[dict]]) -> str:
+    articles, events = rows["articles"], rows["events"]
+    published = sorted(a["published_date"] for a in articles)
+    days = sorted(e["event_date"] for e in events)
+    places = {e["place_id"] for e in events}
+    governorates = sorted({p["governorate"] for p in rows["places"] if p["place_id"] in places and p["governorate"]})
+    if not events:
+        return f"<p><strong>Coverage:</strong> {len(articles)} articles; no events yet.</p>"
+    return (f"<p><strong>Coverage:</strong> {len(articles)} articles published {published[0]} to {published[-1]}; "
+            f"{len(events)} events dated {days[0]} to {days[-1]} at {len(places)} places "
+            f"({html.escape(', '.join(governorates))}); {len(rows['figures'])} figures.</p>")
+
+
+def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict:
+    """The home page text with what the build holds (coverage), how to cite it and the downloads."""
+    merged = copy.deepcopy(site)
+    title = merged.get("title", DATABASE)
+    merged["description_html"] = "\n".join([
+        merged.get("description_html", ""),
+        _coverage_html(rows),
+        "<p><strong>Downloads:</strong> "
+        f'<a href="/downloads/{PACKAGE_ZIP}">the data package</a> (every table as CSV with its '
+        "<code>datapackage.json</code> schema, zipped); "
+        f'<a href="/downloads/{EVENTS_GEOJSON}">events as GeoJSON</a> for GIS; '
+        f'<a href="/{DATABASE}/events_flat.csv?_size=max">events with names, one CSV</a>. '
+        "Every table page has its own CSV and JSON links.</p>",
+        f"<p><strong>How to cite:</strong> {html.escape(title)} (version {html.escape(version)}), "
+        f"the idlib-events project, {html.escape(merged.get('license', ''))}. "
+        "Cite the article behind a fact too: every row names its <code>article_id</code>.</p>",
+    ]).strip()
     return merged
 
 

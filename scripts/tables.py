@@ -78,6 +78,10 @@ def _fatalities(event_id: str, figures: list[dict]) -> int | None:
     return int(min(per_source.values())) if per_source else None
 
 
+COORD_DECIMALS = 4  # about 10 m: finer than any place in the gazetteer is known
+AREA_PRECISION = 3  # ACLED geo precision of an event located only to a governorate or region
+
+
 def event_rows(events: list[Event], reference: Reference, figures: list[dict], published: dict[str, object]) -> list[dict]:
     rows = []
     for event in events:
@@ -92,8 +96,9 @@ def event_rows(events: list[Event], reference: Reference, figures: list[dict], p
             "event_type": event.event_type,
             "sub_event_type": event.sub_event_type,
             "place_id": event.place_id,
-            "latitude": place.latitude,
-            "longitude": place.longitude,
+            # an event known only to its governorate or region is not a point: no coordinate to draw
+            "latitude": round(place.latitude, COORD_DECIMALS) if event.geo_precision < AREA_PRECISION else None,
+            "longitude": round(place.longitude, COORD_DECIMALS) if event.geo_precision < AREA_PRECISION else None,
             "geo_precision": event.geo_precision,
             "actor1_id": event.actor1_id,
             "actor2_id": event.actor2_id,

@@ -92,3 +92,80 @@ def test_metadata_uses_only_keys_datasette_1_0_still_reads():
         assert set(database) <= {"description", "description_html", "tables", "queries", "plugins", "source", "license"}
         for name, spec in database["tables"].items():
             assert set(spec or {}) <= table, name
+
+
+# Example parameters for the canned queries that take some: ids that exist in the seed build.
+QUERY_PARAMS = {"actor_id": "jabhat-al-nusra", "place_id": "qarmid-base", "km": "25"}
+
+
+async def test_every_canned_query_runs_and_returns_rows(datasette, site_metadata):
+    queries = site_metadata["databases"][DB]["queries"]
+    assert {"timeline_by_month", "claims_by_claimant", "contested_figures", "actor_record", "near_a_place"} <= set(queries)
+    for name, query in queries.items():
+        assert query.get("title") and query.get("description"), name
+        params = "&".join(f"{p}={QUERY_PARAMS[p]}" for p in query.get("params", []))
+        response = await datasette.client.get(f"/{DB}/{name}.json?_shape=array&{params}")
+        assert response.status_code == 200, (name, response.text[:300])
+        assert len(response.json()) > 0, f"{name} returned no rows"
+
+
+async def test_contested_figures_set_different_sources_side_by_side(datasette):
+    rows = (await datasette.client.get(f"/{DB}/contested_figures.json?_shape=array")).json()
+    by_event: dict[tuple[str, str], set] = {}
+    for row in rows:
+        by_event.setdefault((row["event_id"], row["category"]), set()).add((row["value"], row["claimed_by"], row["article_id"]))
+    assert by_event and all(len({value for value, *_ in claims}) > 1 for claims in by_event.values())
+
+
+async def test_near_a_place_finds_the_places_within_it(datasette):
+    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place_id=al-ghab-plain&km=0")).json()
+    places = {row["place"] for row in rows}
+    assert {"Tal Wasit checkpoint", "Cairo checkpoint", "al-Ghab plain"} <= places
+
+
+async def test_the_dashboard_chart_is_configured_and_its_page_renders(datasette):
+    response = await datasette.client.get("/-/dashboards/overview")
+    assert response.status_code == 200
+    assert "vega-lite.min.js" in response.text and "events-by-month" in response.text
+    chart = (await datasette.client.get("/-/dashboards/overview/events-by-month")).text
+    assert "Events per month by type" in chart
+
+
+async def test_robots_let_search_engines_see_only_the_home_page_and_downloads(datasette):
+    rules = [line.strip() for line in (await datasette.client.get("/robots.txt")).text.splitlines()]
+    assert f"Disallow: /{DB}" in rules  # tables, facets and queries: endless URLs
+    assert "Disallow: /" not in rules  # the home page (what the dataset is, how to cite it) and /downloads/
+
+
+async def test_home_page_states_coverage_citation_and_downloads(datasette, db):
+    page = (await datasette.client.get("/")).text
+    events = db.execute("select count(*), min(event_date), max(event_date) from events").fetchone()
+    assert f"{events[0]} events dated {events[1]} to {events[2]}" in page
+    assert "How to cite" in page and "CC BY 4.0" in page
+    assert 'href="/downloads/idlib-events-datapackage.zip"' in page and 'href="/downloads/events.geojson"' in page
+
+
+def test_the_zipped_package_holds_the_descriptor_and_every_csv(built):
+    import zipfile
+
+    with zipfile.ZipFile(built / "downloads" / "idlib-events-datapackage.zip") as archive:
+        names = set(archive.namelist())
+        csvs = {f"idlib-events/data/{p.name}" for p in (built / "data").glob("*.csv")}
+        assert names == {"idlib-events/datapackage.json"} | csvs
+        for name in csvs:
+            assert archive.read(name) == (built / "data" / name.rsplit("/", 1)[1]).read_bytes(), name
+
+
+def test_geojson_has_every_event_and_no_point_for_area_level_ones(built, db):
+    import json
+
+    collection = json.loads((built / "downloads" / "events.geojson").read_text(encoding="utf-8"))
+    features = {f["id"]: f for f in collection["features"]}
+    assert collection["type"] == "FeatureCollection"
+    assert set(features) == {r[0] for r in db.execute("select event_id from events")}
+    for event_id, precision, lat, lon in db.execute("select event_id, geo_precision, latitude, longitude from events"):
+        geometry = features[event_id]["geometry"]
+        if precision == 3:
+            assert geometry is None and lat is None and lon is None, event_id
+        else:
+            assert geometry == {"type": "Point", "coordinates": [lon, lat]}, event_id

@@ -1,0 +1,51 @@
+"""Write the site's downloads: the Frictionless data package as one zip, and the events as GeoJSON.
+
+Both are byte-identical from build to build (fixed zip timestamps, sorted keys), so a rebuild of the
+same seeds changes no download.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+PACKAGE_ZIP = "idlib-events-datapackage.zip"
+EVENTS_GEOJSON = "events.geojson"
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: no build time leaks in
+GEOJSON_PROPERTIES = ("event_id", "event_date", "event_date_end", "date_precision", "date_basis", "event_type",
+                      "sub_event_type", "place_id", "geo_precision", "actor1_id", "actor2_id", "fatalities",
+                      "source_count", "summary")
+
+
+def write_package_zip(package_dir: Path, target: Path) -> None:
+    """datapackage.json and data/*.csv of `package_dir`, under an `idlib-events/` folder in the zip."""
+    files = [package_dir / "datapackage.json"] + sorted((package_dir / "data").glob("*.csv"))
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(f"idlib-events/{path.relative_to(package_dir).as_posix()}", date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+
+
+def events_geojson(events: list[dict], places: list[dict]) -> dict:
+    """A FeatureCollection with one feature per event. Events located only to a governorate or region
+    have no point (geometry null), as in the events table; their place is named in the properties."""
+    names = {p["place_id"]: p["name"] for p in places}
+    features = []
+    for event in events:
+        point = None
+        if event["latitude"] is not None and event["longitude"] is not None:
+            point = {"type": "Point", "coordinates": [event["longitude"], event["latitude"]]}
+        properties = {key: event[key] for key in GEOJSON_PROPERTIES}
+        properties["place"] = names[event["place_id"]]
+        features.append({"type": "Feature", "id": event["event_id"], "geometry": point, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_downloads(package_dir: Path, rows: dict[str, list[dict]], target_dir: Path) -> None:
+    target_dir.mkdir()
+    write_package_zip(package_dir, target_dir / PACKAGE_ZIP)
+    geojson = events_geojson(rows["events"], rows["places"])
+    (target_dir / EVENTS_GEOJSON).write_text(json.dumps(geojson, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,50 @@
+"""The one `datasette serve` command line of the site, used by `make serve` and by the browser tests.
+
+    python -m scripts.serve [--build DIR] [--host HOST] [--port PORT]
+
+The database is served immutable, with a time limit on every query and a cap on returned rows; the
+page templates come from templates/ and the downloads (zipped data package, GeoJSON) from the
+build's downloads/ folder, at /downloads/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DB_FILE = "idlib-events.db"  # the build's database (scripts.build.DB_FILE)
+SETTINGS = {
+    "sql_time_limit_ms": 3000,  # a query that runs longer is stopped
+    "facet_time_limit_ms": 1000,
+    "max_returned_rows": 2000,  # more than every table has today; stops a runaway query, not a download
+    "default_page_size": 100,
+}
+
+
+def serve_command(build_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    """argv that serves `build_dir` (a build output folder) on host:port."""
+    datasette = Path(sys.executable).with_name("datasette")
+    argv = [str(datasette), "serve", "-i", str(build_dir / DB_FILE), "-m", str(build_dir / "metadata.yml"),
+            "--template-dir", str(ROOT / "templates"), "--static", f"downloads:{build_dir / 'downloads'}"]
+    for name, value in SETTINGS.items():
+        argv += ["--setting", name, str(value)]
+    return argv + ["--host", host, "--port", str(port)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=ROOT / "build", help="build output folder")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args(argv)
+    command = serve_command(args.build, args.host, args.port)
+    print(f"Serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    os.execv(command[0], command)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
