@@ -1,0 +1,197 @@
+"""The served site in a real browser: headless Chromium (Playwright) against `datasette serve` of the built database."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from scripts.build import ROOT
+from scripts.serve import SETTINGS, serve_command
+
+DB = "idlib-events"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+# Markers drawn by datasette-cluster-map: a cluster icon shows how many events it holds, a plain marker is one.
+DRAWN_MARKERS_JS = """() => [...document.querySelectorAll('.leaflet-marker-icon')]
+    .reduce((n, icon) => n + (icon.classList.contains('marker-cluster') ? parseInt(icon.textContent, 10) : 1), 0)"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    """Base URL of `datasette serve` over the build, as `make serve` runs it."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "datasette.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(serve_command(built, host="127.0.0.1", port=port), stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"datasette serve did not answer on {base}:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server) -> Page:
+    """A fresh page that may only reach the server (map tiles and anything else external are refused)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+    context.route(re.compile(rf"^(?!{re.escape(server)}/)"), lambda route: route.abort())
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def goto(page: Page, path: str, wait_for: str | None = None) -> None:
+    """Open `path` on the server, require a 2xx answer, and wait for `wait_for` (a CSS selector) to be visible."""
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path}: {response and response.status}"
+    if wait_for:
+        page.locator(wait_for).first.wait_for(timeout=15_000)
+
+
+def screenshot(page: Page, name: str, full_page: bool = False) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=path, full_page=full_page)
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000, f"{path}: {len(data)} bytes"
+
+
+def fetch(page: Page, path: str) -> bytes:
+    response = page.request.get(path)
+    assert response.status == 200, f"{path}: {response.status}"
+    return response.body()
+
+
+@pytest.fixture(scope="module")
+def events_facets(site_metadata) -> list[str]:
+    """Column of every facet metadata.yml configures on events ("event_type", or {"date": "event_date"})."""
+    facets = site_metadata["databases"][DB]["tables"]["events"]["facets"]
+    return [f if isinstance(f, str) else next(iter(f.values())) for f in facets]
+
+
+def test_events_facets_filter_the_table(page, db, events_facets):
+    goto(page, f"/{DB}/events", ".facet-info")
+    for column in events_facets:
+        expect(page.locator(f'.facet-info[data-column="{column}"]')).to_be_visible()
+    link = page.locator('.facet-info[data-column="event_type"] li a:not(.cross)').first
+    value = link.inner_text().strip()
+    link.click()
+    page.wait_for_url(re.compile(r"[?&]event_type="))
+    cells = page.locator("table.rows-and-columns tbody td.col-event_type").all_inner_texts()
+    expected = db.execute("select count(*) from events where event_type = ?", [value]).fetchone()[0]
+    assert expected and len(cells) == min(expected, SETTINGS["default_page_size"])
+    assert {c.strip() for c in cells} == {value}
+    expect(page.locator("h3").first).to_contain_text(f"{expected:,} row")
+
+
+@pytest.mark.parametrize("table", ["events", "places"])
+def test_cluster_map_draws_every_located_row(page, db, table):
+    goto(page, f"/{DB}/{table}", ".leaflet-container .leaflet-marker-icon")
+    located = db.execute(f"select count(*) from [{table}] where latitude is not null and longitude is not null").fetchone()[0]
+    expected = min(located, SETTINGS["max_returned_rows"])  # the map fetches the table with _size=max
+    deadline = time.monotonic() + 10  # markers are added in chunks and clusters animate into place
+    while (drawn := page.evaluate(DRAWN_MARKERS_JS)) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert drawn == expected, f"{table}: {drawn} markers drawn, {expected} rows located"
+    if table == "events":  # the facets, then the map below them, in one view
+        page.set_viewport_size({"width": 1280, "height": 1400})
+        page.evaluate("document.querySelector('.facet-results').scrollIntoView()")
+        page.wait_for_timeout(500)
+        screenshot(page, "events-map.png")
+
+
+@pytest.mark.parametrize("term", ["Qarmeed", "Qarmid"])
+def test_search_finds_a_place_by_any_spelling(page, term):
+    goto(page, f"/-/search?q={term}")
+    expect(page.locator("#search-all-q")).to_have_value(term)
+    # search-all fetches each searchable table's JSON in the page and appends an <h2> per table that has results;
+    # the place_aliases results show the place's label, whichever spelling was searched
+    section = page.locator("#search-all-results div").filter(has=page.locator("h2", has_text="place_aliases"))
+    expect(section).to_be_visible(timeout=15_000)
+    expect(section.locator("td", has_text="Qarmid base").first).to_be_visible()
+
+
+def test_csv_download_is_clean_and_complete(page, db, tmp_path):
+    goto(page, f"/{DB}/events")
+    href = page.locator("p.export-links a", has_text=re.compile(r"^CSV$")).get_attribute("href")
+    assert href and ".csv" in href and "_size=max" in href, href
+    path = tmp_path / "events.csv"
+    path.write_bytes(fetch(page, href))
+    clean = subprocess.run([BIN / "csvclean", "--length-mismatch", path], capture_output=True, text=True, cwd=tmp_path)
+    assert clean.returncode == 0 and not clean.stderr, clean.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["events.csv"]  # no *_err.csv / *_out.csv beside it
+    stat = subprocess.run([BIN / "csvstat", "--count", path], capture_output=True, text=True, check=True)
+    assert int(stat.stdout.strip().split()[-1]) == db.execute("select count(*) from events").fetchone()[0]
+    with path.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    assert {"event_id", "event_date", "summary"} <= set(header), header
+
+
+def test_event_page_quotes_its_evidence(page, db):
+    event_id, count = db.execute("select event_id, count(*) n from event_mentions group by event_id "
+                                 "order by n desc, event_id limit 1").fetchone()
+    mentions = db.execute("select article_id, quote from event_mentions where event_id = ?", [event_id]).fetchall()
+    goto(page, f"/{DB}/events/{quote(event_id)}", "section.evidence blockquote")
+    screenshot(page, "event.png", full_page=True)
+    quotes = [" ".join(q.split()) for q in page.locator("section.evidence blockquote").all_inner_texts()]
+    assert len(quotes) == count
+    for mention in mentions:
+        assert any(" ".join(mention["quote"].split()) in q for q in quotes), mention["quote"]
+    links = {urlparse(h).path for h in page.locator("section.evidence a").evaluate_all("els => els.map(a => a.href)")}
+    for article_id in {m["article_id"] for m in mentions}:
+        assert f"/{DB}/articles/{quote(article_id)}" in links, article_id
+
+
+def test_home_page_links_the_downloads(page, db):
+    goto(page, "/")
+    screenshot(page, "home.png")
+    expect(page.locator("h1").first).to_have_text("Idlib events")
+    for name in ("idlib-events-datapackage.zip", "events.geojson"):
+        expect(page.locator(f'a[href$="/downloads/{name}"]').first).to_be_attached()
+    assert fetch(page, "/downloads/idlib-events-datapackage.zip").startswith(b"PK")
+    geojson = json.loads(fetch(page, "/downloads/events.geojson"))
+    assert geojson["type"] == "FeatureCollection"
+    assert len(geojson["features"]) == db.execute("select count(*) from events").fetchone()[0]
