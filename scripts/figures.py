@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import BuildError
 from .sentences import Sentence
 from .textnorm import fold
 
@@ -27,6 +28,7 @@ class Figure:
     value_high: float | None
     qualifier: str
     category: str
+    unit: str  # what the value counts or measures: people, strikes, km …
     subject: str
     is_part: bool  # a sub-count of a larger figure ("including eight children")
 
@@ -65,6 +67,12 @@ class FigureFinder:
                 self.noun_category[fold(noun)] = category
             for cue in spec.get("cues") or []:
                 self.cue_category.append((re.compile(rf"(?<![a-z]){fold(cue)}(?![a-z])"), category))
+        units = lexicon["units"]
+        self.category_units = dict(units["by_category"])
+        self.noun_units = {fold(noun): unit for noun, unit in units["by_noun"].items()}
+        missing = set(lexicon["categories"]) - set(self.category_units) - {"distance", "other"}
+        if missing:
+            raise BuildError(f"lexicon/figures.yml: units.by_category gives no unit for {', '.join(sorted(missing))}")
         all_nouns = set(self.noun_category) | set(self.person_nouns)
         self._noun_re = re.compile(rf"(?<![a-z])(?:{_words_re(all_nouns)})(?![a-z])")
         self._sub_before = re.compile(rf"(?:{_words_re(fold(c) for c in lexicon['sub_count_before'])})\b[^.;]{{0,25}}$")
@@ -110,6 +118,11 @@ class FigureFinder:
             if re.search(r"\bnumber\s+of\s+(?:[a-z-]+\s+){0,2}$", before[:match.start()]):
                 return match
         return nouns[-1] if nouns else None
+
+    def _unit(self, category: str, noun: str | None) -> str:
+        if noun in self.noun_units:
+            return self.noun_units[noun]
+        return self.category_units.get(category, "")
 
     def _category(self, folded: str, noun: str | None, start: int, end: int) -> str:
         if noun in self.noun_category and noun not in self.person_nouns:
@@ -182,6 +195,7 @@ class FigureFinder:
                 value_high=None if high is None else float(high),
                 qualifier=qualifier,
                 category=category,
+                unit=self._unit(category, noun),
                 subject=subject or noun or category,
                 is_part=is_part,
             ))

@@ -4,7 +4,8 @@
 
 The database is served immutable, with a time limit on every query and a cap on returned rows; the
 page templates come from templates/ and the downloads (zipped data package, GeoJSON) from the
-build's downloads/ folder, at /downloads/.
+build's downloads/ folder, at /downloads/. `make publish` (scripts/deploy.py) deploys the same site from
+the same constants: SETTINGS, TEMPLATES, PLUGINS and STATIC_MOUNTS.
 """
 
 from __future__ import annotations
@@ -22,13 +23,29 @@ SETTINGS = {
     "max_returned_rows": 2000,  # more than every table has today; stops a runaway query, not a download
     "default_page_size": 100,
 }
+TEMPLATES = ROOT / "templates"
+# Folders served as static files, as (URL mount, folder): "{build}" stands for the build output folder,
+# any other folder is relative to the repo root. Both `make serve` and `make publish` serve every one.
+STATIC_MOUNTS = (
+    ("downloads", "{build}/downloads"),  # the zipped data package and the events as GeoJSON
+    ("assets", "static"),  # the site's own scripts and styles (map popups, search results, column notes)
+)
+PLUGINS = ROOT / "plugins"  # the site's own Datasette plugins (CSV downloads with a BOM for Excel)
+
+
+def static_mounts(build_dir: Path) -> list[tuple[str, Path]]:
+    """STATIC_MOUNTS with their folders for the build in `build_dir`."""
+    return [(mount, Path(folder.format(build=build_dir)) if "{build}" in folder else ROOT / folder)
+            for mount, folder in STATIC_MOUNTS]
 
 
 def serve_command(build_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
     """argv that serves `build_dir` (a build output folder) on host:port."""
     datasette = Path(sys.executable).with_name("datasette")
     argv = [str(datasette), "serve", "-i", str(build_dir / DB_FILE), "-m", str(build_dir / "metadata.yml"),
-            "--template-dir", str(ROOT / "templates"), "--static", f"downloads:{build_dir / 'downloads'}"]
+            "--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS)]
+    for mount, folder in static_mounts(build_dir):
+        argv += ["--static", f"{mount}:{folder}"]
     for name, value in SETTINGS.items():
         argv += ["--setting", name, str(value)]
     return argv + ["--host", host, "--port", str(port)]

@@ -56,6 +56,7 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
                 "value": figure.value,
                 "value_low": figure.value_low,
                 "value_high": figure.value_high,
+                "unit": figure.unit,
                 "qualifier": figure.qualifier,
                 "category": figure.category,
                 "subject": figure.subject,

@@ -46,4 +46,7 @@ def site_metadata(built) -> dict:
 def datasette(built, site_metadata):
     from datasette.app import Datasette
 
-    return Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata)
+    from scripts.serve import PLUGINS, TEMPLATES
+
+    return Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata, template_dir=str(TEMPLATES),
+                     plugins_dir=str(PLUGINS))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
+import pytest
+
 from scripts.dates import DateFinder
+from scripts.errors import BuildError
+from scripts.figures import FigureFinder
 from scripts.reference import load_reference
 
 from .conftest import REFERENCE
@@ -98,3 +103,20 @@ def test_vague_words_become_bounded_figures(db):
     row = db.execute("select * from figures where article_id like '000_%' and category = 'captured' "
                      "and qualifier = 'vague'").fetchone()
     assert (row["value"], row["value_low"], row["value_high"], row["subject"]) == (200, 200, 999, "prisoners")
+
+
+def test_every_figure_carries_its_unit(db):
+    units = dict(db.execute("select category, group_concat(distinct unit) from figures group by category"))
+    assert units["killed"] == units["displaced"] == units["captured"] == "people"
+    assert units["airstrikes"] == "strikes" and units["places_seized"] == "places"
+    # a measure takes the unit written with the number, in short form: "63 kilometers", "11 km"
+    distances = db.execute("select subject, unit from figures where category = 'distance'").fetchall()
+    assert distances and {unit for _, unit in distances} == {"km"}, distances
+    assert db.execute("select count(*) from figures where unit is null or unit = ''").fetchone()[0] == 0
+
+
+def test_a_category_without_a_unit_is_a_lexicon_error():
+    lexicon = copy.deepcopy(LEXICON["figures"])
+    del lexicon["units"]["by_category"]["wounded"]
+    with pytest.raises(BuildError, match=r"figures\.yml: units\.by_category gives no unit for wounded"):
+        FigureFinder(lexicon)

@@ -47,9 +47,29 @@ async def test_places_page_loads_the_cluster_map(datasette):
 async def test_csv_export_of_events_returns_every_row(datasette, db):
     response = await datasette.client.get(f"/{DB}/events.csv?_stream=on&_size=max")
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     expected = db.execute("select event_id from events order by event_id").fetchall()
     assert sorted(r["event_id"] for r in rows) == [r[0] for r in expected]
+
+
+async def test_every_csv_starts_with_a_byte_order_mark_and_json_does_not(datasette):
+    # Excel reads a CSV as UTF-8 only when it starts with a BOM; pandas, csvkit and R skip it
+    for path in (f"/{DB}/figures.csv", f"/{DB}/events_flat.csv?_size=max&_dl=1", f"/{DB}/events.csv?_stream=on",
+                 f"/{DB}.csv?sql=select+quote+from+figures+limit+3"):
+        response = await datasette.client.get(path)
+        assert response.status_code == 200, path
+        assert response.content.startswith(b"\xef\xbb\xbf") and not response.content.startswith(b"\xef\xbb\xbf" * 2), path
+        assert b"\xef\xbb\xbf" not in response.content[3:], path
+    response = await datasette.client.get(f"/{DB}/figures.json")
+    assert response.content.startswith(b"{")
+
+
+async def test_an_article_page_links_everything_extracted_from_it(datasette, db):
+    article_id = db.execute("select article_id from figures group by article_id order by count(*) desc").fetchone()[0]
+    html = (await datasette.client.get(f"/{DB}/articles/{article_id}")).text
+    for table in ("event_mentions", "figures", "mentions"):
+        count = db.execute(f"select count(*) from {table} where article_id = ?", [article_id]).fetchone()[0]
+        assert count and f'href="/{DB}/{table}?article_id={article_id}"' in html, table
 
 
 async def test_foreign_keys_show_labels(datasette):
@@ -83,7 +103,7 @@ def test_metadata_uses_only_keys_datasette_1_0_still_reads():
 
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     top = {"title", "description", "description_html", "license", "license_url", "source", "source_url",
-           "about", "about_url", "databases", "plugins"}
+           "about", "about_url", "databases", "plugins", "extra_css_urls", "extra_js_urls"}
     table = {"title", "description", "description_html", "columns", "label_column", "facets", "sort", "sort_desc",
              "sortable_columns", "size", "hidden", "plugins", "fts_table", "fts_pk", "searchmode",
              "source", "source_url", "license", "license_url"}

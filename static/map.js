@@ -1,0 +1,136 @@
+// Map popups and view for the events and places tables, on top of datasette-cluster-map.
+//
+// The plugin draws a curated popup only when a row has a `popup` column of JSON, and fits its view to
+// every marker. We do not want a presentation column in the published tables, and one event held in
+// another country (an agreement signed in Astana) would shrink Syria to one cluster. No plugin option
+// covers either, so this script (a) adds the popup to the rows the map fetches, in the browser, and
+// (b) fits the view to where most markers are, saying what lies outside it and which events have no
+// point (those located only to a governorate or region, geo_precision 3).
+
+import { tildeEncode } from "./urls.js";
+
+const DATABASE = "idlib-events";
+const FOCUS_KM = 600; // markers farther than this from the median marker are left out of the first view
+
+const tableName = () => {
+  const match = location.pathname.match(new RegExp(`^/${DATABASE}/(events|places)$`));
+  return match ? match[1] : null;
+};
+
+const label = (cell) => (cell && typeof cell === "object" ? cell.label || cell.value : cell);
+const value = (cell) => (cell && typeof cell === "object" ? cell.value : cell);
+
+const PRECISION = {
+  1: "at the place",
+  2: "near the place (approximate point)",
+  3: "located only to a governorate or region",
+};
+
+const popups = {
+  events: (row) => ({
+    title: [row.event_date + (row.event_date_end ? ` to ${row.event_date_end}` : ""), row.event_type]
+      .join(" · "),
+    description: [
+      `${label(row.place_id)}, ${PRECISION[row.geo_precision] || ""}`,
+      row.sub_event_type,
+      row.summary,
+    ].filter(Boolean).join(". "),
+    link: `/${DATABASE}/events/${tildeEncode(row.event_id)}`,
+  }),
+  places: (row) => ({
+    title: row.name,
+    description: [row.place_type, row.governorate, row.country, PRECISION[row.geo_precision]]
+      .filter(Boolean).join(", "),
+    link: `/${DATABASE}/places/${tildeEncode(row.place_id)}`,
+  }),
+};
+
+const located = [];
+let unlocated = 0;
+
+const distanceKm = ([lat1, lng1], [lat2, lng2]) => {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
+  return 6371 * 2 * Math.asin(Math.sqrt(a));
+};
+
+const median = (numbers) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+// The markers near the median marker: the first view fits these.
+const focus = () => {
+  const centre = [median(located.map((m) => m.at[0])), median(located.map((m) => m.at[1]))];
+  return { near: located.filter((m) => distanceKm(m.at, centre) <= FOCUS_KM) };
+};
+
+let outside = [];
+
+const note = (table) => {
+  const far = outside;
+  const parts = [];
+  if (far.length) {
+    const names = [...new Set(far.map((m) => m.name))].join(", ");
+    parts.push(`${far.length} marker${far.length === 1 ? "" : "s"} outside this view (${names}): zoom out to see ${far.length === 1 ? "it" : "them"}.`);
+  }
+  if (table === "events" && unlocated) {
+    const params = new URLSearchParams(location.search);
+    params.set("geo_precision", "3");
+    const href = `${location.pathname}?${params}`;
+    parts.push(`${unlocated} event${unlocated === 1 ? " is" : "s are"} located only to a governorate or region and ` +
+      `${unlocated === 1 ? "is" : "are"} not drawn as a point: <a href="${href}">list them</a>.`);
+  }
+  let element = document.querySelector("p.map-note");
+  if (!element) {
+    element = document.createElement("p");
+    element.className = "map-note";
+    document.querySelector(".leaflet-container")?.insertAdjacentElement("afterend", element);
+  }
+  element.innerHTML = parts.join(" ");
+};
+
+const addPopups = async (response, table) => {
+  const data = await response.clone().json();
+  for (const row of data.rows || []) {
+    if (row.latitude === null || row.longitude === null) {
+      unlocated += 1;
+      continue;
+    }
+    located.push({ at: [row.latitude, row.longitude], name: table === "events" ? label(row.place_id) : row.name });
+    row.popup = popups[table](row);
+  }
+  note(table);
+  return new Response(JSON.stringify(data), { status: response.status, headers: response.headers });
+};
+
+const table = tableName();
+if (table && window.datasette?.leaflet) {
+  const mapData = `${location.pathname}.json`;
+  const fetchPage = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const response = await fetchPage(input, init);
+    const url = new URL(typeof input === "string" ? input : input.url, location.href);
+    if (url.pathname === mapData && url.searchParams.get("_shape") === "objects" && response.ok) {
+      return addPopups(response, table);
+    }
+    return response;
+  };
+  // Leaflet is loaded by the plugin; the same module URL gives the same Leaflet, and this hook is in
+  // place before the plugin creates its map (it waits for the marker-cluster script first).
+  import(window.datasette.leaflet.JAVASCRIPT_URL).then(() => {
+    window.L.Map.addInitHook(function () {
+      const fitAll = this.fitBounds;
+      this.fitBounds = function (bounds, options) {
+        const { near } = focus();
+        const target = near.length ? window.L.latLngBounds(near.map((m) => m.at)) : bounds;
+        const result = fitAll.call(this, target, { padding: [30, 30], maxZoom: 11, ...options, animate: false });
+        const view = this.getBounds();
+        outside = located.filter((m) => !view.contains(m.at));
+        note(table);
+        return result;
+      };
+    });
+  });
+}
