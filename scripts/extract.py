@@ -88,7 +88,7 @@ class Extractor:
                 inherited = publication_fallback(article.published_date)
             in_sentence = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             sentence_dates = dates.find(sentence.text, sentence.start)
-            context = ([previous_events[0].place_id] if previous_events else []) + ([home] if home else [])
+            context = [home] if home else []  # the article's governorate (events.py reuses a story place by type)
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             places_so_far = [m for m in mentions if m.entity_type == "place" and m.end <= sentence.end]
             recent = [m for m in places_so_far if m.start >= window_start]
@@ -111,6 +111,8 @@ class Extractor:
                 if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES
                         and last_event_sentence is not None and sentence.index - last_event_sentence <= CARRY_SENTENCES):
                     event_sentence = last_event_sentence  # "The White Helmets put the death toll at 27."
+                if figure.cumulative:
+                    event_sentence = None  # a toll of the whole war is no event's fatalities
                 figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimant, event_sentence))
             if sentence_dates:  # the next sentence, if undated, continues this one's story
                 last = sentence_dates[-1]

@@ -31,6 +31,7 @@ class Figure:
     unit: str  # what the value counts or measures: people, strikes, km …
     subject: str
     is_part: bool  # a sub-count of a larger figure ("including eight children")
+    cumulative: bool = False  # a running total of the whole war: it belongs to no single event
 
 
 def _words_re(words) -> str:
@@ -73,6 +74,7 @@ class FigureFinder:
         missing = set(lexicon["categories"]) - set(self.category_units) - {"distance", "other"}
         if missing:
             raise BuildError(f"lexicon/figures.yml: units.by_category gives no unit for {', '.join(sorted(missing))}")
+        self._cumulative = [re.compile(cue) for cue in lexicon.get("cumulative_cues", [])]
         all_nouns = set(self.noun_category) | set(self.person_nouns)
         self._noun_re = re.compile(rf"(?<![a-z])(?:{_words_re(all_nouns)})(?![a-z])")
         self._sub_before = re.compile(rf"(?:{_words_re(fold(c) for c in lexicon['sub_count_before'])})\b[^.;]{{0,25}}$")
@@ -198,5 +200,6 @@ class FigureFinder:
                 unit=self._unit(category, noun),
                 subject=subject or noun or category,
                 is_part=is_part,
+                cumulative=any(cue.search(folded) for cue in self._cumulative),
             ))
         return figures

@@ -120,3 +120,24 @@ def test_a_category_without_a_unit_is_a_lexicon_error():
     del lexicon["units"]["by_category"]["wounded"]
     with pytest.raises(BuildError, match=r"figures\.yml: units\.by_category gives no unit for wounded"):
         FigureFinder(lexicon)
+
+
+def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
+    toll = db.execute("select event_id, quote from figures where value = 220000").fetchone()
+    assert "since it began with peaceful protests" in toll["quote"] and toll["event_id"] is None
+    assert db.execute("select max(fatalities) from events").fetchone()[0] < 1000
+
+
+def test_cumulative_cues_mark_running_totals_only():
+    from scripts.sentences import Sentence
+
+    finder = FigureFinder(LEXICON["figures"])
+
+    def cumulative(text):
+        [figure] = finder.find(Sentence(index=0, paragraph=0, start=0, end=len(text), text=text))
+        return figure.cumulative
+
+    assert cumulative("Some 400,000 people have died since the war broke out.")
+    assert cumulative("Nearly 12,000 children were killed in the conflict in Syria so far.")
+    assert not cumulative("An air strike on the market killed 14 people on Monday.")
+    assert not cumulative("Since Monday, 3,000 families have fled the town.")
