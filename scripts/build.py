@@ -9,6 +9,7 @@ step has passed, so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -22,6 +23,8 @@ from .downloads import write_downloads
 from .errors import BuildError
 from .load_sqlite import VIEWS, facet_columns, load_database
 from .reference import load_reference
+from .review_report import REVIEW_FOLDER, article_report, write_review_reports
+from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
 from .seeds import read_articles
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
@@ -30,7 +33,7 @@ from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = f"{DATABASE}.db"
-OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads")
+OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
 
 
 def _stage_descriptor(descriptor: dict) -> dict:
@@ -44,6 +47,9 @@ def _stage_descriptor(descriptor: dict) -> dict:
 def _report(rows: dict[str, list[dict]]) -> str:
     lines = ["idlib-events build", ""]
     lines += [f"  {name:<20} {len(table_rows):>6} rows" for name, table_rows in rows.items()]
+    if rows["reviews"]:
+        files = len({r["article_id"] for r in rows["reviews"]})
+        lines += ["", f"Reviewer corrections applied: {len(rows['reviews'])} from {files} file(s) in seeds/reviews/"]
     names: dict[str, list[dict]] = {}
     for row in rows["unresolved_mentions"]:
         names.setdefault(row["surface"], []).append(row)
@@ -55,6 +61,15 @@ def _report(rows: dict[str, list[dict]]) -> str:
             hint = f"  (maybe {hits[0]['suggested_entity_id']}?)" if hits[0]["suggested_entity_id"] else ""
             lines.append(f"  {surface} ×{len(hits)} in {articles}{hint}")
     return "\n".join(lines) + "\n"
+
+
+def built_article_ids(out: Path) -> set[str]:
+    """Articles of the build already in `out` (none if there is none)."""
+    try:
+        with (out / "data" / "articles.csv").open(encoding="utf-8", newline="") as handle:
+            return {row["article_id"] for row in csv.DictReader(handle)}
+    except OSError:
+        return set()
 
 
 def _view_columns(db_path: Path) -> dict[str, list[str]]:
@@ -83,7 +98,9 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
     schema = tables(descriptor)
     site = read_site_metadata(site_path)
 
-    rows = extract_tables(articles, reference)
+    reviews = read_reviews(seeds, {a.article_id for a in articles})
+
+    rows = apply_reviews(extract_tables(articles, reference), reviews, reference.lexicon["figures"]["units"]["by_category"])
 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
@@ -101,6 +118,7 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
         site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
         write_site_metadata(site_metadata, staging / "metadata.yml")
         (staging / "build-report.txt").write_text(_report(rows), encoding="utf-8")
+        write_review_reports(rows, staging / REVIEW_FOLDER)
         _publish(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -115,12 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datapackage", type=Path, default=ROOT / "datapackage.json", help="schema descriptor")
     parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="Datasette metadata")
     args = parser.parse_args(argv)
+    before = built_article_ids(args.out)
     try:
         rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata)
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
     print(_report(rows), end="")
+    if before:  # a first build is not followed by a review of every article
+        for article in rows["articles"]:
+            if article["article_id"] not in before:
+                print(f"\nNew article (report in {args.out / REVIEW_FOLDER / article['article_id']}.txt):\n")
+                print(article_report(article["article_id"], rows), end="")
     print(f"  → {args.out / DB_FILE}")
     return 0
 

@@ -69,7 +69,7 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
     return rows
 
 
-def _fatalities(event_id: str, figures: list[dict]) -> int | None:
+def fatalities(event_id: str, figures: list[dict]) -> int | None:
     """ACLED-style: the lowest of the sources' tolls, a source (article and claimant) counting its largest toll."""
     per_source: dict[tuple[str, str], float] = {}
     for row in figures:
@@ -103,7 +103,7 @@ def event_rows(events: list[Event], reference: Reference, figures: list[dict], p
             "geo_precision": event.geo_precision,
             "actor1_id": event.actor1_id,
             "actor2_id": event.actor2_id,
-            "fatalities": _fatalities(event.event_id, figures),
+            "fatalities": fatalities(event.event_id, figures),
             "summary": first_report.sentence.text,
             "source_count": len({m.article_id for m in event.mentions}),
         })

@@ -43,3 +43,24 @@ def test_ids_are_stable_when_an_unrelated_article_is_added(built, tmp_path):
         before, after = _ids(built, table), _ids(out, table)
         assert before <= after, f"{table}: ids changed: {sorted(before - after)}"
         assert after - before, f"{table}: the new article added nothing"
+
+
+def test_two_builds_hold_the_same_database_and_downloads(built, tmp_path):
+    import sqlite3
+
+    again = tmp_path / "again"
+    run_build(SEEDS, again)
+
+    def dump(folder):
+        conn = sqlite3.connect(folder / "idlib-events.db")
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+
+    first, second = dump(built), dump(again)
+    assert len(first) > 1000 and first == second
+    for name in ("downloads/idlib-events-datapackage.zip", "downloads/events.geojson", "metadata.yml"):
+        assert (again / name).read_bytes() == (built / name).read_bytes(), name
+    for report in (built / "review").glob("*.txt"):
+        assert (again / "review" / report.name).read_bytes() == report.read_bytes(), report.name

@@ -1,0 +1,90 @@
+"""The review report of one article: what was extracted from it, what was not resolved, what to edit.
+
+The build writes one report per article to build/review/<article_id>.txt and prints the reports of
+the articles that are new since the previous build; `make add-article` prints the new article's.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+
+REVIEW_FOLDER = "review"
+WIDTH = 100
+QUOTE_CHARS = 160
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f"“{text[:QUOTE_CHARS]}{'…' if len(text) > QUOTE_CHARS else ''}”"
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
+    """Plain-text report of `article_id` from the built rows."""
+    article = next(a for a in rows["articles"] if a["article_id"] == article_id)
+    places = {p["place_id"]: p["name"] for p in rows["places"]}
+    actors = {a["actor_id"]: a["name"] for a in rows["actors"]}
+    mentions = defaultdict(list)
+    for mention in rows["event_mentions"]:
+        if mention["article_id"] == article_id:
+            mentions[mention["event_id"]].append(mention)
+    events = [e for e in rows["events"] if e["event_id"] in mentions]
+    figures = [f for f in rows["figures"] if f["article_id"] == article_id]
+    names = [m for m in rows["mentions"] if m["article_id"] == article_id]
+    unresolved = [u for u in rows["unresolved_mentions"] if u["article_id"] == article_id]
+    reviews = [r for r in rows.get("reviews", []) if r["article_id"] == article_id]
+    undated = [e for e in events if e["date_basis"] == "publication"]
+
+    lines = [f"Review of {article_id}: {article['title']}",
+             f"  {article['publisher']}, published {article['published_date']} ({article['published_date_basis']}), "
+             f"{article['word_count']} words",
+             f"  Extracted: {len(events)} events, {len(figures)} figures, {len(names)} mentions of known places and actors"
+             + (f"; {len(reviews)} reviewer corrections applied" if reviews else ""),
+             "", f"Events ({len(events)})"]
+    for event in sorted(events, key=lambda e: (e["event_date"], e["event_id"])):
+        when = event["event_date"] + (f" to {event['event_date_end']}" if event["event_date_end"] else "")
+        who = " / ".join(actors[a] for a in (event["actor1_id"], event["actor2_id"]) if a)
+        lines.append(f"  {when} ({event['date_precision']}, {event['date_basis']})  {event['sub_event_type']}"
+                     f" at {places[event['place_id']]}{f' — {who}' if who else ''}  [{event['review_status']}]")
+        lines.append(f"    {event['event_id']}")
+        for mention in mentions[event["event_id"]]:
+            lines += _wrapped(_quote(mention["quote"]) + f" (characters {mention['char_start']}–{mention['char_end']})",
+                              "      ")
+    lines += ["", f"Figures ({len(figures)})"]
+    for figure in sorted(figures, key=lambda f: f["char_start"]):
+        claimant = actors.get(figure["claimed_by_actor_id"] or "", "unattributed")
+        link = f" → {figure['event_id']}" if figure["event_id"] else " (no event)"
+        lines.append(f"  {figure['qualifier']} {figure['value']:g} {figure['unit']}: {figure['subject']} "
+                     f"({figure['category']}), claimed by {claimant}{link}  [{figure['review_status']}]")
+    lines += ["", "Not resolved"]
+    if unresolved:
+        lines += _wrapped(f"Unknown names ({len(unresolved)}): add them to seeds/reference/places.csv or actors.yml "
+                          "(as a new entity or an alias), or to not_names / ignore_names in "
+                          "seeds/reference/lexicon/names.yml:", "  ")
+        for name in unresolved:
+            hint = f" (maybe {name['suggested_entity_id']}?)" if name["suggested_entity_id"] else ""
+            lines.append(f"    {name['surface']} at characters {name['char_start']}–{name['char_end']}{hint}")
+    else:
+        lines.append("  Unknown names: none.")
+    if undated:
+        lines += _wrapped(f"Events with no date in the text ({len(undated)}), put in the week before publication: "
+                          "a date word missing from seeds/reference/lexicon/dates.yml, or a date to fix in a "
+                          "review file:", "  ")
+        lines += [f"    {e['event_id']}" for e in undated]
+    else:
+        lines.append("  Undated events: none.")
+    lines += ["", "To correct the extraction, edit the reference files above and rebuild, or write",
+              f"  seeds/reviews/{article_id}.yml (see seeds/reviews/README.md): reject an event or figure, fix a date,",
+              "  type, place or fatalities, add a missed figure."]
+    return "\n".join(lines) + "\n"
+
+
+def write_review_reports(rows: dict[str, list[dict]], folder: Path) -> None:
+    folder.mkdir()
+    for article in rows["articles"]:
+        (folder / f"{article['article_id']}.txt").write_text(article_report(article["article_id"], rows), encoding="utf-8")

@@ -1,0 +1,247 @@
+"""Reviewers' corrections, kept as data in seeds/reviews/<article_id>.yml and applied on every build.
+
+A review file corrects what the extractor read from one article: it rejects false events or figures,
+fixes an event's date, type, place or fatalities, and adds figures the extractor missed (found by
+their sentence in the article). Every correction names its reason. Applying them marks each touched
+row `review_status = reviewed` (the others stay `machine`) and records the correction in the
+`reviews` table; the extractor's own output (what `make evaluate` measures) is never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError
+from .tables import AREA_PRECISION, COORD_DECIMALS, fatalities
+
+REVIEW_DIR = "reviews"
+MACHINE, REVIEWED = "machine", "reviewed"
+REVIEWED_TABLES = ("events", "figures")  # the tables whose rows carry review_status
+EVENT_FIXES = ("event_date", "event_date_end", "date_precision", "event_type", "sub_event_type", "place_id",
+               "fatalities")
+FIGURE_FIELDS = ("quote", "occurrence", "value", "value_low", "value_high", "unit", "qualifier", "category",
+                 "subject", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id", "reason")
+SECTIONS = {"events": ("reject", "fix"), "figures": ("reject", "add")}
+
+
+@dataclass(frozen=True)
+class Review:
+    """One article's review file, read and checked for shape (not yet against the rows)."""
+
+    article_id: str
+    path: Path
+    reviewer: str
+    events: dict
+    figures: dict
+
+
+def _fail(path: Path, where: str, problem: str) -> BuildError:
+    return BuildError(f"{path}: {where}: {problem}")
+
+
+def _check_entries(path: Path, section: str, action: str, entries, key: str | None) -> None:
+    if not isinstance(entries, list):
+        raise _fail(path, f"{section}.{action}", "expected a list of corrections")
+    for n, entry in enumerate(entries):
+        where = f"{section}.{action}[{n}]"
+        if not isinstance(entry, dict):
+            raise _fail(path, where, "expected a mapping")
+        if not str(entry.get("reason") or "").strip():
+            raise _fail(path, where, "every correction needs a reason")
+        if key and not entry.get(key):
+            raise _fail(path, where, f"missing {key}")
+        allowed = {"fix": {"event_id", "reason", *EVENT_FIXES}, "add": set(FIGURE_FIELDS)}.get(action, {key, "reason"})
+        unknown = sorted(set(entry) - allowed)
+        if unknown:
+            raise _fail(path, where, f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+
+def read_review(path: Path, article_ids: set[str]) -> Review:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: cannot read the review file ({exc})") from None
+    if not isinstance(data, dict):
+        raise BuildError(f"{path}: expected a mapping with reviewer, events and figures")
+    article_id = path.stem
+    if article_id not in article_ids:
+        raise BuildError(f"{path}: no article {article_id!r} in the seeds (a review file is named after its article)")
+    unknown = sorted(set(data) - {"reviewer", *SECTIONS})
+    if unknown:
+        raise BuildError(f"{path}: unknown key(s) {', '.join(unknown)} (allowed: reviewer, events, figures)")
+    if not str(data.get("reviewer") or "").strip():
+        raise BuildError(f"{path}: reviewer: say who reviewed the article")
+    sections = {}
+    for section, actions in SECTIONS.items():
+        spec = data.get(section) or {}
+        if not isinstance(spec, dict) or set(spec) - set(actions):
+            raise _fail(path, section, f"expected a mapping with {' and/or '.join(actions)}")
+        for action in actions:
+            key = {"events": "event_id", "figures": "figure_id"}[section] if action != "add" else "quote"
+            _check_entries(path, section, action, spec.get(action) or [], key)
+        sections[section] = {action: spec.get(action) or [] for action in actions}
+    return Review(article_id, path, str(data["reviewer"]).strip(), sections["events"], sections["figures"])
+
+
+def read_reviews(seeds_dir: Path, article_ids: set[str]) -> list[Review]:
+    """Every review file of seeds/reviews/, in article order."""
+    folder = seeds_dir / REVIEW_DIR
+    return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))] if folder.is_dir() else []
+
+
+def _shown(value) -> str:
+    return "(none)" if value is None else str(value)
+
+
+class _Applier:
+    """Applies review files to a copy of the extracted rows."""
+
+    def __init__(self, rows: dict[str, list[dict]], lexicon_units: dict[str, str]):
+        self.rows = copy.deepcopy(rows)
+        self.units = lexicon_units
+        self.records: list[dict] = []
+        self.fixed_fatalities: set[str] = set()
+        for table in REVIEWED_TABLES:
+            for row in self.rows[table]:
+                row["review_status"] = MACHINE
+
+    def _record(self, review: Review, table: str, target: str, action: str, changes: str, reason: str) -> None:
+        self.records.append({
+            "review_id": f"{review.article_id}-{len([r for r in self.records if r['article_id'] == review.article_id]) + 1}",
+            "article_id": review.article_id, "reviewer": review.reviewer, "target_table": table, "target_id": target,
+            "action": action, "changes": changes, "reason": " ".join(str(reason).split()),
+        })
+
+    def _event(self, review: Review, where: str, event_id: str) -> dict:
+        event = next((e for e in self.rows["events"] if e["event_id"] == event_id), None)
+        if event is None:
+            raise _fail(review.path, where, f"no event {event_id!r} in this build (rejected already, or its id changed?)")
+        reported = {m["article_id"] for m in self.rows["event_mentions"] if m["event_id"] == event_id}
+        if review.article_id not in reported:
+            raise _fail(review.path, where, f"event {event_id!r} is not reported by this article")
+        return event
+
+    def _figure(self, review: Review, where: str, figure_id: str) -> dict:
+        figure = next((f for f in self.rows["figures"] if f["figure_id"] == figure_id), None)
+        if figure is None or figure["article_id"] != review.article_id:
+            raise _fail(review.path, where, f"no figure {figure_id!r} of this article in this build")
+        return figure
+
+    def reject_event(self, review: Review, n: int, entry: dict) -> None:
+        where = f"events.reject[{n}]"
+        event_id = entry["event_id"]
+        self._event(review, where, event_id)
+        for table in ("events", "event_mentions", "event_actors"):
+            self.rows[table] = [r for r in self.rows[table] if r["event_id"] != event_id]
+        for figure in self.rows["figures"]:
+            if figure["event_id"] == event_id:
+                figure["event_id"], figure["review_status"] = None, REVIEWED
+        self._record(review, "events", event_id, "reject", "", entry["reason"])
+
+    def fix_event(self, review: Review, n: int, entry: dict) -> None:
+        where = f"events.fix[{n}]"
+        event = self._event(review, where, entry["event_id"])
+        changes = {k: entry[k] for k in EVENT_FIXES if k in entry}
+        if not changes:
+            raise _fail(review.path, where, f"nothing to fix (give one of {', '.join(EVENT_FIXES)})")
+        for key in ("event_date", "event_date_end"):
+            if key in changes and changes[key] is not None:
+                changes[key] = self._iso(review, f"{where}.{key}", changes[key])
+        if "place_id" in changes:
+            place = next((p for p in self.rows["places"] if p["place_id"] == changes["place_id"]), None)
+            if place is None:
+                raise _fail(review.path, f"{where}.place_id", f"no place {changes['place_id']!r} in places.csv")
+            point = place["geo_precision"] < AREA_PRECISION
+            event["latitude"] = round(place["latitude"], COORD_DECIMALS) if point else None
+            event["longitude"] = round(place["longitude"], COORD_DECIMALS) if point else None
+            event["geo_precision"] = place["geo_precision"]
+        if "event_date" in changes:
+            event["date_basis"] = "review"
+            precision = changes.get("date_precision", event["date_precision"])
+            void_end = precision == "day" or (event["event_date_end"] or "") <= changes["event_date"]
+            if "event_date_end" not in changes and void_end:
+                changes["event_date_end"] = None  # a day has no end date; an end before the new start is void
+        if "fatalities" in changes:
+            self.fixed_fatalities.add(event["event_id"])
+        described = "; ".join(f"{k}: {_shown(event[k])} → {_shown(v)}" for k, v in changes.items() if event[k] != v)
+        event.update(changes)
+        event["review_status"] = REVIEWED
+        self._record(review, "events", event["event_id"], "fix", described, entry["reason"])
+
+    def reject_figure(self, review: Review, n: int, entry: dict) -> None:
+        figure_id = entry["figure_id"]
+        self._figure(review, f"figures.reject[{n}]", figure_id)
+        self.rows["figures"] = [f for f in self.rows["figures"] if f["figure_id"] != figure_id]
+        for figure in self.rows["figures"]:
+            if figure["part_of_figure_id"] == figure_id:
+                figure["part_of_figure_id"], figure["review_status"] = None, REVIEWED
+        self._record(review, "figures", figure_id, "reject", "", entry["reason"])
+
+    def add_figure(self, review: Review, n: int, entry: dict, body: str) -> None:
+        where = f"figures.add[{n}]"
+        quote = entry["quote"]
+        starts = [i for i in range(len(body)) if body.startswith(quote, i)]
+        occurrence = int(entry.get("occurrence", 1 if len(starts) == 1 else 0))
+        if not starts:
+            raise _fail(review.path, where, f"the quote is not in the article: {quote[:60]!r}")
+        if not 1 <= occurrence <= len(starts):
+            raise _fail(review.path, where, f"the quote occurs {len(starts)} times: say which with occurrence: 1..{len(starts)}")
+        start = starts[occurrence - 1]
+        for key in ("value", "category", "subject"):
+            if entry.get(key) in (None, ""):
+                raise _fail(review.path, where, f"missing {key}")
+        value = float(entry["value"])
+        number_at = next((quote.find(s) for s in (f"{value:,.0f}", f"{value:.0f}", f"{value:g}") if s in quote), 0)
+        figure_id = f"{review.article_id}-{entry['category']}-{start + number_at}"
+        if any(f["figure_id"] == figure_id for f in self.rows["figures"]):
+            raise _fail(review.path, where, f"figure {figure_id} exists already: reject it or fix the quote")
+        for key, table in (("event_id", "events"), ("part_of_figure_id", "figures")):
+            if entry.get(key) and not any(r[key.replace("part_of_", "")] == entry[key] for r in self.rows[table]):
+                raise _fail(review.path, f"{where}.{key}", f"no {table[:-1]} {entry[key]!r} in this build")
+        self.rows["figures"].append({
+            "figure_id": figure_id, "article_id": review.article_id, "event_id": entry.get("event_id"),
+            "place_id": entry.get("place_id"), "value": value,
+            "value_low": float(entry.get("value_low", value)) if entry.get("value_low", value) is not None else None,
+            "value_high": float(entry.get("value_high", value)) if entry.get("value_high", value) is not None else None,
+            "unit": entry.get("unit") or self.units.get(entry["category"], ""), "qualifier": entry.get("qualifier", "exact"),
+            "category": entry["category"], "subject": entry["subject"],
+            "claimed_by_actor_id": entry.get("claimed_by_actor_id"), "part_of_figure_id": entry.get("part_of_figure_id"),
+            "quote": quote, "char_start": start, "char_end": start + len(quote), "review_status": REVIEWED,
+        })
+        self._record(review, "figures", figure_id, "add", f"{entry.get('qualifier', 'exact')} {value:g} {entry['subject']}",
+                     entry["reason"])
+
+    @staticmethod
+    def _iso(review: Review, where: str, value) -> str:
+        try:
+            return (value if isinstance(value, date) else date.fromisoformat(str(value))).isoformat()
+        except ValueError:
+            raise _fail(review.path, where, f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+    def finish(self) -> dict[str, list[dict]]:
+        for event in self.rows["events"]:
+            if event["event_id"] not in self.fixed_fatalities:
+                event["fatalities"] = fatalities(event["event_id"], self.rows["figures"])
+        self.rows["reviews"] = self.records
+        return self.rows
+
+
+def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dict[str, str]) -> dict[str, list[dict]]:
+    """The rows with every review applied (a new dict; `rows` is left as the extractor made it)."""
+    applier = _Applier(rows, units)
+    bodies = {a["article_id"]: a["body"] for a in rows["articles"]}
+    for review in reviews:
+        for n, entry in enumerate(review.events["reject"]):
+            applier.reject_event(review, n, entry)
+        for n, entry in enumerate(review.events["fix"]):
+            applier.fix_event(review, n, entry)
+        for n, entry in enumerate(review.figures["reject"]):
+            applier.reject_figure(review, n, entry)
+        for n, entry in enumerate(review.figures["add"]):
+            applier.add_figure(review, n, entry, bodies[review.article_id])
+    return applier.finish()
