@@ -11,12 +11,20 @@ STAMP := $(VENV)/.requirements-installed
 DB := build/idlib-events.db
 HOST ?= 127.0.0.1
 PORT ?= 8001
-INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/reference/* seeds/reference/lexicon/*) \
+INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/reviews/*.yml seeds/reference/* \
+          seeds/reference/lexicon/*) \
           $(wildcard scripts/*.py scripts/sql/*.sql)
 # Debian's browser, for the browser tests (Playwright drives it; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
+# make publish: TARGET is where `datasette publish` deploys: cloudrun (default; needs gcloud logged in to a
+# project), fly (flyctl; FLY_API_TOKEN) or vercel (the vercel CLI; VERCEL_TOKEN). DRY_RUN=1 deploys
+# nothing: it writes the files the deployment would upload to dist/deploy/$(TARGET)/ and prints the
+# command; so does a target whose tool or credentials are missing. DATASETTE_PUBLISH_SECRET, if set, is
+# the deployed site's signing secret.
+TARGET ?= cloudrun
+DRY_RUN ?=
 
-.PHONY: build validate test lint evaluate serve publish clean venv
+.PHONY: build validate test lint evaluate serve publish diff add-article clean venv
 
 venv: $(STAMP)
 
@@ -47,11 +55,26 @@ test: $(STAMP) $(CHROMIUM)
 serve: $(DB)
 	$(BIN)/python -m scripts.serve --build build --host $(HOST) --port $(PORT)
 
-# Dry run for now: prints the deployment command (issue 5 makes it deploy).
-publish: validate
-	@echo "Would run:"
-	@echo "  $(BIN)/datasette publish cloudrun $(DB) -m build/metadata.yml --service idlib-events \\"
-	@echo "    --install datasette-cluster-map==0.18.2 --extra-options '--setting sql_time_limit_ms 3000'"
+# Release and deploy: the checked build's bundle in dist/idlib-events-<version>/ (data package zip,
+# database, metadata, site files, SHA256SUMS), then `datasette publish $(TARGET)` (see TARGET above).
+publish: build validate test
+	$(BIN)/python -m scripts.release --build build --dist dist
+	$(BIN)/python -m scripts.deploy --target $(TARGET) --build build --dist dist$(if $(filter-out 0 no false,$(DRY_RUN)), --dry-run)
+
+# Which rows the build added, removed or changed against the last release bundle in dist/.
+diff: $(DB)
+	$(BIN)/python -m scripts.diff_release --build build --dist dist
+
+# Add an article to seeds/, rebuild and print its review report (README, "Adding an article"):
+#   make add-article FILE=article.txt TITLE="Headline as printed" PUBLISHER="Outlet" DATE=YYYY-MM-DD
+# optional: DATE_BASIS=inferred DATE_NOTE="how the date was found" URL=… BYLINE=… LANGUAGE=en RIGHTS=…
+# The values reach the script through the environment, so quotes in a headline are safe.
+add-article: $(STAMP)
+	$(BIN)/python -m scripts.add_article "$$FILE" --title "$$TITLE" --publisher "$$PUBLISHER" --date "$$DATE" \
+	  --date-basis "$${DATE_BASIS:-stated}" --date-note "$${DATE_NOTE:-}" --url "$${URL:-}" --byline "$${BYLINE:-}" \
+	  --language "$${LANGUAGE:-en}" --rights "$${RIGHTS:-}"
+
+export FILE TITLE PUBLISHER DATE DATE_BASIS DATE_NOTE URL BYLINE LANGUAGE RIGHTS  # for add-article
 
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium

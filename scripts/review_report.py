@@ -57,10 +57,12 @@ def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
                               "      ")
     lines += ["", f"Figures ({len(figures)})"]
     for figure in sorted(figures, key=lambda f: f["char_start"]):
-        claimant = actors.get(figure["claimed_by_actor_id"] or "", "unattributed")
+        claimant = actors.get(figure["claimed_by_actor_id"] or "")
+        source = f"claimed by {claimant}" if claimant else "unattributed"
         link = f" → {figure['event_id']}" if figure["event_id"] else " (no event)"
-        lines.append(f"  {figure['qualifier']} {figure['value']:g} {figure['unit']}: {figure['subject']} "
-                     f"({figure['category']}), claimed by {claimant}{link}  [{figure['review_status']}]")
+        qualifier = "" if figure["qualifier"] == "exact" else figure["qualifier"].replace("_", " ") + " "
+        lines.append(f"  {qualifier}{figure['value']:g} {figure['unit']}: {figure['subject']} "
+                     f"({figure['category']}), {source}{link}  [{figure['review_status']}]")
     lines += ["", "Not resolved"]
     if unresolved:
         lines += _wrapped(f"Unknown names ({len(unresolved)}): add them to seeds/reference/places.csv or actors.yml "

@@ -5,11 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -18,6 +16,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from scripts.build import ROOT
 from scripts.serve import SETTINGS, serve_command
+
+from .serving import free_port, running
 
 DB = "idlib-events"
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -36,39 +36,13 @@ DRAWN_MARKERS_JS = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
     """Base URL of `datasette serve` over the build, as `make serve` runs it."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "datasette.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(serve_command(built, host="127.0.0.1", port=port), stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"datasette serve did not answer on {base}:\n{log.read_text(errors='replace')}")
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with running(serve_command(built, host="127.0.0.1", port=port), f"http://127.0.0.1:{port}", log) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
