@@ -53,12 +53,16 @@ def _coverage_html(rows: dict[str, list[dict]]) -> str:
     published = sorted(a["published_date"] for a in articles)
     days = sorted(e["event_date"] for e in events)
     places = {e["place_id"] for e in events}
-    governorates = sorted({p["governorate"] for p in rows["places"] if p["place_id"] in places and p["governorate"]})
+    located = [p for p in rows["places"] if p["place_id"] in places]
+    governorates = sorted({p["governorate"] for p in located if p["governorate"] and p["country"] == "Syria"})
+    abroad = sorted({p["country"] for p in located if p["country"] != "Syria"})
+    if abroad:
+        governorates.append(f"and in {', '.join(abroad)}")
     if not events:
         return f"<p><strong>Coverage:</strong> {len(articles)} articles; no events yet.</p>"
     return (f"<p><strong>Coverage:</strong> {len(articles)} articles published {published[0]} to {published[-1]}; "
             f"{len(events)} events dated {days[0]} to {days[-1]} at {len(places)} places "
-            f"({html.escape(', '.join(governorates))}); {len(rows['figures'])} figures.</p>")
+            f"(governorates {html.escape(', '.join(governorates))}); {len(rows['figures'])} figures.</p>")
 
 
 def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict:

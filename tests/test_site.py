@@ -161,6 +161,7 @@ async def test_home_page_states_coverage_citation_and_downloads(datasette, db):
     page = (await datasette.client.get("/")).text
     events = db.execute("select count(*), min(event_date), max(event_date) from events").fetchone()
     assert f"{events[0]} events dated {events[1]} to {events[2]}" in page
+    assert "(governorates Hama, Idlib, and in Kazakhstan)" in " ".join(page.split())  # Astana is abroad
     assert "How to cite" in page and "CC BY 4.0" in page
     assert 'href="/downloads/idlib-events-datapackage.zip"' in page and 'href="/downloads/events.geojson"' in page
 
