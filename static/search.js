@@ -16,9 +16,9 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 // Words of the query, matched at the start of a word and with any ending: the search is stemmed
 // (porter), so "strike" finds "strikes" and the highlight must show both.
 const words = (q.match(/[\p{L}\p{N}]+/gu) || []).filter((w) => !/^(AND|OR|NOT|NEAR)$/.test(w));
-const pattern = words.length
-  ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join("|")})[\\p{L}\\p{N}]*`, "giu")
-  : null;
+const source = `(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join("|")})[\\p{L}\\p{N}]*`;
+// A new RegExp at each use: a global RegExp keeps the position of its last match (lastIndex).
+const pattern = () => (words.length ? new RegExp(source, "giu") : null);
 
 const element = (tag, attributes = {}, ...children) => {
   const node = document.createElement(tag);
@@ -30,20 +30,20 @@ const element = (tag, attributes = {}, ...children) => {
 // The text with every match wrapped in <mark>, cut around the first match when it is long.
 const highlighted = (text) => {
   let shown = String(text);
-  if (pattern && shown.length > SNIPPET * 2) {
-    pattern.lastIndex = 0;
-    const first = pattern.exec(shown);
+  const regex = pattern();
+  if (regex && shown.length > SNIPPET * 2) {
+    const first = regex.exec(shown);
     const at = first ? first.index : 0;
     const start = Math.max(0, at - SNIPPET / 2);
     shown = (start > 0 ? "… " : "") + shown.slice(start, start + SNIPPET) + " …";
   }
   const span = element("span", { class: "snippet" });
-  if (!pattern) {
+  if (!regex) {
     span.append(shown);
     return span;
   }
   let last = 0;
-  for (const match of shown.matchAll(pattern)) {
+  for (const match of shown.matchAll(regex)) {
     span.append(shown.slice(last, match.index), element("mark", {}, match[0]));
     last = match.index + match[0].length;
   }
@@ -67,9 +67,9 @@ const cell = (data, base, column, value) => {
 };
 
 const matches = (value) => {
-  if (!pattern || value === null || value === undefined) return false;
-  pattern.lastIndex = 0;
-  return pattern.test(String(value && typeof value === "object" ? value.label || value.value : value));
+  const regex = pattern();
+  if (!regex || value === null || value === undefined) return false;
+  return regex.test(String(value && typeof value === "object" ? value.label || value.value : value));
 };
 
 // Shown columns: the foreign keys (labelled links) and every column in which a result matched.

@@ -271,3 +271,13 @@ def test_dashboard_chart_renders(page, db):
     expect(chart).to_be_visible(timeout=15_000)
     box = chart.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100, box
+
+
+def test_the_home_page_search_box_searches_everything(page):
+    goto(page, "/")
+    page.locator('form[action="/-/search"] input[name="q"]').fill("Qarmeed")
+    page.locator('form[action="/-/search"] input[type="submit"]').click()
+    page.wait_for_url("**/-/search?q=Qarmeed")
+    for table in ("articles", "place_aliases", "figures"):  # article texts, spellings, figure quotes
+        expect(page.locator(f'#search-results .search-table[data-table="{table}"] mark').first).to_be_visible(
+            timeout=15_000)
