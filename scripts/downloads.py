@@ -15,7 +15,7 @@ EVENTS_GEOJSON = "events.geojson"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: no build time leaks in
 GEOJSON_PROPERTIES = ("event_id", "event_date", "event_date_end", "date_precision", "date_basis", "event_type",
                       "sub_event_type", "place_id", "geo_precision", "actor1_id", "actor2_id", "fatalities",
-                      "source_count", "summary")
+                      "source_count", "summary", "review_status")
 
 
 def write_package_zip(package_dir: Path, target: Path) -> None:

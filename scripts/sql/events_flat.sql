@@ -4,6 +4,7 @@ SELECT
   e.event_date,
   e.event_date_end,
   e.date_precision,
+  e.date_basis,
   e.event_type,
   e.sub_event_type,
   p.name AS place,
@@ -21,6 +22,7 @@ SELECT
   e.fatalities,
   e.summary,
   e.source_count,
+  e.review_status,
   (SELECT group_concat(article_id, '; ') FROM (
      SELECT DISTINCT em.article_id FROM event_mentions em
      WHERE em.event_id = e.event_id ORDER BY em.article_id)) AS article_ids
