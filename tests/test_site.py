@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+
+from scripts.build import ROOT
 
 DB = "idlib-events"
 
@@ -163,6 +166,8 @@ async def test_home_page_states_coverage_citation_and_downloads(datasette, db):
     assert f"{events[0]} events dated {events[1]} to {events[2]}" in page
     assert "(governorates Hama, Idlib, and in Kazakhstan)" in " ".join(page.split())  # Astana is abroad
     assert "How to cite" in page and "CC BY 4.0" in page
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f"(version {version})" in page  # the dataset version of datapackage.json, cited on the site
     assert 'href="/downloads/idlib-events-datapackage.zip"' in page and 'href="/downloads/events.geojson"' in page
 
 
