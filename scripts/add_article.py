@@ -15,13 +15,13 @@ import argparse
 import csv
 import hashlib
 import io
-import os
 import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from .atomic import write_bytes
 from .build import DB_FILE, ROOT, build
 from .errors import BuildError
 from .review_report import REVIEW_FOLDER
@@ -47,13 +47,6 @@ def metadata_row(fieldnames: list[str], values: dict[str, str]) -> str:
     csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n").writerow(
         {name: values.get(name, "") for name in fieldnames})
     return buffer.getvalue()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
 
 
 def add_article(text_file: Path, metadata: dict[str, str], seeds: Path, out: Path, reference: Path,
@@ -84,8 +77,8 @@ def add_article(text_file: Path, metadata: dict[str, str], seeds: Path, out: Pat
                              .replace(str(staged_seeds), str(seeds))) from None
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    _write_atomically(seeds / seed_file, raw)
-    _write_atomically(meta_path, updated)
+    write_bytes(seeds / seed_file, raw)
+    write_bytes(meta_path, updated)
     return article_id
 
 

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .atomic import replace_dir
 from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
@@ -82,10 +83,7 @@ def _publish(staging: Path, out: Path) -> None:
     for name in OUTPUTS:
         source, target = staging / name, out / name
         if target.is_dir():
-            trash = Path(tempfile.mkdtemp(prefix=".old-", dir=out))
-            target.rename(trash / name)
-            source.rename(target)
-            shutil.rmtree(trash)
+            replace_dir(source, target)
         else:
             os.replace(source, target)
 

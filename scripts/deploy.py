@@ -28,8 +28,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import replace_dir
 from .errors import BuildError
-from .release import replace_dir, shown_path
+from .release import shown_path
 from .serve import DB_FILE, PLUGINS, ROOT, SETTINGS, TEMPLATES, static_mounts
 from .site_plugins import site_installs
 

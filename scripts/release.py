@@ -22,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .atomic import replace_dir
 from .downloads import write_package_zip
 from .errors import BuildError
 from .serve import DB_FILE, PLUGINS, ROOT, STATIC_MOUNTS, TEMPLATES
@@ -77,17 +78,6 @@ def _fill(bundle: Path, build_dir: Path, version: str, folders: list[tuple[Path,
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
     (bundle / CHECKSUMS).write_text(checksums(bundle), encoding="utf-8")
-
-
-def replace_dir(source: Path, target: Path) -> None:
-    """Put the folder `source` at `target` (same file system), removing what was there only once it is in place."""
-    if target.exists():
-        trash = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))
-        target.rename(trash / target.name)
-        source.rename(target)
-        shutil.rmtree(trash)
-    else:
-        source.rename(target)
 
 
 def write_release(build_dir: Path, dist_dir: Path, folders: list[tuple[Path, str]] | None = None) -> Path:
