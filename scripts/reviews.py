@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
-from .tables import AREA_PRECISION, COORD_DECIMALS, fatalities
+from .tables import event_point, fatalities
 
 REVIEW_DIR = "reviews"
 MACHINE, REVIEWED = "machine", "reviewed"
@@ -156,9 +156,7 @@ class _Applier:
             place = next((p for p in self.rows["places"] if p["place_id"] == changes["place_id"]), None)
             if place is None:
                 raise _fail(review.path, f"{where}.place_id", f"no place {changes['place_id']!r} in places.csv")
-            point = place["geo_precision"] < AREA_PRECISION
-            event["latitude"] = round(place["latitude"], COORD_DECIMALS) if point else None
-            event["longitude"] = round(place["longitude"], COORD_DECIMALS) if point else None
+            event.update(event_point(place["latitude"], place["longitude"], place["geo_precision"]))
             event["geo_precision"] = place["geo_precision"]
         if "event_date" in changes:
             event["date_basis"] = "review"

@@ -83,6 +83,14 @@ COORD_DECIMALS = 4  # about 10 m: finer than any place in the gazetteer is known
 AREA_PRECISION = 3  # ACLED geo precision of an event located only to a governorate or region
 
 
+def event_point(latitude: float, longitude: float, geo_precision: int) -> dict[str, float | None]:
+    """An event's published coordinate, rounded; none for an event known only to its governorate or region
+    (it is not a point, and the map must not draw it as one)."""
+    point = geo_precision < AREA_PRECISION
+    return {"latitude": round(latitude, COORD_DECIMALS) if point else None,
+            "longitude": round(longitude, COORD_DECIMALS) if point else None}
+
+
 def event_rows(events: list[Event], reference: Reference, figures: list[dict], published: dict[str, object]) -> list[dict]:
     rows = []
     for event in events:
@@ -97,9 +105,7 @@ def event_rows(events: list[Event], reference: Reference, figures: list[dict], p
             "event_type": event.event_type,
             "sub_event_type": event.sub_event_type,
             "place_id": event.place_id,
-            # an event known only to its governorate or region is not a point: no coordinate to draw
-            "latitude": round(place.latitude, COORD_DECIMALS) if event.geo_precision < AREA_PRECISION else None,
-            "longitude": round(place.longitude, COORD_DECIMALS) if event.geo_precision < AREA_PRECISION else None,
+            **event_point(place.latitude, place.longitude, event.geo_precision),
             "geo_precision": event.geo_precision,
             "actor1_id": event.actor1_id,
             "actor2_id": event.actor2_id,
