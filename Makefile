@@ -11,8 +11,8 @@ STAMP := $(VENV)/.requirements-installed
 DB := build/idlib-events.db
 HOST ?= 127.0.0.1
 PORT ?= 8001
-INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/reviews/*.yml seeds/reference/* \
-          seeds/reference/lexicon/*) \
+INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/*.yml seeds/reviews/*.yml seeds/reference/* \
+          seeds/reference/lexicon/* seeds/collections/*/*) \
           $(wildcard scripts/*.py scripts/sql/*.sql)
 # Debian's browser, for the browser tests (Playwright drives it; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
@@ -24,7 +24,7 @@ CHROMIUM := /usr/bin/chromium
 TARGET ?= cloudrun
 DRY_RUN ?=
 
-.PHONY: build validate test lint evaluate serve publish diff add-article clean venv
+.PHONY: build validate test lint evaluate serve publish diff add-article import clean venv
 
 venv: $(STAMP)
 
@@ -75,6 +75,16 @@ add-article: $(STAMP)
 	  --language "$${LANGUAGE:-en}" --rights "$${RIGHTS:-}"
 
 export FILE TITLE PUBLISHER DATE DATE_BASIS DATE_NOTE URL BYLINE LANGUAGE RIGHTS  # for add-article
+
+# Import a collection of articles into a seeds folder (README, "Importing a collection"):
+#   make import FORMAT=fakes FILE=../shared/corpora/fakes/fakes-dev.csv OUT=dir [WHERE=location=idlib,hama]
+#   make import FORMAT=csv|jsonl FILE=… OUT=… COLLECTION=<id> [IMPORT_OPTIONS="--body-column text …"]
+# then build it with: .venv/bin/python -m scripts.build --seeds OUT --out OUT-build
+import: $(STAMP)
+	$(BIN)/python -m scripts.import_collection "$$FILE" --format "$$FORMAT" --out "$$OUT" \
+	  $${WHERE:+--where "$$WHERE"} $${COLLECTION:+--collection-id "$$COLLECTION"} $${IMPORT_OPTIONS:-}
+
+export FORMAT OUT WHERE COLLECTION IMPORT_OPTIONS  # for import
 
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium

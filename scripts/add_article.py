@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import io
 import re
 import shutil
 import sys
@@ -25,7 +24,7 @@ from .atomic import write_bytes
 from .build import DB_FILE, ROOT, build
 from .errors import BuildError
 from .review_report import REVIEW_FOLDER
-from .seeds import METADATA_FILE
+from .seed_writer import METADATA_FILE, append_metadata, seed_file_name
 
 NUMBERED = re.compile(r"^(\d+)_")
 
@@ -41,14 +40,6 @@ def new_article_id(seeds: Path, raw: bytes) -> str:
     return f"{max(numbers, default=-1) + 1:0{width}d}_{digest[:16]}"
 
 
-def metadata_row(fieldnames: list[str], values: dict[str, str]) -> str:
-    """The CSV line of the new article, in the metadata file's own column order and quoting."""
-    buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n").writerow(
-        {name: values.get(name, "") for name in fieldnames})
-    return buffer.getvalue()
-
-
 def add_article(text_file: Path, metadata: dict[str, str], seeds: Path, out: Path, reference: Path,
                 datapackage: Path, site_metadata: Path) -> str:
     """Add `text_file` with `metadata` to `seeds`, build into `out`; returns the new article id."""
@@ -57,13 +48,11 @@ def add_article(text_file: Path, metadata: dict[str, str], seeds: Path, out: Pat
     except OSError as exc:
         raise BuildError(f"{text_file}: cannot read the article ({exc.strerror})") from None
     article_id = new_article_id(seeds, raw)
-    seed_file = f"{article_id}.txt"
+    seed_file = seed_file_name(article_id)
     meta_path = seeds / METADATA_FILE
     with meta_path.open(encoding="utf-8", newline="") as handle:
         fieldnames = csv.DictReader(handle).fieldnames or []
-    existing = meta_path.read_bytes()
-    row = metadata_row(fieldnames, {**metadata, "seed_file": seed_file}).encode("utf-8")
-    updated = existing + (b"" if existing.endswith(b"\n") else b"\n") + row
+    updated = append_metadata(meta_path.read_bytes(), fieldnames, {**metadata, "seed_file": seed_file})
     staged = Path(tempfile.mkdtemp(prefix=".add-article-"))
     try:
         staged_seeds = staged / "seeds"

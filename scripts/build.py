@@ -27,9 +27,9 @@ from .reference import load_reference
 from .review_report import REVIEW_FOLDER, article_report, write_review_reports
 from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
-from .seeds import read_articles
+from .seeds import read_articles, read_collections
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
-from .tables import extract_tables
+from .tables import collection_tables, extract_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,8 @@ def _publish(staging: Path, out: Path) -> None:
 
 def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path) -> dict[str, list[dict]]:
     """Build every output into `out`; raises BuildError and leaves `out` as it was on any problem."""
-    articles = read_articles(seeds)
+    collections = read_collections(seeds)
+    articles = read_articles(seeds, collections)
     reference = load_reference(reference_dir)
     descriptor = load_descriptor(descriptor_path)
     schema = tables(descriptor)
@@ -99,6 +100,7 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
     reviews = read_reviews(seeds, {a.article_id for a in articles})
 
     rows = apply_reviews(extract_tables(articles, reference), reviews, reference.lexicon["figures"]["units"]["by_category"])
+    rows.update(collection_tables(collections, articles))
 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))

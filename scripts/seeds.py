@@ -1,4 +1,10 @@
-"""Read the seed articles and their hand-kept metadata file, refusing bad input with a clear message."""
+"""Read the seed articles, their metadata file and their collections, refusing bad input with a clear message.
+
+A seeds folder holds article texts and their metadata file (`articles.csv`). It may describe itself in
+`collection.yml` (what the collection is, its credit and licence) and carry the collection's own coding of
+its articles in `annotations.csv`. Imported collections sit in `collections/<name>/`, each a seeds folder
+of its own (`make import` writes them); the build reads the top folder and every collection in it.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from .errors import BuildError
+from .seed_writer import METADATA_FILE
 from .textnorm import fold
 
-METADATA_FILE = "articles.csv"
 REQUIRED_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "language")
+COLLECTION_FILE = "collection.yml"
+ANNOTATIONS_FILE = "annotations.csv"
+COLLECTIONS_FOLDER = "collections"
+COLLECTION_KEYS = ("collection_id", "title", "description", "credit", "licence", "licence_url", "source_url")
 DATE_BASES = ("stated", "inferred")
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -35,6 +47,9 @@ class Article:
     rights: str
     body: str
     sha256: str
+    collection_id: str = ""
+    title_in_text: bool = True
+    duplicate_of: str = ""
 
     @property
     def word_count(self) -> int:
@@ -67,12 +82,61 @@ def _read_metadata(seeds_dir: Path) -> list[tuple[int, dict[str, str]]]:
         raise BuildError(f"{meta_path}: not UTF-8 text") from None
 
 
-def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str]) -> Article:
+@dataclass(frozen=True)
+class Collection:
+    """A folder of articles that came in together: its description, credit and licence, and its own coding."""
+
+    collection_id: str
+    title: str
+    description: str
+    credit: str
+    licence: str
+    licence_url: str
+    source_url: str
+    folder: Path
+    annotations: tuple[dict[str, str], ...] = ()
+
+
+def read_collection(seeds_dir: Path, default_id: str) -> Collection:
+    """The folder's collection.yml (or a collection named after the folder) and its annotations.csv."""
+    path = seeds_dir / COLLECTION_FILE
+    spec: dict = {"collection_id": default_id, "title": default_id}
+    if path.is_file():
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise BuildError(f"{path}: not readable YAML ({exc.__class__.__name__})") from None
+        if not isinstance(loaded, dict) or not ARTICLE_ID.match(str(loaded.get("collection_id", ""))):
+            raise BuildError(f"{path}: needs a collection_id of lowercase letters, digits, _ or -")
+        spec = loaded
+    annotations: list[dict[str, str]] = []
+    annotations_path = seeds_dir / ANNOTATIONS_FILE
+    if annotations_path.is_file():
+        try:
+            with annotations_path.open(encoding="utf-8", newline="") as handle:
+                annotations = list(csv.DictReader(handle))
+        except UnicodeDecodeError:
+            raise BuildError(f"{annotations_path}: not UTF-8 text") from None
+        for line, row in enumerate(annotations, start=2):
+            if not row.get("article_id") or not row.get("annotation_no"):
+                raise BuildError(f"{annotations_path}, line {line}: needs article_id and annotation_no")
+    return Collection(**{key: str(spec.get(key) or "") for key in COLLECTION_KEYS}, folder=seeds_dir,
+                      annotations=tuple(annotations))
+
+
+def _inside(seeds_dir: Path, seed_file: str) -> bool:
+    """Whether the seed file named in a metadata row is a file of the folder itself (no path that leaves it)."""
+    return Path(seed_file).name == seed_file and seed_file not in ("", ".", "..")
+
+
+def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collection_id: str) -> Article:
     where = f"{seeds_dir / METADATA_FILE}, line {line}"
     for column in REQUIRED_COLUMNS:
         if not (row.get(column) or "").strip():
             raise BuildError(f"{where}: empty {column}")
     seed_file = row["seed_file"].strip()
+    if not _inside(seeds_dir, seed_file):
+        raise BuildError(f"{where}: seed_file {seed_file!r} must name a file in {seeds_dir} itself, not a path")
     path = seeds_dir / seed_file
     if not path.is_file():
         raise BuildError(f"{where}: names seed file {seed_file}, which does not exist in {seeds_dir}")
@@ -89,7 +153,8 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str]) -> Articl
     if basis == "inferred" and not (row.get("published_date_note") or "").strip():
         raise BuildError(f"{where}: an inferred published_date needs a published_date_note saying how")
     body, digest = _read_text(path)
-    if fold(row["title"].strip()) not in fold(body):
+    title_in_text = (row.get("title_in_text") or "yes").strip().lower() != "no"
+    if title_in_text and fold(row["title"].strip()) not in fold(body):
         raise BuildError(f"{where}: title {row['title'].strip()!r} does not occur in {seed_file} (is the row for this file?)")
     return Article(
         article_id=article_id,
@@ -105,26 +170,51 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str]) -> Articl
         rights=(row.get("rights") or "").strip(),
         body=body,
         sha256=digest,
+        collection_id=collection_id,
+        title_in_text=title_in_text,
+        duplicate_of=(row.get("duplicate_of") or "").strip(),
     )
 
 
-def read_articles(seeds_dir: Path) -> list[Article]:
-    """All articles of a seeds folder, sorted by article id; raises BuildError on the first problem."""
-    rows = _read_metadata(seeds_dir)
-    articles: dict[str, Article] = {}
+def read_collections(seeds_dir: Path) -> list[Collection]:
+    """The seeds folder's own collection, then each imported collection in collections/, by name."""
+    folders = [seeds_dir] + sorted(p for p in (seeds_dir / COLLECTIONS_FOLDER).glob("*") if p.is_dir())
+    collections = [read_collection(folder, folder.name if folder != seeds_dir else "seeds") for folder in folders]
+    seen: dict[str, Path] = {}
+    for collection in collections:
+        if collection.collection_id in seen:
+            raise BuildError(f"{collection.folder / COLLECTION_FILE}: collection_id {collection.collection_id!r} "
+                             f"is also the id of {seen[collection.collection_id]}")
+        seen[collection.collection_id] = collection.folder
+    return collections
+
+
+def _read_folder(seeds_dir: Path, collection_id: str) -> list[tuple[int, Article]]:
+    articles: list[tuple[int, Article]] = []
     listed: set[str] = set()
-    for line, row in rows:
-        article = _article_from_row(seeds_dir, line, row)
-        if article.article_id in articles:
-            raise BuildError(
-                f"{seeds_dir / METADATA_FILE}, line {line}: duplicate article id {article.article_id!r} "
-                f"(also from {articles[article.article_id].seed_file})"
-            )
-        articles[article.article_id] = article
-        listed.add(article.seed_file)
+    for line, row in _read_metadata(seeds_dir):
+        articles.append((line, _article_from_row(seeds_dir, line, row, collection_id)))
+        listed.add(articles[-1][1].seed_file)
     for path in sorted(seeds_dir.glob("*.txt")):
         if path.name not in listed:
             raise BuildError(f"{path}: seed file has no row in {seeds_dir / METADATA_FILE}")
+    return articles
+
+
+def read_articles(seeds_dir: Path, collections: list[Collection] | None = None) -> list[Article]:
+    """All articles of a seeds folder and its collections, sorted by article id; raises BuildError on the first problem."""
+    articles: dict[str, Article] = {}
+    for collection in collections if collections is not None else read_collections(seeds_dir):
+        for line, article in _read_folder(collection.folder, collection.collection_id):
+            if article.article_id in articles:
+                raise BuildError(
+                    f"{collection.folder / METADATA_FILE}, line {line}: duplicate article id {article.article_id!r} "
+                    f"(also from {articles[article.article_id].seed_file})"
+                )
+            articles[article.article_id] = article
     if not articles:
         raise BuildError(f"{seeds_dir / METADATA_FILE}: no articles listed")
+    for article in articles.values():
+        if article.duplicate_of and article.duplicate_of not in articles:
+            raise BuildError(f"{article.seed_file}: duplicate_of names {article.duplicate_of!r}, which is not an article")
     return [articles[key] for key in sorted(articles)]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from .extract import ArticleExtraction, ClaimedFigure, Extractor
 from .merge import Event, merge_events
 from .reference import Reference
-from .seeds import Article
+from .seeds import Article, Collection
 
 FATALITY_CATEGORIES = ("killed", "executed")
 
@@ -127,7 +127,8 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
             "published_date": a.published_date.isoformat(), "published_date_basis": a.published_date_basis,
             "published_date_note": a.published_date_note, "url": a.url, "byline": a.byline,
             "language": a.language, "word_count": a.word_count, "body": a.body, "seed_file": a.seed_file,
-            "sha256": a.sha256, "rights": a.rights,
+            "sha256": a.sha256, "rights": a.rights, "collection_id": a.collection_id or "seeds",
+            "title_in_text": a.title_in_text, "duplicate_of_article_id": a.duplicate_of or None,
         } for a in articles],
         "actors": [{
             "actor_id": a.actor_id, "name": a.name, "actor_type": a.actor_type, "side": a.side,
@@ -161,6 +162,38 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
         } for x in extractions for u in x.unresolved],
     }
     return tables
+
+
+ANNOTATION_INTEGERS = ("coded_children_killed", "coded_civilians_killed", "coded_noncivilians_killed",
+                       "coded_women_killed", "consistency_label", "source_row")
+
+
+def collection_tables(collections: list[Collection], articles: list[Article]) -> dict[str, list[dict]]:
+    """The collections the articles came in, and each collection's own coding of its articles."""
+    counts: dict[str, int] = defaultdict(int)
+    for article in articles:
+        counts[article.collection_id] += 1
+    article_ids = {a.article_id for a in articles}
+    annotations = []
+    for collection in collections:
+        for row in collection.annotations:
+            if row["article_id"] not in article_ids:
+                continue  # the coding of an article the collection's import left out
+            annotations.append({
+                "article_id": row["article_id"], "annotation_no": int(row["annotation_no"]),
+                "collection_id": collection.collection_id, "coded_date": row.get("coded_date") or None,
+                "coded_governorate": row.get("coded_governorate") or None, "coded_actor": row.get("coded_actor") or None,
+                "coded_cause_of_death": row.get("coded_cause_of_death") or None,
+                **{k: int(row[k]) if (row.get(k) or "").strip().isdigit() else None for k in ANNOTATION_INTEGERS},
+            })
+    return {
+        "collections": [{
+            "collection_id": c.collection_id, "title": c.title, "description": c.description or None,
+            "credit": c.credit or None, "licence": c.licence or None, "licence_url": c.licence_url or None,
+            "source_url": c.source_url or None, "article_count": counts[c.collection_id],
+        } for c in collections],
+        "collection_annotations": annotations,
+    }
 
 
 def extract_tables(articles: list[Article], reference: Reference) -> dict[str, list[dict]]:

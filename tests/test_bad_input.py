@@ -89,11 +89,21 @@ def test_metadata_row_naming_a_missing_file(seeds, previous_build):
 
 
 def test_duplicate_article_id(seeds, previous_build):
+    """The same id in an imported collection and in the seeds."""
     rows = _metadata_rows(seeds)
-    (seeds / "copy").mkdir()
-    shutil.copy(seeds / FIRST, seeds / "copy" / FIRST)
-    _write_metadata(seeds, rows + [dict(rows[0], seed_file=f"copy/{FIRST}")])
-    _fails(seeds, previous_build, "articles.csv, line 7", "duplicate article id", "000_51629ae7086d7ade")
+    collection = seeds / "collections" / "copy"
+    collection.mkdir(parents=True)
+    shutil.copy(seeds / FIRST, collection / FIRST)
+    _write_metadata(collection, rows[:1])
+    _fails(seeds, previous_build, "copy/articles.csv, line 2", "duplicate article id", "000_51629ae7086d7ade")
+
+
+@pytest.mark.parametrize("seed_file", ["../outside.txt", "sub/inner.txt", "/etc/hostname"])
+def test_seed_file_outside_the_folder_is_refused(seeds, previous_build, seed_file):
+    (seeds.parent / "outside.txt").write_text("Idlib, outside the seeds folder", encoding="utf-8")
+    rows = _metadata_rows(seeds)
+    _write_metadata(seeds, [dict(rows[0], seed_file=seed_file)] + rows[1:])
+    _fails(seeds, previous_build, "articles.csv, line 2", repr(seed_file), "not a path")
 
 
 def test_data_that_break_the_schema_stop_with_frictionless_report(seeds, previous_build, tmp_path):

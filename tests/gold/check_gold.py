@@ -18,6 +18,8 @@ It does not run or read the project's extractor. Usage (from the repository root
 
     .venv/bin/python tests/gold/check_gold.py            # all gold files
     .venv/bin/python tests/gold/check_gold.py FILE ...   # selected gold files
+    .venv/bin/python tests/gold/check_gold.py --seeds DIR tests/gold/fakes/*.yml   # gold of another seeds folder
+                                                         # (the development gold: DIR is the imported FA-KES dev corpus)
 
 Exit status 0 when every file passes, 1 otherwise (each problem is printed on its own line).
 """
@@ -119,9 +121,9 @@ def load_reference() -> tuple[set[str], set[str]]:
     return place_ids, actor_ids
 
 
-def load_published_dates() -> dict[str, str]:
-    """Map article id (seed file stem) to its published_date string from seeds/articles.csv."""
-    with (SEEDS / "articles.csv").open(encoding="utf-8", newline="") as fh:
+def load_published_dates(seeds: Path = SEEDS) -> dict[str, str]:
+    """Map article id (seed file stem) to its published_date string from the seeds folder's articles.csv."""
+    with (seeds / "articles.csv").open(encoding="utf-8", newline="") as fh:
         return {Path(row["seed_file"]).stem: row["published_date"] for row in csv.DictReader(fh)}
 
 
@@ -157,7 +159,8 @@ def check_figure_bounds(fig: dict, where: str, errors: list[str]) -> None:
         errors.append(f"{where}: bounds value_low={lo!r} value_high={hi!r} do not fit qualifier {q!r} with value {v!r}")
 
 
-def check_file(path: Path, place_ids: set[str], actor_ids: set[str], published: dict[str, str]) -> list[str]:
+def check_file(path: Path, place_ids: set[str], actor_ids: set[str], published: dict[str, str],
+               seeds: Path = SEEDS) -> list[str]:
     """Return the list of problems found in one gold file."""
     errors: list[str] = []
     try:
@@ -172,7 +175,7 @@ def check_file(path: Path, place_ids: set[str], actor_ids: set[str], published: 
     article_id = str(doc.get("article_id"))
     if path.stem != article_id:
         errors.append(f"{path.name}: article_id {article_id!r} does not match the file name")
-    seed = SEEDS / f"{article_id}.txt"
+    seed = seeds / f"{article_id}.txt"
     if not seed.exists():
         return errors + [f"{path.name}: no seed article {seed}"]
     body = seed.read_text(encoding="utf-8")
@@ -317,15 +320,18 @@ def check_file(path: Path, place_ids: set[str], actor_ids: set[str], published: 
 
 
 def main(argv: list[str]) -> int:
+    seeds = SEEDS
+    if argv[:1] == ["--seeds"]:
+        seeds, argv = Path(argv[1]), argv[2:]
     place_ids, actor_ids = load_reference()
-    published = load_published_dates()
+    published = load_published_dates(seeds)
     paths = [Path(a) for a in argv] if argv else sorted(GOLD_DIR.glob("*.yml"))
     if not paths:
         print("no gold files found", file=sys.stderr)
         return 1
     problems = 0
     for path in paths:
-        errors = check_file(path, place_ids, actor_ids, published)
+        errors = check_file(path, place_ids, actor_ids, published, seeds)
         for e in errors:
             print(e)
         problems += len(errors)
