@@ -37,11 +37,18 @@ DB_FILE = f"{DATABASE}.db"
 OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
 
 
-def _stage_descriptor(descriptor: dict) -> dict:
-    """The package descriptor as it sits in the output folder: resource paths relative to it."""
+def _stage_descriptor(descriptor: dict, collections: list[dict]) -> dict:
+    """The package descriptor as it sits in the output folder: resource paths relative to it, and the
+    collections the articles came from as its sources (with the credit and licence each asks for)."""
     staged = json.loads(json.dumps(descriptor))
     for resource in staged["resources"]:
         resource["path"] = f"data/{resource['name']}.csv"
+    sources = [{"title": f"{c['title']}: {c['credit']}" if c["credit"] else c["title"],
+                **({"path": c["source_url"]} if c["source_url"] else {}),
+                **({"licenses": [{"name": c["licence"], "path": c["licence_url"]}]} if c["licence"] else {})}
+               for c in collections if c["article_count"]]
+    if sources:
+        staged["sources"] = sources
     return staged
 
 
@@ -109,8 +116,8 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
         for table in schema:
             write_table(table, rows[table.name], staging / "data" / f"{table.name}.csv")
         staged_descriptor = staging / "datapackage.json"
-        staged_descriptor.write_text(json.dumps(_stage_descriptor(descriptor), indent=2, ensure_ascii=False) + "\n",
-                                     encoding="utf-8")
+        staged = _stage_descriptor(descriptor, rows["collections"])
+        staged_descriptor.write_text(json.dumps(staged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         validate_package(staged_descriptor)
         write_downloads(staging, rows, staging / "downloads")
         load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .alias_matcher import AliasMatcher, Mention
 from .attribution import ClaimantFinder
 from .dates import DateFinder
 from .events import EventDate, EventFinder, EventMention, publication_fallback
-from .figures import Figure, FigureFinder
+from .figures import Figure, FigureFinder, NotUnderstood
 from .reference import Reference
 from .seeds import Article
 from .sentences import Sentence, split_sentences
@@ -44,6 +44,7 @@ class ArticleExtraction:
     events: list[EventMention]
     figures: list[ClaimedFigure]
     unresolved: list[Unresolved]
+    not_understood: list[NotUnderstood] = field(default_factory=list)  # for the article's review report
 
 
 class Extractor:
@@ -80,6 +81,7 @@ class Extractor:
         inherited = publication_fallback(article.published_date)
         last_claimant: str | None = None
         last_event_sentence: int | None = None
+        not_understood: list[NotUnderstood] = []
         previous_events: list[EventMention] = []
         paragraph = -1
         for sentence in sentences:
@@ -105,7 +107,7 @@ class Extractor:
             place_mentions = [m for m in in_sentence if m.entity_type == "place"]
             if found:
                 last_event_sentence = sentence.index
-            for figure in self.figures.find(sentence):
+            for figure in self.figures.find(sentence, not_understood):
                 near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
                 event_sentence = sentence.index if found else None
                 if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES
@@ -118,4 +120,4 @@ class Extractor:
                 last = sentence_dates[-1]
                 inherited = EventDate(last.first, last.last, last.precision, last.basis)
         unresolved = self.names.find(body, sentences, mentions)
-        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved)
+        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood)

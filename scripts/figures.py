@@ -14,6 +14,18 @@ from .sentences import Sentence
 from .textnorm import fold
 
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+PEOPLE = "people"
+UNKNOWN_UNIT = "unknown"  # what the number counts could not be read; the figure goes to its article's review report
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    """A number phrase the figure reader could not read; listed in the article's review report."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,8 @@ class FigureFinder:
 
     # -- reading one number phrase -------------------------------------------------------------
 
-    def _to_number(self, text: str) -> float:
+    def _to_number(self, text: str) -> float | None:
+        """The value of a number phrase; None when its words are not a number the lexicon knows."""
         words = text.split()
         mult = 1
         if len(words) > 1 and words[-1] in self.multipliers:
@@ -90,7 +103,10 @@ class FigureFinder:
             text = " ".join(words[:-1])
         if text in self.number_words:
             return float(self.number_words[text] * mult)
-        return float(text.replace(",", "")) * mult
+        try:
+            return float(text.replace(",", "")) * mult
+        except ValueError:
+            return None
 
     def _is_count(self, folded: str, start: int, end: int, value: float, raw: str) -> bool:
         before = folded[max(0, start - 12):start].split()
@@ -122,9 +138,12 @@ class FigureFinder:
         return nouns[-1] if nouns else None
 
     def _unit(self, category: str, noun: str | None) -> str:
+        """The measure written with the number, else its category's unit, else people for a noun naming people."""
         if noun in self.noun_units:
             return self.noun_units[noun]
-        return self.category_units.get(category, "")
+        if category in self.category_units:
+            return self.category_units[category]
+        return PEOPLE if noun in self.person_nouns else UNKNOWN_UNIT
 
     def _category(self, folded: str, noun: str | None, start: int, end: int) -> str:
         if noun in self.noun_category and noun not in self.person_nouns:
@@ -145,8 +164,8 @@ class FigureFinder:
             return "fighters"
         return "other"
 
-    def find(self, sentence: Sentence) -> list[Figure]:
-        """Every numeric claim in the sentence."""
+    def find(self, sentence: Sentence, not_understood: list[NotUnderstood] | None = None) -> list[Figure]:
+        """Every numeric claim in the sentence; number phrases it cannot read go to `not_understood`."""
         folded = fold(sentence.text)
         figures: list[Figure] = []
         for match in self._number_re.finditer(folded):
@@ -160,12 +179,18 @@ class FigureFinder:
                 raw = match.group("num")
                 num_end = match.end()
                 value = self._to_number(raw)
+                second = self._to_number(match.group("num2")) if match.group("num2") else None
+                if value is None or (match.group("num2") and second is None):
+                    if not_understood is not None:
+                        not_understood.append(NotUnderstood(sentence.start + match.start(), sentence.start + num_end,
+                                                            sentence.text[match.start():num_end],
+                                                            "a number phrase whose words are not in lexicon/figures.yml"))
+                    continue
                 if not self._is_count(folded, match.start(), num_end, value, raw):
                     continue
                 qualifier = self.qualifiers[qual_word] if qual_word else "exact"
                 low, high = value, value
-                if match.group("num2"):
-                    second = self._to_number(match.group("num2"))
+                if second is not None:
                     qualifier, low, high = "range", value, second
                 elif qualifier in ("at_least", "more_than"):
                     high = None

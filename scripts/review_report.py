@@ -38,6 +38,8 @@ def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
     names = [m for m in rows["mentions"] if m["article_id"] == article_id]
     unresolved = [u for u in rows["unresolved_mentions"] if u["article_id"] == article_id]
     reviews = [r for r in rows.get("reviews", []) if r["article_id"] == article_id]
+    not_read = [n for n in rows.get("not_understood", []) if n["article_id"] == article_id]
+    unknown_units = [f for f in figures if f["unit"] == "unknown"]
     undated = [e for e in events if e["date_basis"] == "publication"]
 
     lines = [f"Review of {article_id}: {article['title']}",
@@ -73,6 +75,14 @@ def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
             lines.append(f"    {name['surface']} at characters {name['char_start']}–{name['char_end']}{hint}")
     else:
         lines.append("  Unknown names: none.")
+    if unknown_units:
+        lines += _wrapped(f"Figures whose unit could not be read ({len(unknown_units)}), published with unit unknown: "
+                          "add the counted noun to seeds/reference/lexicon/figures.yml, or fix them in a review file:",
+                          "  ")
+        lines += [f"    {f['value']:g} {f['subject']} at characters {f['char_start']}–{f['char_end']}" for f in unknown_units]
+    if not_read:
+        lines += _wrapped(f"Number phrases not understood ({len(not_read)}), left out of the figures:", "  ")
+        lines += [f"    “{n['text']}” at characters {n['char_start']}–{n['char_end']}: {n['reason']}" for n in not_read]
     if undated:
         lines += _wrapped(f"Events with no date in the text ({len(undated)}), put in the week before publication: "
                           "a date word missing from seeds/reference/lexicon/dates.yml, or a date to fix in a "

@@ -65,6 +65,21 @@ def _coverage_html(rows: dict[str, list[dict]]) -> str:
             f"(governorates {html.escape(', '.join(governorates))}); {len(rows['figures'])} figures.</p>")
 
 
+def _sources_html(rows: dict[str, list[dict]]) -> str:
+    """Each collection the articles came in, with its credit and licence (FA-KES asks to be credited)."""
+    items = []
+    for collection in rows.get("collections", []):
+        if not collection["article_count"]:
+            continue
+        licence = collection["licence"] or ""
+        if licence and collection["licence_url"]:
+            licence = f'<a href="{html.escape(collection["licence_url"])}">{html.escape(licence)}</a>'
+        items.append(f'<li><a href="/{DATABASE}/articles?collection_id={html.escape(collection["collection_id"])}">'
+                     f'{html.escape(collection["title"])}</a> ({collection["article_count"]} articles'
+                     f'{", " + licence if licence else ""}): {html.escape(collection["credit"] or "")}</li>')
+    return "<p><strong>Sources:</strong></p><ul>" + "".join(items) + "</ul>" if items else ""
+
+
 def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict:
     """The home page text with what the build holds (coverage), how to cite it and the downloads."""
     merged = copy.deepcopy(site)
@@ -72,6 +87,7 @@ def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict
     merged["description_html"] = "\n".join([
         merged.get("description_html", ""),
         _coverage_html(rows),
+        _sources_html(rows),
         "<p><strong>Downloads:</strong> "
         f'<a href="/downloads/{PACKAGE_ZIP}">the data package</a> (every table as CSV with its '
         "<code>datapackage.json</code> schema, zipped); "

@@ -10,6 +10,7 @@ from .reference import Reference
 from .seeds import Article, Collection
 
 FATALITY_CATEGORIES = ("killed", "executed")
+NOT_UNDERSTOOD = "not_understood"
 
 
 def _figure_id(article_id: str, item: ClaimedFigure) -> str:
@@ -155,6 +156,11 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
             "article_id": x.article.article_id, "entity_type": m.entity_type, "entity_id": m.entity_id,
             "surface": m.surface, "char_start": m.start, "char_end": m.end,
         } for x in extractions for m in x.mentions],
+        # Not a published table: what the extractor met and could not read, for the review reports.
+        NOT_UNDERSTOOD: [{
+            "article_id": x.article.article_id, "text": n.text, "char_start": n.start, "char_end": n.end,
+            "reason": n.reason,
+        } for x in extractions for n in x.not_understood],
         "unresolved_mentions": [{
             "article_id": x.article.article_id, "surface": u.surface, "char_start": u.start, "char_end": u.end,
             "suggested_entity_type": u.suggested_type, "suggested_entity_id": u.suggested_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -21,11 +22,22 @@ def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE):
     return build(seeds, out, REFERENCE, datapackage, SITE_METADATA)
 
 
+def seeds_without_collections(folder: Path) -> Path:
+    """A copy of seeds/ without its imported collections: the five seed articles, their metadata and reviews."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in SEEDS.iterdir():
+        if path.is_file():
+            shutil.copy(path, folder)
+    shutil.copytree(SEEDS / "reviews", folder / "reviews")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """Output folder of a build of the five seed articles."""
+    """Output folder of a build of the five seed articles (the tests of the site and of the extractor's
+    behaviour on them; tests/test_collections.py builds the seeds with the FA-KES collection)."""
     out = tmp_path_factory.mktemp("build")
-    run_build(SEEDS, out)
+    run_build(seeds_without_collections(tmp_path_factory.mktemp("seeds") / "seeds"), out)
     return out
 
 

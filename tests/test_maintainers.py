@@ -17,7 +17,7 @@ from scripts.build import ROOT
 from scripts.errors import BuildError
 from scripts.reviews import read_reviews
 
-from .conftest import DATAPACKAGE, REFERENCE, SEEDS, SITE_METADATA, run_build
+from .conftest import DATAPACKAGE, REFERENCE, SEEDS, SITE_METADATA, run_build, seeds_without_collections
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -34,9 +34,7 @@ def _csv(path: Path) -> list[dict]:
 
 @pytest.fixture
 def seeds(tmp_path) -> Path:
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("reference"))
-    return folder
+    return seeds_without_collections(tmp_path / "seeds")
 
 
 def _add(seeds: Path, out: Path, seed_file: str = "f02_kafr_nubl_market.txt") -> str:

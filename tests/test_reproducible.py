@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import shutil
 
 from scripts.schema import load_descriptor, tables
 
-from .conftest import DATAPACKAGE, SEEDS, run_build
+from .conftest import DATAPACKAGE, run_build, seeds_without_collections
 
 UNRELATED = (
     "Warplanes strike Ariha\n\n"
@@ -24,15 +23,14 @@ def _ids(out, table):
 
 def test_two_builds_write_byte_identical_csvs(built, tmp_path):
     again = tmp_path / "again"
-    run_build(SEEDS, again)
+    run_build(seeds_without_collections(tmp_path / "seeds"), again)
     for table in tables(load_descriptor(DATAPACKAGE)):
         name = f"data/{table.name}.csv"
         assert (again / name).read_bytes() == (built / name).read_bytes(), name
 
 
 def test_ids_are_stable_when_an_unrelated_article_is_added(built, tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds, ignore=shutil.ignore_patterns("reference"))
+    seeds = seeds_without_collections(tmp_path / "seeds")
     (seeds / "900_unrelated_test.txt").write_text(UNRELATED, encoding="utf-8")
     with (seeds / "articles.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
@@ -49,7 +47,7 @@ def test_two_builds_hold_the_same_database_and_downloads(built, tmp_path):
     import sqlite3
 
     again = tmp_path / "again"
-    run_build(SEEDS, again)
+    run_build(seeds_without_collections(tmp_path / "seeds"), again)
 
     def dump(folder):
         conn = sqlite3.connect(folder / "idlib-events.db")
