@@ -1,10 +1,10 @@
 """Decode the bytes of an imported collection to text, row by row, repairing what is not UTF-8.
 
-A whole file in another encoding is recognised by charset-normalizer. A UTF-8 file with stray bytes
-(a few rows pasted from Windows-1252, say) is decoded field by field, so one damaged row never
-changes how the others read: each run of bytes that is not UTF-8 is read in the collection's declared
-fallback encodings, or becomes U+FFFD when none of them reads it (the character is lost), and ftfy
-then repairs mojibake in that field. Every repair is described in words for the import report.
+Every field is decoded on its own, so one damaged row never changes how the others read: UTF-8 is
+kept as it is; each run of bytes that is not UTF-8 is read in the fallback encodings (the one
+charset-normalizer recognises when much of the file is not UTF-8, then the collection's declared ones),
+or becomes U+FFFD when none of them reads it (the character is lost), and ftfy then repairs mojibake in
+that field. Every repair is described in words for the import report.
 """
 
 from __future__ import annotations
@@ -28,13 +28,15 @@ class Decoded:
     repair: str | None = None
 
 
-def file_encoding(raw: bytes) -> str:
-    """The file's encoding: UTF-8 when most of it is (stray bytes are repaired per field), else charset-normalizer's guess."""
+def fallback_encodings(raw: bytes, declared: tuple[str, ...]) -> tuple[str, ...]:
+    """The encodings to read a file's non-UTF-8 bytes in: charset-normalizer's guess for the whole file when
+    more than one byte in a hundred is not UTF-8 (a file in another encoding), then the declared ones."""
     invalid = raw.decode("utf-8", errors="replace").count(REPLACEMENT)
-    if invalid * 1000 <= len(raw):  # at most one bad byte in a thousand: stray bytes in a UTF-8 file
-        return "utf-8"
+    if invalid * 100 <= len(raw):  # stray bytes in a UTF-8 file
+        return declared
     guess = charset_normalizer.from_bytes(raw).best()
-    return guess.encoding if guess is not None else "utf-8"
+    found = guess.encoding if guess is not None and guess.encoding not in ("utf_8", "ascii") else None
+    return ((found,) if found else ()) + tuple(e for e in declared if e != found)
 
 
 def decode_field(raw: bytes, fallback_encodings: tuple[str, ...] = ("cp1252",)) -> Decoded:

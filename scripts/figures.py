@@ -98,14 +98,12 @@ class FigureFinder:
         """The value of a number phrase; None when its words are not a number the lexicon knows."""
         words = text.split()
         mult = 1
-        if len(words) > 1 and words[-1] in self.multipliers:
+        if text not in self.number_words and len(words) > 1 and words[-1] in self.multipliers:  # "a hundred" is a word
             mult = self.multipliers[words[-1]]
             text = " ".join(words[:-1])
-        if text in self.number_words:
-            return float(self.number_words[text] * mult)
         try:
-            return float(text.replace(",", "")) * mult
-        except ValueError:
+            return float(self.number_words.get(text, text.replace(",", ""))) * mult
+        except (TypeError, ValueError):
             return None
 
     def _is_count(self, folded: str, start: int, end: int, value: float, raw: str) -> bool:

@@ -29,7 +29,7 @@ import dateparser
 import yaml
 
 from .atomic import replace_dir
-from .decoding import Decoded, decode_field, file_encoding
+from .decoding import Decoded, decode_field, fallback_encodings
 from .errors import BuildError
 from .seed_writer import METADATA_FILE, metadata_file, seed_file_name
 from .textnorm import fold
@@ -81,16 +81,17 @@ def _decode_row(number: int, raw_fields: dict[str, str], fallback: tuple[str, ..
 def read_csv_rows(path: Path, fallback: tuple[str, ...]) -> list[Row]:
     """Rows of a CSV file; the bytes are split into rows first and each field is decoded on its own."""
     raw = path.read_bytes()
-    encoding = file_encoding(raw)
-    text = raw.decode(encoding, errors="surrogateescape") if encoding == "utf-8" else raw.decode(encoding, errors="replace")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fallback = fallback_encodings(raw, fallback)
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8", errors="surrogateescape"), newline=""))
     return [_decode_row(number, row, fallback) for number, row in enumerate(reader, start=1)]
 
 
 def read_jsonl_rows(path: Path, fallback: tuple[str, ...]) -> tuple[list[Row], list[str]]:
     """Rows of a JSON Lines file, and a line for each line that is not a JSON object."""
     rows, problems = [], []
-    for number, raw_line in enumerate(path.read_bytes().splitlines(), start=1):
+    raw = path.read_bytes()
+    fallback = fallback_encodings(raw, fallback)
+    for number, raw_line in enumerate(raw.splitlines(), start=1):
         if not raw_line.strip():
             continue
         decoded = decode_field(raw_line, fallback)
