@@ -16,8 +16,9 @@ TABLES = [t.name for t in tables(load_descriptor(DATAPACKAGE))]
 
 def test_every_table_and_view_has_rows(db):
     # The review list of unknown names is empty once the reference data covers every name in the seeds
-    # (the fixture build checks that it fills when they do not).
-    for name in [t for t in TABLES if t != "unresolved_mentions"] + ["events_flat"]:
+    # (the fixture build checks that it fills when they do not). The seeds carry no imported collection
+    # yet, so no collection's own coding either.
+    for name in [t for t in TABLES if t not in ("unresolved_mentions", "collection_annotations")] + ["events_flat"]:
         count = db.execute(f"select count(*) from [{name}]").fetchone()[0]
         assert count > 0, f"{name} is empty"
     assert db.execute("select count(*) from unresolved_mentions").fetchone()[0] == 0
