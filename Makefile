@@ -23,6 +23,9 @@ CHROMIUM := /usr/bin/chromium
 # the deployed site's signing secret.
 TARGET ?= cloudrun
 DRY_RUN ?=
+# JOBS=N: how many processes extract the articles (default: all cores; JOBS=1 extracts in one process).
+# Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
+JOBS ?=
 
 .PHONY: build validate test lint evaluate serve publish diff add-article import clean venv
 
@@ -36,7 +39,7 @@ $(STAMP): requirements.txt
 build: $(DB)
 
 $(DB): $(STAMP) $(INPUTS)
-	$(BIN)/python -m scripts.build --seeds seeds --out build
+	$(BIN)/python -m scripts.build --seeds seeds --out build$(if $(JOBS), --jobs $(JOBS))
 
 validate: $(DB)
 	$(BIN)/frictionless validate datapackage.json

@@ -1,9 +1,12 @@
 """Build entry point: seeds → extraction → CSV → Frictionless validation → SQLite → Datasette metadata.
 
-    python -m scripts.build [--seeds DIR] [--out DIR] [--reference DIR]
+    python -m scripts.build [--seeds DIR] [--out DIR] [--reference DIR] [--jobs N] [--cache DIR]
 
 Everything is built in a staging folder next to the output and moved into place only when every
-step has passed, so a failed build leaves the previous output untouched.
+step has passed, so a failed build leaves the previous output untouched. The articles are extracted
+over N processes (all cores by default), each from the extraction cache when it is there
+(scripts/extraction_runs.py); an article whose extraction fails is built without extracted rows and
+named in the build report.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from .atomic import replace_dir
 from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
+from .extraction_runs import ExtractionRun, Failure, RunOptions, run_extractions
 from .load_sqlite import VIEWS, facet_columns, load_database
 from .reference import load_reference
 from .review_report import REVIEW_FOLDER, article_report, write_review_reports
@@ -29,11 +34,12 @@ from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
-from .tables import collection_tables, extract_tables
+from .tables import collection_tables, merged_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = f"{DATABASE}.db"
+CACHE = ROOT / "build" / ".cache" / "extraction"
 OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
 
 
@@ -52,9 +58,26 @@ def _stage_descriptor(descriptor: dict, collections: list[dict]) -> dict:
     return staged
 
 
-def _report(rows: dict[str, list[dict]]) -> str:
+class BuildWatch:
+    """What a caller sees of a build as it runs: a context around each stage (this one times nothing;
+    scripts/bench.py times them) and the extraction's outcome."""
+
+    def __init__(self) -> None:
+        self.run: ExtractionRun | None = None
+
+    def stage(self, name: str) -> AbstractContextManager:
+        return nullcontext()
+
+    def extracted(self, run: ExtractionRun) -> None:
+        self.run = run
+
+
+def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
     lines = ["idlib-events build", ""]
     lines += [f"  {name:<20} {len(table_rows):>6} rows" for name, table_rows in rows.items()]
+    if failures:
+        lines += ["", f"Extraction failed for {len(failures)} article(s): they are built without extracted rows:"]
+        lines += [f"  {failure}" for failure in failures]
     if rows["reviews"]:
         files = len({r["article_id"] for r in rows["reviews"]})
         lines += ["", f"Reviewer corrections applied: {len(rows['reviews'])} from {files} file(s) in seeds/reviews/"]
@@ -95,41 +118,61 @@ def _publish(staging: Path, out: Path) -> None:
             os.replace(source, target)
 
 
-def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path) -> dict[str, list[dict]]:
-    """Build every output into `out`; raises BuildError and leaves `out` as it was on any problem."""
-    collections = read_collections(seeds)
-    articles = read_articles(seeds, collections)
-    reference = load_reference(reference_dir)
-    descriptor = load_descriptor(descriptor_path)
-    schema = tables(descriptor)
-    site = read_site_metadata(site_path)
+def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, *, jobs: int = 1,
+          cache: Path | None = None, watch: BuildWatch | None = None) -> dict[str, list[dict]]:
+    """Build every output into `out`; raises BuildError and leaves `out` as it was on any problem.
+    `jobs` processes extract the articles, reusing the extractions cached in `cache` (none: no cache)."""
+    watch = watch or BuildWatch()
+    with watch.stage("read"):
+        collections = read_collections(seeds)
+        articles = read_articles(seeds, collections)
+        reference = load_reference(reference_dir)
+        descriptor = load_descriptor(descriptor_path)
+        schema = tables(descriptor)
+        site = read_site_metadata(site_path)
+        reviews = read_reviews(seeds, {a.article_id for a in articles})
 
-    reviews = read_reviews(seeds, {a.article_id for a in articles})
-
-    rows = apply_reviews(extract_tables(articles, reference), reviews, reference.lexicon["figures"]["units"]["by_category"])
+    with watch.stage("extract"):
+        run = run_extractions(articles, reference, RunOptions(jobs, cache, reference_dir))
+    watch.extracted(run)
+    with watch.stage("merge+tables"):
+        rows = merged_tables(run.extractions, reference)
+    with watch.stage("reviews"):
+        rows = apply_reviews(rows, reviews, reference.lexicon["figures"]["units"]["by_category"])
     rows.update(collection_tables(collections, articles))
 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        (staging / "data").mkdir()
-        for table in schema:
-            write_table(table, rows[table.name], staging / "data" / f"{table.name}.csv")
-        staged_descriptor = staging / "datapackage.json"
-        staged = _stage_descriptor(descriptor, rows["collections"])
-        staged_descriptor.write_text(json.dumps(staged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        validate_package(staged_descriptor)
-        write_downloads(staging, rows, staging / "downloads")
-        load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))
-        site_metadata = with_descriptions(site, schema, _view_columns(staging / DB_FILE))
-        site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
-        write_site_metadata(site_metadata, staging / "metadata.yml")
-        (staging / "build-report.txt").write_text(_report(rows), encoding="utf-8")
-        write_review_reports(rows, staging / REVIEW_FOLDER)
-        _publish(staging, out)
+        with watch.stage("CSV"):
+            (staging / "data").mkdir()
+            for table in schema:
+                write_table(table, rows[table.name], staging / "data" / f"{table.name}.csv")
+            staged_descriptor = staging / "datapackage.json"
+            staged = _stage_descriptor(descriptor, rows["collections"])
+            staged_descriptor.write_text(json.dumps(staged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with watch.stage("validate"):
+            validate_package(staged_descriptor)
+        with watch.stage("downloads"):
+            write_downloads(staging, rows, staging / "downloads")
+        with watch.stage("SQLite"):
+            load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))
+        with watch.stage("site metadata"):
+            site_metadata = with_descriptions(site, schema, _view_columns(staging / DB_FILE))
+            site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
+            write_site_metadata(site_metadata, staging / "metadata.yml")
+        with watch.stage("review reports"):
+            (staging / "build-report.txt").write_text(_report(rows, run.failures), encoding="utf-8")
+            write_review_reports(rows, staging / REVIEW_FOLDER)
+        with watch.stage("publish"):
+            _publish(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return rows
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,14 +182,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=ROOT / "seeds" / "reference", help="actors, places, lexicons")
     parser.add_argument("--datapackage", type=Path, default=ROOT / "datapackage.json", help="schema descriptor")
     parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="Datasette metadata")
+    parser.add_argument("--jobs", type=int, default=_cores(), help="processes that extract articles (default: all cores)")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="folder of cached extractions")
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be 1 or more")
     before = built_article_ids(args.out)
+    watch = BuildWatch()
     try:
-        rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata)
+        rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata, jobs=args.jobs,
+                     cache=args.cache, watch=watch)
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
-    print(_report(rows), end="")
+    print(_report(rows, watch.run.failures), end="")
+    print(f"\nExtracted {watch.run.extracted} article(s), {watch.run.cached} from the cache in {args.cache}")
     if before:  # a first build is not followed by a review of every article
         for article in rows["articles"]:
             if article["article_id"] not in before:

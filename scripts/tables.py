@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .extract import ArticleExtraction, ClaimedFigure, Extractor
+from .extract import ArticleExtraction, ClaimedFigure
+from .extraction_runs import run_extractions
 from .merge import Event, merge_events
 from .reference import Reference
 from .seeds import Article, Collection
@@ -202,9 +203,12 @@ def collection_tables(collections: list[Collection], articles: list[Article]) ->
     }
 
 
-def extract_tables(articles: list[Article], reference: Reference) -> dict[str, list[dict]]:
-    """Run the extractor over the articles, merge their events and shape every table's rows."""
-    extractor = Extractor(reference)
-    extractions = [extractor.run(article) for article in articles]
+def merged_tables(extractions: list[ArticleExtraction], reference: Reference) -> dict[str, list[dict]]:
+    """Merge the articles' events and shape every table's rows."""
     events = merge_events([m for x in extractions for m in x.events], reference)
     return build_tables(extractions, events, reference)
+
+
+def extract_tables(articles: list[Article], reference: Reference) -> dict[str, list[dict]]:
+    """Run the extractor over the articles (in this process, no cache), merge their events and shape every table's rows."""
+    return merged_tables(run_extractions(articles, reference).extractions, reference)
