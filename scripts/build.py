@@ -29,7 +29,7 @@ from .errors import BuildError
 from .extraction_runs import ExtractionRun, Failure, RunOptions, run_extractions
 from .load_sqlite import VIEWS, facet_columns, load_database
 from .reference import load_reference
-from .review_report import REVIEW_FOLDER, article_report, write_review_reports
+from .review_report import REVIEW_FOLDER, write_review_reports
 from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections
@@ -200,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     if before:  # a first build is not followed by a review of every article
         for article in rows["articles"]:
             if article["article_id"] not in before:
-                print(f"\nNew article (report in {args.out / REVIEW_FOLDER / article['article_id']}.txt):\n")
-                print(article_report(article["article_id"], rows), end="")
+                report = args.out / REVIEW_FOLDER / f"{article['article_id']}.txt"
+                print(f"\nNew article (report in {report}):\n")
+                print(report.read_text(encoding="utf-8"), end="")
     print(f"  → {args.out / DB_FILE}")
     return 0
 

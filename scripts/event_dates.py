@@ -96,10 +96,13 @@ def _within_campaign(events: list[Event], reference: Reference) -> None:
     happened on or after that day ("all of which announced Wednesday they were starting the battle")."""
     starts = [(m.article_id, event) for event in events if event.precision == "day"
               for m in event.mentions if m.starts_campaign]
+    reported: dict[str, list[Event]] = {}  # article → the events it reports, in order
+    for event in events:
+        for article_id in dict.fromkeys(m.article_id for m in event.mentions):
+            reported.setdefault(article_id, []).append(event)
     for article_id, start in starts:
-        for event in events:
+        for event in reported.get(article_id, []):
             if (event.bound and event is not start and event.first < start.first <= event.last
-                    and any(m.article_id == article_id for m in event.mentions)
                     and _inside(event.place_id, start.place_id, reference)):
                 _set(event, start.first, event.last, span_precision(start.first, event.last), True)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from slugify import slugify
 
@@ -39,8 +40,35 @@ def _order(mention: EventMention) -> tuple:
     return (mention.when.span_days, basis_rank, mention.when.first, mention.article_id, mention.trigger_start)
 
 
-def _overlaps(mention: EventMention, event: Event) -> bool:
-    return mention.when.first <= event.last and mention.when.last >= event.first
+class _Bucket:
+    """The events of one (sub-event type, place) in the order they are made, indexed by their first day, so
+    that a report is compared only with the events whose days can overlap its own. (An event keeps the days
+    of the report that made it until every report is merged.)"""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.articles: list[set[str]] = []  # the articles that report each event
+        self._starts: list[tuple[date, int]] = []  # (first day, position in events), sorted
+        self._longest = timedelta(0)
+
+    def overlapping(self, first: date, last: date) -> list[int]:
+        """Positions of the events whose days overlap first..last, in the order the events were made."""
+        low = bisect_left(self._starts, (first - self._longest, -1))
+        high = bisect_right(self._starts, (last, len(self.events)))
+        return sorted(n for _, n in self._starts[low:high] if self.events[n].last >= first)
+
+    def add(self, event: Event) -> int:
+        insort(self._starts, (event.first, len(self.events)))
+        self.events.append(event)
+        self.articles.append(set())
+        self._longest = max(self._longest, event.last - event.first)
+        return len(self.events) - 1
+
+    def report(self, position: int, mention: EventMention) -> None:
+        event = self.events[position]
+        event.mentions.append(mention)
+        self.articles[position].add(mention.article_id)
+        event.geo_precision = min(event.geo_precision, mention.geo_precision)
 
 
 def _is_area(mention: EventMention, reference: Reference) -> bool:
@@ -84,7 +112,7 @@ def _infighting(event: Event, reference: Reference) -> bool:
     return len(actors) >= 2 and len({reference.actors[a].side for a in actors}) == 1
 
 
-def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: Reference) -> None:
+def _fold_into_captures(groups: dict[tuple[str, str], _Bucket], reference: Reference) -> None:
     """A clash or shelling at a place, in days a capture of that place covers, was the fight for it
     (when the article that reports the fight also reports the capture)."""
     lexicon = reference.lexicon["events"]
@@ -94,14 +122,14 @@ def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: R
     for (sub_type, place_id), bucket in sorted(groups.items()):
         if sub_type not in absorbed:
             continue
-        for event in bucket:
+        for event in bucket.events:
             if _infighting(event, reference):
                 continue
             for capture_type in sorted(captures):
                 articles = {m.article_id for m in event.mentions}
-                target = next((c for c in groups.get((capture_type, place_id), [])
-                               if c.first <= event.last and c.last >= event.first
-                               and articles <= {m.article_id for m in c.mentions}), None)
+                held = groups.get((capture_type, place_id), _Bucket())  # a capture's articles do not change here
+                target = next((held.events[n] for n in held.overlapping(event.first, event.last)
+                               if articles <= held.articles[n]), None)
                 if target:
                     for mention in event.mentions:
                         mention.absorbed = True
@@ -112,24 +140,22 @@ def _fold_into_captures(groups: dict[tuple[str, str], list[Event]], reference: R
 
 def merge_events(mentions: list[EventMention], reference: Reference) -> list[Event]:
     """Cluster event mentions into events with stable, readable ids, sorted by id."""
-    groups: dict[tuple[str, str], list[Event]] = {}
+    groups: dict[tuple[str, str], _Bucket] = {}
     for mention in sorted(mentions, key=_order):
-        bucket = groups.setdefault((mention.sub_event_type, mention.place_id), [])
-        overlapping = [event for event in bucket if _overlaps(mention, event) and (
-            mention.headline or not _is_area(mention, reference)
-            or (mention.when.first, mention.when.last) == (event.first, event.last))]
-        # A vague report joins the event its own article already reports, else the latest one.
-        target = max(overlapping, key=lambda e: (any(m.article_id == mention.article_id for m in e.mentions), e.first),
+        bucket = groups.setdefault((mention.sub_event_type, mention.place_id), _Bucket())
+        when = mention.when
+        any_days = mention.headline or not _is_area(mention, reference)
+        overlapping = [n for n in bucket.overlapping(when.first, when.last)
+                       if any_days or (when.first, when.last) == (bucket.events[n].first, bucket.events[n].last)]
+        # A vague report joins the event its own article already reports, else the latest one (the first made of equals).
+        target = max(overlapping, key=lambda n: (mention.article_id in bucket.articles[n], bucket.events[n].first),
                      default=None)
         if target is None:
-            when = mention.when
-            target = Event("", when.first, when.last, when.precision, when.basis, when.bound, mention.event_type,
-                           mention.sub_event_type, mention.place_id, mention.geo_precision)
-            bucket.append(target)
-        target.mentions.append(mention)
-        target.geo_precision = min(target.geo_precision, mention.geo_precision)
+            target = bucket.add(Event("", when.first, when.last, when.precision, when.basis, when.bound, mention.event_type,
+                                      mention.sub_event_type, mention.place_id, mention.geo_precision))
+        bucket.report(target, mention)
     _fold_into_captures(groups, reference)
-    events = [event for bucket in groups.values() for event in bucket if event.mentions]
+    events = [event for bucket in groups.values() for event in bucket.events if event.mentions]
     refine_dates(events, reference)
     taken: Counter[str] = Counter()
     for event in sorted(events, key=lambda e: (e.first, e.sub_event_type, e.place_id, _order(e.mentions[0]))):

@@ -24,21 +24,46 @@ def _wrapped(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
+def _by_article(table: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in table:
+        grouped[row["article_id"]].append(row)
+    return grouped
+
+
+class _ArticleRows:
+    """The built rows grouped by article once, so that each article's report reads only its own rows."""
+
+    def __init__(self, rows: dict[str, list[dict]]):
+        self.articles = {a["article_id"]: a for a in rows["articles"]}
+        self.places = {p["place_id"]: p["name"] for p in rows["places"]}
+        self.actors = {a["actor_id"]: a["name"] for a in rows["actors"]}
+        self.events = {e["event_id"]: (position, e) for position, e in enumerate(rows["events"])}
+        self.event_mentions = _by_article(rows["event_mentions"])
+        self.figures = _by_article(rows["figures"])
+        self.names = _by_article(rows["mentions"])
+        self.unresolved = _by_article(rows["unresolved_mentions"])
+        self.reviews = _by_article(rows.get("reviews", []))
+        self.not_understood = _by_article(rows.get("not_understood", []))
+
+
 def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
     """Plain-text report of `article_id` from the built rows."""
-    article = next(a for a in rows["articles"] if a["article_id"] == article_id)
-    places = {p["place_id"]: p["name"] for p in rows["places"]}
-    actors = {a["actor_id"]: a["name"] for a in rows["actors"]}
+    return _report(article_id, _ArticleRows(rows))
+
+
+def _report(article_id: str, grouped: _ArticleRows) -> str:
+    article = grouped.articles[article_id]
+    places, actors = grouped.places, grouped.actors
     mentions = defaultdict(list)
-    for mention in rows["event_mentions"]:
-        if mention["article_id"] == article_id:
-            mentions[mention["event_id"]].append(mention)
-    events = [e for e in rows["events"] if e["event_id"] in mentions]
-    figures = [f for f in rows["figures"] if f["article_id"] == article_id]
-    names = [m for m in rows["mentions"] if m["article_id"] == article_id]
-    unresolved = [u for u in rows["unresolved_mentions"] if u["article_id"] == article_id]
-    reviews = [r for r in rows.get("reviews", []) if r["article_id"] == article_id]
-    not_read = [n for n in rows.get("not_understood", []) if n["article_id"] == article_id]
+    for mention in grouped.event_mentions[article_id]:
+        mentions[mention["event_id"]].append(mention)
+    events = [e for _, e in sorted(grouped.events[event_id] for event_id in mentions if event_id in grouped.events)]
+    figures = grouped.figures[article_id]
+    names = grouped.names[article_id]
+    unresolved = grouped.unresolved[article_id]
+    reviews = grouped.reviews[article_id]
+    not_read = grouped.not_understood[article_id]
     unknown_units = [f for f in figures if f["unit"] == "unknown"]
     undated = [e for e in events if e["date_basis"] == "publication"]
 
@@ -98,5 +123,6 @@ def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
 
 def write_review_reports(rows: dict[str, list[dict]], folder: Path) -> None:
     folder.mkdir()
+    grouped = _ArticleRows(rows)
     for article in rows["articles"]:
-        (folder / f"{article['article_id']}.txt").write_text(article_report(article["article_id"], rows), encoding="utf-8")
+        (folder / f"{article['article_id']}.txt").write_text(_report(article["article_id"], grouped), encoding="utf-8")

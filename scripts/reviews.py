@@ -9,7 +9,7 @@ row `review_status = reviewed` (the others stay `machine`) and records the corre
 
 from __future__ import annotations
 
-import copy
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,36 +98,54 @@ def _shown(value) -> str:
     return "(none)" if value is None else str(value)
 
 
+def _index(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    index: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        index[row[key]].append(row)
+    return index
+
+
 class _Applier:
-    """Applies review files to a copy of the extracted rows."""
+    """Applies review files to a copy of the extracted rows. The rows are indexed once, so that a correction
+    looks up the rows it touches; rejected rows are left out when the corrections are finished."""
 
     def __init__(self, rows: dict[str, list[dict]], lexicon_units: dict[str, str]):
-        self.rows = copy.deepcopy(rows)
+        self.rows = {name: [dict(row) for row in table] for name, table in rows.items()}  # rows hold plain values
         self.units = lexicon_units
         self.records: list[dict] = []
+        self.record_counts: Counter[str] = Counter()
         self.fixed_fatalities: set[str] = set()
         for table in REVIEWED_TABLES:
             for row in self.rows[table]:
                 row["review_status"] = MACHINE
+        self.events = {event_id: found[0] for event_id, found in _index(self.rows["events"], "event_id").items()}
+        self.reporters = {event_id: {m["article_id"] for m in found}
+                          for event_id, found in _index(self.rows["event_mentions"], "event_id").items()}
+        self.figures = {figure_id: found[0] for figure_id, found in _index(self.rows["figures"], "figure_id").items()}
+        self.figures_of_event = _index(self.rows["figures"], "event_id")
+        self.parts_of = _index(self.rows["figures"], "part_of_figure_id")
+        self.places = {place["place_id"]: place for place in reversed(self.rows["places"])}
+        self.rejected_events: set[str] = set()
+        self.rejected_figures: set[int] = set()  # id() of the rejected figure rows
 
     def _record(self, review: Review, table: str, target: str, action: str, changes: str, reason: str) -> None:
+        self.record_counts[review.article_id] += 1
         self.records.append({
-            "review_id": f"{review.article_id}-{len([r for r in self.records if r['article_id'] == review.article_id]) + 1}",
+            "review_id": f"{review.article_id}-{self.record_counts[review.article_id]}",
             "article_id": review.article_id, "reviewer": review.reviewer, "target_table": table, "target_id": target,
             "action": action, "changes": changes, "reason": " ".join(str(reason).split()),
         })
 
     def _event(self, review: Review, where: str, event_id: str) -> dict:
-        event = next((e for e in self.rows["events"] if e["event_id"] == event_id), None)
+        event = self.events.get(event_id)
         if event is None:
             raise _fail(review.path, where, f"no event {event_id!r} in this build (rejected already, or its id changed?)")
-        reported = {m["article_id"] for m in self.rows["event_mentions"] if m["event_id"] == event_id}
-        if review.article_id not in reported:
+        if review.article_id not in self.reporters.get(event_id, set()):
             raise _fail(review.path, where, f"event {event_id!r} is not reported by this article")
         return event
 
     def _figure(self, review: Review, where: str, figure_id: str) -> dict:
-        figure = next((f for f in self.rows["figures"] if f["figure_id"] == figure_id), None)
+        figure = self.figures.get(figure_id)
         if figure is None or figure["article_id"] != review.article_id:
             raise _fail(review.path, where, f"no figure {figure_id!r} of this article in this build")
         return figure
@@ -136,9 +154,9 @@ class _Applier:
         where = f"events.reject[{n}]"
         event_id = entry["event_id"]
         self._event(review, where, event_id)
-        for table in ("events", "event_mentions", "event_actors"):
-            self.rows[table] = [r for r in self.rows[table] if r["event_id"] != event_id]
-        for figure in self.rows["figures"]:
+        del self.events[event_id]
+        self.rejected_events.add(event_id)
+        for figure in self.figures_of_event.pop(event_id, []):
             if figure["event_id"] == event_id:
                 figure["event_id"], figure["review_status"] = None, REVIEWED
         self._record(review, "events", event_id, "reject", "", entry["reason"])
@@ -153,7 +171,7 @@ class _Applier:
             if key in changes and changes[key] is not None:
                 changes[key] = self._iso(review, f"{where}.{key}", changes[key])
         if "place_id" in changes:
-            place = next((p for p in self.rows["places"] if p["place_id"] == changes["place_id"]), None)
+            place = self.places.get(changes["place_id"])
             if place is None:
                 raise _fail(review.path, f"{where}.place_id", f"no place {changes['place_id']!r} in places.csv")
             event.update(event_point(place["latitude"], place["longitude"], place["geo_precision"]))
@@ -173,9 +191,9 @@ class _Applier:
 
     def reject_figure(self, review: Review, n: int, entry: dict) -> None:
         figure_id = entry["figure_id"]
-        self._figure(review, f"figures.reject[{n}]", figure_id)
-        self.rows["figures"] = [f for f in self.rows["figures"] if f["figure_id"] != figure_id]
-        for figure in self.rows["figures"]:
+        self.rejected_figures.add(id(self._figure(review, f"figures.reject[{n}]", figure_id)))
+        del self.figures[figure_id]
+        for figure in self.parts_of.pop(figure_id, []):
             if figure["part_of_figure_id"] == figure_id:
                 figure["part_of_figure_id"], figure["review_status"] = None, REVIEWED
         self._record(review, "figures", figure_id, "reject", "", entry["reason"])
@@ -196,12 +214,12 @@ class _Applier:
         value = float(entry["value"])
         number_at = next((quote.find(s) for s in (f"{value:,.0f}", f"{value:.0f}", f"{value:g}") if s in quote), 0)
         figure_id = f"{review.article_id}-{entry['category']}-{start + number_at}"
-        if any(f["figure_id"] == figure_id for f in self.rows["figures"]):
+        if figure_id in self.figures:
             raise _fail(review.path, where, f"figure {figure_id} exists already: reject it or fix the quote")
-        for key, table in (("event_id", "events"), ("part_of_figure_id", "figures")):
-            if entry.get(key) and not any(r[key.replace("part_of_", "")] == entry[key] for r in self.rows[table]):
+        for key, table, known in (("event_id", "events", self.events), ("part_of_figure_id", "figures", self.figures)):
+            if entry.get(key) and entry[key] not in known:
                 raise _fail(review.path, f"{where}.{key}", f"no {table[:-1]} {entry[key]!r} in this build")
-        self.rows["figures"].append({
+        figure = {
             "figure_id": figure_id, "article_id": review.article_id, "event_id": entry.get("event_id"),
             "place_id": entry.get("place_id"), "value": value,
             "value_low": float(entry.get("value_low", value)) if entry.get("value_low", value) is not None else None,
@@ -210,7 +228,11 @@ class _Applier:
             "category": entry["category"], "subject": entry["subject"],
             "claimed_by_actor_id": entry.get("claimed_by_actor_id"), "part_of_figure_id": entry.get("part_of_figure_id"),
             "quote": quote, "char_start": start, "char_end": start + len(quote), "review_status": REVIEWED,
-        })
+        }
+        self.rows["figures"].append(figure)
+        self.figures[figure_id] = figure
+        self.figures_of_event[figure["event_id"]].append(figure)
+        self.parts_of[figure["part_of_figure_id"]].append(figure)
         self._record(review, "figures", figure_id, "add", f"{entry.get('qualifier', 'exact')} {value:g} {entry['subject']}",
                      entry["reason"])
 
@@ -222,9 +244,13 @@ class _Applier:
             raise _fail(review.path, where, f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
     def finish(self) -> dict[str, list[dict]]:
+        for table in ("events", "event_mentions", "event_actors"):
+            self.rows[table] = [r for r in self.rows[table] if r["event_id"] not in self.rejected_events]
+        self.rows["figures"] = [f for f in self.rows["figures"] if id(f) not in self.rejected_figures]
+        tolls = fatalities(self.rows["figures"])
         for event in self.rows["events"]:
             if event["event_id"] not in self.fixed_fatalities:
-                event["fatalities"] = fatalities(event["event_id"], self.rows["figures"])
+                event["fatalities"] = tolls.get(event["event_id"])
         self.rows["reviews"] = self.records
         return self.rows
 

@@ -71,14 +71,16 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
     return rows
 
 
-def fatalities(event_id: str, figures: list[dict]) -> int | None:
-    """ACLED-style: the lowest of the sources' tolls, a source (article and claimant) counting its largest toll."""
-    per_source: dict[tuple[str, str], float] = {}
+def fatalities(figures: list[dict]) -> dict[str, int]:
+    """Each event's fatalities, ACLED-style: the lowest of the sources' tolls, a source (article and claimant)
+    counting its largest toll. An event with no toll is not in the result."""
+    per_source: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
     for row in figures:
-        if row["event_id"] == event_id and row["category"] in FATALITY_CATEGORIES and not row["part_of_figure_id"]:
+        if row["event_id"] and row["category"] in FATALITY_CATEGORIES and not row["part_of_figure_id"]:
+            tolls = per_source[row["event_id"]]
             source = (row["article_id"], row["claimed_by_actor_id"] or "")
-            per_source[source] = max(per_source.get(source, 0), row["value"])
-    return int(min(per_source.values())) if per_source else None
+            tolls[source] = max(tolls.get(source, 0), row["value"])
+    return {event_id: int(min(tolls.values())) for event_id, tolls in per_source.items()}
 
 
 COORD_DECIMALS = 4  # about 10 m: finer than any place in the gazetteer is known
@@ -95,6 +97,7 @@ def event_point(latitude: float, longitude: float, geo_precision: int) -> dict[s
 
 def event_rows(events: list[Event], reference: Reference, figures: list[dict], published: dict[str, object]) -> list[dict]:
     rows = []
+    tolls = fatalities(figures)
     for event in events:
         place = reference.places[event.place_id]
         first_report = min(event.mentions, key=lambda m: (published[m.article_id], m.article_id, m.trigger_start))
@@ -111,7 +114,7 @@ def event_rows(events: list[Event], reference: Reference, figures: list[dict], p
             "geo_precision": event.geo_precision,
             "actor1_id": event.actor1_id,
             "actor2_id": event.actor2_id,
-            "fatalities": fatalities(event.event_id, figures),
+            "fatalities": tolls.get(event.event_id),
             "summary": first_report.sentence.text,
             "source_count": len({m.article_id for m in event.mentions}),
         })
