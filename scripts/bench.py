@@ -85,13 +85,8 @@ def _mib(kilobytes: int) -> str:
     return f"{kilobytes / 1024:.0f} MiB"
 
 
-def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
-    """Print the figures of one folder of articles."""
-    collections = read_collections(seeds)
-    articles = read_articles(seeds, collections)
-    words = sum(a.word_count for a in articles)
-    where = seeds.relative_to(ROOT) if seeds.is_relative_to(ROOT) else seeds
-    print(f"\n{name}: {len(articles)} articles, {words:,} words ({where})")
+def _builds(seeds: Path, articles: int, jobs: int, datapackage: Path) -> None:
+    """Print the cold build's, the warm rebuild's and the added article's figures."""
     held = _held_out(seeds)
     with tempfile.TemporaryDirectory(prefix="bench-") as temp:
         temp_dir = Path(temp)
@@ -104,7 +99,7 @@ def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
             return
         own, workers = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         failures = clock.run.failures
-        print(f"  cold build, {jobs} job(s), empty cache ({len(articles) - 1} articles): {cold:.2f} s; "
+        print(f"  cold build, {jobs} job(s), empty cache ({articles - 1} articles): {cold:.2f} s; "
               f"peak RSS {_mib(own)} (build process), {_mib(workers)} (largest extraction process)")
         if failures:
             print(f"  extraction failed for {len(failures)} article(s) (built without rows; see the build report)")
@@ -120,8 +115,17 @@ def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
         added, clock = _timed_build(copy, out, cache, jobs, datapackage)
         new = clock.run.extracted - retried
         print(f"  add one article ({held['seed_file']}) and rebuild: {added:.2f} s, "
-              f"{new} new article extracted" + (f" (+{retried} retried failures)" if retried else ""))
+              f"{new} new article extracted" + (f" (+{retried} retried failures)" if retried else "")
+              + ("" if new == 1 else "  ← expected 1: the cache missed"))
 
+
+def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
+    """Print the figures of one folder of articles."""
+    articles = read_articles(seeds, read_collections(seeds))
+    words = sum(a.word_count for a in articles)
+    where = seeds.relative_to(ROOT) if seeds.is_relative_to(ROOT) else seeds
+    print(f"\n{name}: {len(articles)} articles, {words:,} words ({where})")
+    _builds(seeds, len(articles), jobs, datapackage)  # first: the peak memory of a build, not of the run below
     reference = load_reference(REFERENCE)
     start = time.process_time()
     run = run_extractions(articles, reference)
@@ -138,7 +142,7 @@ def _fakes_corpus() -> Path | None:
         print(f"\nFA-KES dev corpus: not measured: {FAKES_SOURCE.relative_to(ROOT.parent)} is missing "
               f"({'../shared is missing' if not FAKES_SOURCE.parents[2].is_dir() else 'no such file in ../shared'}).")
         return None
-    print(f"\nImporting {FAKES_SOURCE.relative_to(ROOT.parent)} into {FAKES.relative_to(ROOT)} …")
+    print(f"\nImporting {FAKES_SOURCE.relative_to(ROOT.parent)} into {FAKES} …")
     subprocess.run([sys.executable, "-m", "scripts.import_collection", str(FAKES_SOURCE), "--format", "fakes",
                     "--out", str(FAKES)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return FAKES
