@@ -51,9 +51,9 @@ evaluate: $(STAMP)
 # Speed (a measurement, not a test): for the seeds and the FA-KES dev corpus (imported into
 # build/corpora/fakes-dev from ../shared/corpora/fakes/fakes-dev.csv when missing), the extractor's
 # articles/s and words/s of CPU time, a cold build's time, peak memory and each stage's share, a warm
-# rebuild and adding one article. On 2 cores (README, "Speed"): seeds 5 articles, cold build 1.9 s;
-# FA-KES dev 401 articles, 21 articles/s (6,300 words/s) of CPU time in one process, cold build 19.7 s
-# on 2 jobs (extraction 77%, validation 15%), peak RSS 90 MiB, one article added and rebuilt in 7.5 s.
+# rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 22 articles/s
+# (6,500 words/s) of CPU time in one process; cold build 14 s on 2 jobs (extraction 68%, validation 21%),
+# peak RSS 89 MiB; adding one article and rebuilding 5 s. Seeds: cold build 2.3 s.
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench$(if $(JOBS), --jobs $(JOBS))
 
