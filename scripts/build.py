@@ -171,7 +171,8 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
     return rows
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=ROOT / "seeds" / "reference", help="actors, places, lexicons")
     parser.add_argument("--datapackage", type=Path, default=ROOT / "datapackage.json", help="schema descriptor")
     parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="Datasette metadata")
-    parser.add_argument("--jobs", type=int, default=_cores(), help="processes that extract articles (default: all cores)")
+    parser.add_argument("--jobs", type=int, default=cores(), help="processes that extract articles (default: all cores)")
     parser.add_argument("--cache", type=Path, default=CACHE, help="folder of cached extractions")
     args = parser.parse_args(argv)
     if args.jobs < 1:

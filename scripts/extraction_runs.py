@@ -10,6 +10,7 @@ in article order whatever the pool does, so the build is the same for any number
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import pickle
 import sys
@@ -89,12 +90,28 @@ def _hash_files(digest, root: Path, paths: list[Path]) -> None:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+def extractor_sources() -> list[Path]:
+    """The modules an extraction runs: scripts/extract.py and every module of scripts/ it imports, directly
+    or not, and this one (it writes the cache); a change to the others (the build, tables, merge) keeps the cache."""
+    seen: set[str] = set()
+    todo = ["extract", Path(__file__).stem]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((SCRIPTS / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo += [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
+    return sorted(SCRIPTS / f"{name}.py" for name in seen)
+
+
 def code_key() -> str:
-    """Hash of the extractor's code: every scripts/*.py, the Python version and the extractor's libraries."""
+    """Hash of the extractor's code (its modules in scripts/), the Python version and the extractor's libraries."""
     digest = hashlib.sha256(sys.version.encode("utf-8"))
     for library in EXTRACTOR_LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\0".encode())
-    _hash_files(digest, SCRIPTS, sorted(SCRIPTS.glob("*.py")))
+    _hash_files(digest, SCRIPTS, extractor_sources())
     return digest.hexdigest()
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 import scripts.extract
+import scripts.extraction_runs
 from scripts.build import BuildWatch, build
 from scripts.extract import Extractor
-from scripts.extraction_runs import RunOptions, run_extractions
+from scripts.extraction_runs import RunOptions, code_key, run_extractions
 from scripts.reference import load_reference
 from scripts.schema import load_descriptor, tables
 from scripts.seed_writer import METADATA_FILE, append_metadata
@@ -165,6 +166,20 @@ def test_a_changed_title_or_reference_file_extracts_again(articles, reference, t
     with (ref_dir / "lexicon" / "names.yml").open("a", encoding="utf-8") as handle:
         handle.write("\n# a comment changes the reference data's hash\n")
     assert run_extractions(articles, reference, options).extracted == 5
+
+
+def test_the_code_key_follows_the_extractors_modules_only(tmp_path, monkeypatch):
+    scripts_copy = tmp_path / "scripts"
+    shutil.copytree(scripts.extraction_runs.SCRIPTS, scripts_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(scripts.extraction_runs, "SCRIPTS", scripts_copy)
+    key = code_key()
+    for module in ("build.py", "merge.py", "tables.py", "reviews.py"):  # run after extraction
+        with (scripts_copy / module).open("a", encoding="utf-8") as handle:
+            handle.write("# changed\n")
+    assert code_key() == key
+    with (scripts_copy / "sides.py").open("a", encoding="utf-8") as handle:  # imported by events.py, imported by extract.py
+        handle.write("# changed\n")
+    assert code_key() != key
 
 
 def test_a_corrupt_cache_entry_is_recomputed(articles, reference, tmp_path):

@@ -1,0 +1,174 @@
+"""Measure the build's speed on the seeds and on the FA-KES dev corpus (`make bench`; a measurement, not a test).
+
+    python -m scripts.bench [--jobs N] [--corpus DIR ...]
+
+For each folder of articles: the extractor's rate in one process (articles and words per second of CPU
+time), a cold build over N processes with an empty cache (its time, each stage's share, the peak memory
+of the build process and of its largest extraction process), a warm rebuild, and the time to add one
+article to the built folder (which must extract that article only). Each folder is measured in a process
+of its own, so that its peak memory is its own. The FA-KES dev corpus is imported into
+build/corpora/fakes-dev first when it is not there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .build import ROOT, BuildWatch, build, cores
+from .errors import BuildError
+from .extraction_runs import run_extractions
+from .reference import load_reference
+from .reviews import REVIEW_DIR
+from .seed_writer import METADATA_FILE, append_metadata, metadata_file
+from .seeds import read_articles, read_collections
+
+REFERENCE = ROOT / "seeds" / "reference"
+FAKES_SOURCE = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
+FAKES = ROOT / "build" / "corpora" / "fakes-dev"
+
+
+class StageClock(BuildWatch):
+    """Times each stage of a build (wall clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+def _timed_build(seeds: Path, out: Path, cache: Path, jobs: int, datapackage: Path) -> tuple[float, StageClock]:
+    clock = StageClock()
+    start = time.perf_counter()
+    build(seeds, out, REFERENCE, datapackage, ROOT / "metadata.yml", jobs=jobs, cache=cache, watch=clock)
+    return time.perf_counter() - start, clock
+
+
+def _held_out(seeds: Path) -> dict[str, str]:
+    """The last article of the folder's own metadata file that no review or other article refers to."""
+    with (seeds / METADATA_FILE).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    named = {row.get("duplicate_of") or "" for row in rows}
+    reviewed = {path.stem for path in (seeds / REVIEW_DIR).glob("*.yml")}
+    return next(row for row in reversed(rows) if Path(row["seed_file"]).stem not in named | reviewed)
+
+
+def _without(seeds: Path, copy: Path, held: dict[str, str]) -> list[str]:
+    """Copy the folder without the held-out article; returns the metadata file's columns."""
+    shutil.copytree(seeds, copy, ignore=shutil.ignore_patterns("reference", "import-report.log"))
+    with (seeds / METADATA_FILE).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [row for row in reader if row["seed_file"] != held["seed_file"]]
+        fieldnames = list(reader.fieldnames or [])
+    (copy / METADATA_FILE).write_bytes(metadata_file(rows, tuple(fieldnames)))
+    (copy / held["seed_file"]).unlink()
+    return fieldnames
+
+
+def _mib(kilobytes: int) -> str:
+    return f"{kilobytes / 1024:.0f} MiB"
+
+
+def _builds(seeds: Path, articles: int, jobs: int, datapackage: Path) -> None:
+    """Print the cold build's, the warm rebuild's and the added article's figures."""
+    held = _held_out(seeds)
+    with tempfile.TemporaryDirectory(prefix="bench-") as temp:
+        temp_dir = Path(temp)
+        copy, out, cache = temp_dir / "seeds", temp_dir / "out", temp_dir / "cache"
+        fieldnames = _without(seeds, copy, held)
+        try:
+            cold, clock = _timed_build(copy, out, cache, jobs, datapackage)
+        except BuildError as exc:
+            print(f"  build failed: {exc}".splitlines()[0])
+            return
+        own, workers = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        failures = clock.run.failures
+        print(f"  cold build, {jobs} job(s), empty cache ({articles - 1} articles): {cold:.2f} s; "
+              f"peak RSS {_mib(own)} (build process), {_mib(workers)} (largest extraction process)")
+        if failures:
+            print(f"  extraction failed for {len(failures)} article(s) (built without rows; see the build report)")
+        shares = [f"{stage} {seconds / cold:.1%}" for stage, seconds in clock.seconds.items()]
+        print("  stages (share of the cold build): " + ", ".join(shares))
+
+        warm, clock = _timed_build(copy, out, cache, jobs, datapackage)
+        print(f"  warm rebuild: {warm:.2f} s, {clock.run.extracted} article(s) extracted (failures are not cached)")
+        retried = len(clock.run.failures)
+
+        shutil.copy(seeds / held["seed_file"], copy / held["seed_file"])
+        (copy / METADATA_FILE).write_bytes(append_metadata((copy / METADATA_FILE).read_bytes(), fieldnames, held))
+        added, clock = _timed_build(copy, out, cache, jobs, datapackage)
+        new = clock.run.extracted - retried
+        print(f"  add one article ({held['seed_file']}) and rebuild: {added:.2f} s, "
+              f"{new} new article extracted" + (f" (+{retried} retried failures)" if retried else "")
+              + ("" if new == 1 else "  ← expected 1: the cache missed"))
+
+
+def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
+    """Print the figures of one folder of articles."""
+    articles = read_articles(seeds, read_collections(seeds))
+    words = sum(a.word_count for a in articles)
+    where = seeds.relative_to(ROOT) if seeds.is_relative_to(ROOT) else seeds
+    print(f"\n{name}: {len(articles)} articles, {words:,} words ({where})")
+    _builds(seeds, len(articles), jobs, datapackage)  # first: the peak memory of a build, not of the run below
+    reference = load_reference(REFERENCE)
+    start = time.process_time()
+    run = run_extractions(articles, reference)
+    cpu = time.process_time() - start
+    print(f"  extraction in one process: {len(articles) / cpu:.1f} articles/s, {words / cpu:,.0f} words/s "
+          f"of CPU time ({cpu:.1f} s; {len(run.failures)} failed)")
+
+
+def _fakes_corpus() -> Path | None:
+    """build/corpora/fakes-dev, imported first when missing; None (said so) when its source is missing."""
+    if (FAKES / METADATA_FILE).is_file():
+        return FAKES
+    if not FAKES_SOURCE.is_file():
+        print(f"\nFA-KES dev corpus: not measured: {FAKES_SOURCE.relative_to(ROOT.parent)} is missing "
+              f"({'../shared is missing' if not FAKES_SOURCE.parents[2].is_dir() else 'no such file in ../shared'}).")
+        return None
+    print(f"\nImporting {FAKES_SOURCE.relative_to(ROOT.parent)} into {FAKES} …")
+    subprocess.run([sys.executable, "-m", "scripts.import_collection", str(FAKES_SOURCE), "--format", "fakes",
+                    "--out", str(FAKES)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return FAKES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=cores(), help="processes for the builds (default: all cores)")
+    parser.add_argument("--datapackage", type=Path, default=ROOT / "datapackage.json", help="schema descriptor")
+    parser.add_argument("--corpus", type=Path, help="measure this one folder (in this process)")
+    parser.add_argument("--name", default="", help="the folder's name in the output")
+    args = parser.parse_args(argv)
+    if args.corpus:
+        measure(args.name or args.corpus.name, args.corpus.resolve(), args.jobs, args.datapackage)
+        return 0
+    print(f"idlib-events bench: {cores()} core(s), Python {platform.python_version()}, {args.jobs} job(s) per build")
+    folders = [("seeds", ROOT / "seeds")]
+    fakes = _fakes_corpus()
+    if fakes:
+        folders.append(("FA-KES dev corpus", fakes))
+    for name, folder in folders:
+        sys.stdout.flush()
+        subprocess.run([sys.executable, "-m", "scripts.bench", "--corpus", str(folder), "--name", name,
+                        "--jobs", str(args.jobs), "--datapackage", str(args.datapackage)], cwd=ROOT, check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
