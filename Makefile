@@ -52,9 +52,9 @@ evaluate: $(STAMP)
 # Speed (a measurement, not a test): for the seeds and the FA-KES dev corpus (imported into
 # build/corpora/fakes-dev from ../shared/corpora/fakes/fakes-dev.csv when missing), the extractor's
 # articles/s and words/s of CPU time, a cold build's time, peak memory and each stage's share, a warm
-# rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 22 articles/s
-# (6,500 words/s) of CPU time in one process; cold build 14 s on 2 jobs (extraction 68%, validation 21%),
-# peak RSS 89 MiB; adding one article and rebuilding 5 s. Seeds: cold build 2.3 s.
+# rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 19 articles/s
+# (5,500 words/s) of CPU time in one process; cold build 15 s on 2 jobs (extraction 68%, validation 21%),
+# peak RSS 90 MiB; adding one article and rebuilding 6 s (1 article extracted). Seeds: cold build 3.8 s.
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench$(if $(JOBS), --jobs $(JOBS))
 
