@@ -34,7 +34,7 @@ from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
-from .tables import collection_tables, merged_tables
+from .tables import NOT_UNDERSTOOD, collection_tables, merged_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +74,11 @@ class BuildWatch:
 
 def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
     lines = ["idlib-events build", ""]
-    lines += [f"  {name:<20} {len(table_rows):>6} rows" for name, table_rows in rows.items()]
+    lines += [f"  {name:<22} {len(table_rows):>6} rows" for name, table_rows in rows.items() if name != NOT_UNDERSTOOD]
+    if rows.get(NOT_UNDERSTOOD):
+        articles = len({n["article_id"] for n in rows[NOT_UNDERSTOOD]})
+        lines += ["", f"Number phrases not understood: {len(rows[NOT_UNDERSTOOD])} in {articles} article(s), "
+                      "left out of the figures (see their review reports)"]
     if failures:
         lines += ["", f"Extraction failed for {len(failures)} article(s): they are built without extracted rows:"]
         lines += [f"  {failure}" for failure in failures]
