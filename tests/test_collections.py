@@ -253,3 +253,13 @@ def test_the_seed_collection_alone_is_what_the_seed_gold_measures(tmp_path):
     from scripts.evaluate import seed_articles
 
     assert len(seed_articles(SEEDS)) == 5 == len(seed_articles(seeds_without_collections(tmp_path / "seeds")))
+
+
+def test_a_toll_since_the_conflict_began_belongs_to_no_event(default_build):
+    # "More than 320000 people have been killed in Syria since its conflict began …" (FA-KES outlets word it
+    # many ways) is a running toll of the war, not the fatalities of the event its article reports.
+    conn = sqlite3.connect(default_build / DB_FILE)
+    tolls = conn.execute("select article_id, event_id, value from figures where category = 'killed' and "
+                         "quote like '%killed%since%conflict%began%'").fetchall()
+    assert len({article for article, _, _ in tolls}) >= 3
+    assert all(event_id is None for _, event_id, _ in tolls), tolls
