@@ -70,9 +70,9 @@ def agreement(tables: dict[str, list[dict]], annotations: list[dict], spec: dict
             result.add("date within a day", bool(near), f"{label}: coded {day}, extracted {dates}")
         values = {float(f["value"]) for f in figures.get(article_id, [])}
         for column in spec["counts"]:
-            count = coded.get(column)
+            count = float(coded.get(column) or 0)  # as the collection wrote it: "20", or empty
             if count:
-                result.add("counts", float(count) in values, f"{label}: {column} {count}, killed figures {sorted(values)}")
+                result.add("counts", count in values, f"{label}: {column} {count:g}, killed figures {sorted(values)}")
         if coded.get("coded_cause_of_death") in causes:
             fitting = set(causes[coded["coded_cause_of_death"]])
             types = {e["sub_event_type"] for e in found}

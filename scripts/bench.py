@@ -27,13 +27,14 @@ from pathlib import Path
 from .build import ROOT, BuildWatch, build, cores
 from .errors import BuildError
 from .extraction_runs import run_extractions
+from .import_collection import FAKES_DEV_CORPUS
 from .reference import load_reference
 from .reviews import REVIEW_DIR
 from .seed_writer import METADATA_FILE, append_metadata, metadata_file
 from .seeds import read_articles, read_collections
 
 REFERENCE = ROOT / "seeds" / "reference"
-FAKES_SOURCE = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
+FAKES_SOURCE = FAKES_DEV_CORPUS
 FAKES = ROOT / "build" / "corpora" / "fakes-dev"
 
 
@@ -135,9 +136,8 @@ def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
 
 
 def _fakes_corpus() -> Path | None:
-    """build/corpora/fakes-dev, imported first when missing; None (said so) when its source is missing."""
-    if (FAKES / METADATA_FILE).is_file():
-        return FAKES
+    """build/corpora/fakes-dev, imported afresh (an import of an unchanged file writes the same bytes, so a
+    folder left by an older importer is never measured); None (said so) when its source is missing."""
     if not FAKES_SOURCE.is_file():
         print(f"\nFA-KES dev corpus: not measured: {FAKES_SOURCE.relative_to(ROOT.parent)} is missing "
               f"({'../shared is missing' if not FAKES_SOURCE.parents[2].is_dir() else 'no such file in ../shared'}).")

@@ -143,7 +143,8 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
         rows = merged_tables(run.extractions, reference)
     with watch.stage("reviews"):
         rows = apply_reviews(rows, reviews, reference.lexicon["figures"]["units"]["by_category"])
-    rows.update(collection_tables(collections, articles))
+    annotation_columns = next(t.columns for t in schema if t.name == "collection_annotations")
+    rows.update(collection_tables(collections, articles, annotation_columns))
 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))

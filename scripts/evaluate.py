@@ -30,13 +30,15 @@ import yaml
 from .agreement import Agreement, agreement
 from .agreement import report as agreement_report
 from .extraction_runs import run_extractions
-from .import_collection import import_collection, load_format
+from .import_collection import FAKES_DEV_CORPUS, import_collection, load_format
 from .reference import load_reference
+from .schema import load_descriptor
+from .schema import tables as schema_tables
 from .seeds import Article, read_articles, read_collection
 from .tables import collection_tables, merged_tables
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_CORPUS = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
+DEV_CORPUS = FAKES_DEV_CORPUS
 
 
 @dataclass
@@ -228,7 +230,9 @@ def evaluate_corpus(corpus_file: Path, dev_gold_dir: Path, reference_dir: Path =
         collection = read_collection(corpus, format_name)
         articles = read_articles(corpus, [collection])
     tables = _extracted(articles, reference)
-    annotations = collection_tables([collection], articles)["collection_annotations"]
+    schema = schema_tables(load_descriptor(ROOT / "datapackage.json"))
+    columns = next(t.columns for t in schema if t.name == "collection_annotations")
+    annotations = collection_tables([collection], articles, columns)["collection_annotations"]
     gold = load_gold(dev_gold_dir)
     publishers = {a.article_id: a.publisher for a in articles}
     return DevelopmentEvaluation(score(articles, tables, gold), len(gold), len({publishers[a] for a in gold}),

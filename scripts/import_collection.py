@@ -36,6 +36,8 @@ from .textnorm import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS_DIR = ROOT / "importers"
+# The FA-KES development corpus, in the shared folder beside the repository (as in CI).
+FAKES_DEV_CORPUS = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
 ANNOTATIONS_FILE = "annotations.csv"
 COLLECTION_FILE = "collection.yml"
 REPORT_FILE = "import-report.log"  # not .txt: every .txt of a seeds folder is an article

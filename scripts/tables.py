@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .errors import BuildError
 from .extract import ArticleExtraction, ClaimedFigure
 from .extraction_runs import run_extractions
 from .merge import Event, merge_events
 from .reference import Reference
-from .seeds import Article, Collection
+from .seeds import ANNOTATIONS_FILE, Article, Collection
 
 FATALITY_CATEGORIES = ("killed", "executed")
 NOT_UNDERSTOOD = "not_understood"
@@ -174,28 +175,25 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
     return tables
 
 
-ANNOTATION_INTEGERS = ("coded_children_killed", "coded_civilians_killed", "coded_noncivilians_killed",
-                       "coded_women_killed", "consistency_label", "source_row")
-
-
-def collection_tables(collections: list[Collection], articles: list[Article]) -> dict[str, list[dict]]:
-    """The collections the articles came in, and each collection's own coding of its articles."""
+def collection_tables(collections: list[Collection], articles: list[Article],
+                      annotation_columns: list[str]) -> dict[str, list[dict]]:
+    """The collections the articles came in, and each collection's own coding of its articles: the rows of
+    its annotations.csv as the import wrote them, which must have the columns of the schema's
+    collection_annotations (datapackage.json types and checks them)."""
     counts: dict[str, int] = defaultdict(int)
     for article in articles:
         counts[article.collection_id] += 1
     article_ids = {a.article_id for a in articles}
     annotations = []
     for collection in collections:
-        for row in collection.annotations:
-            if row["article_id"] not in article_ids:
-                continue  # the coding of an article the collection's import left out
-            annotations.append({
-                "article_id": row["article_id"], "annotation_no": int(row["annotation_no"]),
-                "collection_id": collection.collection_id, "coded_date": row.get("coded_date") or None,
-                "coded_governorate": row.get("coded_governorate") or None, "coded_actor": row.get("coded_actor") or None,
-                "coded_cause_of_death": row.get("coded_cause_of_death") or None,
-                **{k: int(row[k]) if (row.get(k) or "").strip().isdigit() else None for k in ANNOTATION_INTEGERS},
-            })
+        for line, row in enumerate(collection.annotations, start=2):
+            values = {**{k: (v or "").strip() or None for k, v in row.items()}, "collection_id": collection.collection_id}
+            if set(values) != set(annotation_columns):
+                raise BuildError(f"{collection.folder / ANNOTATIONS_FILE}, line {line}: columns "
+                                 f"{sorted(set(values) - {'collection_id'})} are not those of collection_annotations in "
+                                 f"datapackage.json ({', '.join(c for c in annotation_columns if c != 'collection_id')})")
+            if values["article_id"] in article_ids:  # else the coding of an article the import left out
+                annotations.append({**values, "annotation_no": int(values["annotation_no"])})
     return {
         "collections": [{
             "collection_id": c.collection_id, "title": c.title, "description": c.description or None,

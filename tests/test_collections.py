@@ -20,11 +20,11 @@ import pytest
 import yaml
 
 from scripts.build import DB_FILE, ROOT
-from scripts.import_collection import REPORT_FILE, import_collection, load_format
+from scripts.import_collection import FAKES_DEV_CORPUS, REPORT_FILE, import_collection, load_format
 
 from .conftest import REFERENCE, SEEDS, run_build, seeds_without_collections
 
-CORPUS = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
+CORPUS = FAKES_DEV_CORPUS
 COLUMNS = ["unit_id", "article_title", "article_content", "source", "date", "location", "actor", "cause_of_death",
            "nb_children", "nb_civilians", "nb_noncivilians", "nb_women", "label"]
 CODING = {"location": "idlib", "actor": "syrian government or russian troops", "cause_of_death": "shelling",
@@ -256,10 +256,21 @@ def test_the_seed_collection_alone_is_what_the_seed_gold_measures(tmp_path):
 
 
 def test_a_toll_since_the_conflict_began_belongs_to_no_event(default_build):
-    # "More than 320000 people have been killed in Syria since its conflict began …" (FA-KES outlets word it
-    # many ways) is a running toll of the war, not the fatalities of the event its article reports.
+    # A death toll counted from the start of the war (several FA-KES outlets close their reports with one)
+    # is not the fatalities of the event the article reports.
     conn = sqlite3.connect(default_build / DB_FILE)
     tolls = conn.execute("select article_id, event_id, value from figures where category = 'killed' and "
                          "quote like '%killed%since%conflict%began%'").fetchall()
     assert len({article for article, _, _ in tolls}) >= 3
     assert all(event_id is None for _, event_id, _ in tolls), tolls
+
+
+def test_an_annotations_file_with_other_columns_stops_with_one_line(small_corpus, tmp_path):
+    out = tmp_path / "imported"
+    import_collection(small_corpus, load_format("fakes"), out)
+    path = out / "annotations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("coded_actor", "coded_side", 1), encoding="utf-8")
+    from scripts.errors import BuildError
+
+    with pytest.raises(BuildError, match=r"annotations\.csv, line 2: columns .* are not those of collection_annotations"):
+        run_build(out, tmp_path / "built")
