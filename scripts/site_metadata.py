@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import html
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import yaml
 
@@ -65,16 +66,25 @@ def _coverage_html(rows: dict[str, list[dict]]) -> str:
             f"(governorates {html.escape(', '.join(governorates))}); {len(rows['figures'])} figures.</p>")
 
 
+def _web_url(text: str) -> str | None:
+    """`text` if it is an absolute http(s) URL (the only URLs from the data the home page links), else None."""
+    parts = urlsplit(text.strip())
+    return text.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 def _sources_html(rows: dict[str, list[dict]]) -> str:
-    """Each collection the articles came in, with its credit and licence (FA-KES asks to be credited)."""
+    """Each collection the articles came in, with its credit and licence (FA-KES asks to be credited).
+    Every value is escaped, and the licence is a link only when its URL is http(s)."""
     items = []
     for collection in rows.get("collections", []):
         if not collection["article_count"]:
             continue
-        licence = collection["licence"] or ""
-        if licence and collection["licence_url"]:
-            licence = f'<a href="{html.escape(collection["licence_url"])}">{html.escape(licence)}</a>'
-        items.append(f'<li><a href="/{DATABASE}/articles?collection_id={html.escape(collection["collection_id"])}">'
+        licence = html.escape(collection["licence"] or "")
+        licence_url = _web_url(collection["licence_url"] or "")
+        if licence and licence_url:
+            licence = f'<a href="{html.escape(licence_url)}">{licence}</a>'
+        collection_query = quote(collection["collection_id"], safe="")
+        items.append(f'<li><a href="/{DATABASE}/articles?collection_id={html.escape(collection_query)}">'
                      f'{html.escape(collection["title"])}</a> ({collection["article_count"]} articles'
                      f'{", " + licence if licence else ""}): {html.escape(collection["credit"] or "")}</li>')
     return "<p><strong>Sources:</strong></p><ul>" + "".join(items) + "</ul>" if items else ""

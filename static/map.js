@@ -6,7 +6,13 @@
 // covers either, so this script (a) adds the popup to the rows the map fetches, in the browser, and
 // (b) fits the view to where most markers are, saying what lies outside it and which events have no
 // point (those located only to a governorate or region, geo_precision 3).
+//
+// Every value from the data stays text: the note is built with ./dom.js, and the popup's title and
+// description are handed to the plugin as plain text, which it escapes itself (clusterMapEscapeHTML in
+// datasette-cluster-map 0.18.2 escapes title, description and link before Leaflet writes the popup);
+// the popup's link is a row path built here. tests/test_hostile_site.py checks both with hostile names.
 
+import { element } from "./dom.js";
 import { tildeEncode } from "./urls.js";
 
 const DATABASE = "idlib-events";
@@ -68,27 +74,27 @@ const focus = () => {
 
 let outside = [];
 
+// The note under the map, written as text nodes: marker names come from the data.
 const note = (table) => {
   const far = outside;
   const parts = [];
   if (far.length) {
     const names = [...new Set(far.map((m) => m.name))].join(", ");
-    parts.push(`${far.length} marker${far.length === 1 ? "" : "s"} outside this view (${names}): zoom out to see ${far.length === 1 ? "it" : "them"}.`);
+    parts.push(`${far.length} marker${far.length === 1 ? "" : "s"} outside this view (${names}): zoom out to see ${far.length === 1 ? "it" : "them"}. `);
   }
   if (table === "events" && unlocated) {
     const params = new URLSearchParams(location.search);
     params.set("geo_precision", "3");
-    const href = `${location.pathname}?${params}`;
     parts.push(`${unlocated} event${unlocated === 1 ? " is" : "s are"} located only to a governorate or region and ` +
-      `${unlocated === 1 ? "is" : "are"} not drawn as a point: <a href="${href}">list them</a>.`);
+      `${unlocated === 1 ? "is" : "are"} not drawn as a point: `,
+    element("a", { href: `${location.pathname}?${params}` }, "list them"), ".");
   }
-  let element = document.querySelector("p.map-note");
-  if (!element) {
-    element = document.createElement("p");
-    element.className = "map-note";
-    document.querySelector(".leaflet-container")?.insertAdjacentElement("afterend", element);
+  let paragraph = document.querySelector("p.map-note");
+  if (!paragraph) {
+    paragraph = element("p", { class: "map-note" });
+    document.querySelector(".leaflet-container")?.insertAdjacentElement("afterend", paragraph);
   }
-  element.innerHTML = parts.join(" ");
+  paragraph.replaceChildren(...parts);
 };
 
 const addPopups = async (response, table) => {

@@ -1,7 +1,9 @@
 // Results of the /-/search page (templates/search_all.html): for every searchable table, the first
 // rows that match, each linked to its row page, with the matched words highlighted in <mark> and
-// long texts (article bodies) cut to the passage around the first match.
+// long texts (article bodies) cut to the passage around the first match. Every value is written as text
+// (./dom.js).
 
+import { element } from "./dom.js";
 import { tildeEncode } from "./urls.js";
 
 const ROWS_PER_TABLE = 5;
@@ -19,13 +21,6 @@ const words = (q.match(/[\p{L}\p{N}]+/gu) || []).filter((w) => !/^(AND|OR|NOT|NE
 const source = `(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join("|")})[\\p{L}\\p{N}]*`;
 // A new RegExp at each use: a global RegExp keeps the position of its last match (lastIndex).
 const pattern = () => (words.length ? new RegExp(source, "giu") : null);
-
-const element = (tag, attributes = {}, ...children) => {
-  const node = document.createElement(tag);
-  Object.entries(attributes).forEach(([name, value]) => node.setAttribute(name, value));
-  node.append(...children);
-  return node;
-};
 
 // The text with every match wrapped in <mark>, cut around the first match when it is long.
 const highlighted = (text) => {
