@@ -62,3 +62,16 @@ def datasette(built, site_metadata):
 
     return Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata, template_dir=str(TEMPLATES),
                      plugins_dir=str(PLUGINS))
+
+
+@pytest.fixture(scope="session")
+def hostile_built(tmp_path_factory) -> Path:
+    """Output folder of a build of hostile seeds and reference data (tests/hostile.py): script, link and formula
+    payloads in every name, title, alias and quote; the site's safety tests serve and download it."""
+    from .hostile import hostile_copy
+
+    folder = tmp_path_factory.mktemp("hostile")
+    seeds, reference = hostile_copy(folder)
+    out = folder / "build"
+    build(seeds, out, reference, DATAPACKAGE, SITE_METADATA)
+    return out
