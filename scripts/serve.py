@@ -30,7 +30,7 @@ STATIC_MOUNTS = (
     ("downloads", "{build}/downloads"),  # the zipped data package and the events as GeoJSON
     ("assets", "static"),  # the site's own scripts and styles (map popups, search results, column notes)
 )
-PLUGINS = ROOT / "plugins"  # the site's own Datasette plugins (CSV downloads with a BOM for Excel)
+PLUGINS = ROOT / "plugins"  # the site's own Datasette plugins (CSV downloads for Excel: a BOM, no formula cells)
 
 
 def static_mounts(build_dir: Path) -> list[tuple[str, Path]]:
