@@ -175,6 +175,8 @@ def test_canned_queries_sql_and_dashboard(page):
                  f"/{DB}?" + urlencode({"sql": "select name, latitude, longitude, coord_source from places"})):
         assert SHOWN in visit(page, path), path
     visit(page, "/-/dashboards/overview")
+    # a query with coordinates draws the plugin's own map, whose popups list every column of the row
+    assert SHOWN in open_popup(page, f"/{DB}?" + urlencode({"sql": "select name, latitude, longitude from places"}))
 
 
 def open_popup(page: Page, path: str) -> str:
