@@ -1,7 +1,9 @@
 // Column descriptions on table pages: Datasette 0.65 lists every column's description above the
 // table, which pushes the rows below the fold on wide tables. This folds the list into a
 // <details> element ("What the columns hold") and repeats each description as the tooltip of its
-// column heading, so it is one hover or one click away.
+// column heading, so it is one hover or one click away. Descriptions stay text (./dom.js, title attributes).
+
+import { element } from "./dom.js";
 
 const list = document.querySelector("dl.column-descriptions");
 if (list) {
@@ -10,12 +12,9 @@ if (list) {
     const detail = term.nextElementSibling;
     if (detail && detail.tagName === "DD") descriptions.set(term.textContent.trim(), detail.textContent.trim());
   }
-  const details = document.createElement("details");
-  details.className = "column-descriptions";
-  const summary = document.createElement("summary");
-  summary.textContent = `What the ${descriptions.size} columns hold`;
+  const details = element("details", { class: "column-descriptions" });
   list.replaceWith(details);
-  details.append(summary, list);
+  details.append(element("summary", {}, `What the ${descriptions.size} columns hold`), list);
   for (const heading of document.querySelectorAll("table.rows-and-columns th[data-column]")) {
     const text = descriptions.get(heading.dataset.column);
     if (text) heading.title = text;
