@@ -17,7 +17,6 @@ import argparse
 import csv
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import sys
@@ -175,11 +174,11 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
             with watch.stage("review reports"):
                 (build_dir / "build-report.txt").write_text(_report(rows, run.failures), encoding="utf-8")
                 write_review_reports(rows, build_dir / REVIEW_FOLDER)
+            with watch.stage("publish"):
+                output_folder.switch(out, build_dir, OUTPUTS)
         except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
+            output_folder.abandon(out, build_dir)
             raise
-        with watch.stage("publish"):
-            output_folder.switch(out, build_dir, OUTPUTS)
         with watch.stage("clean up"):
             output_folder.discard(out)  # the previous build
     return rows

@@ -67,12 +67,13 @@ def locked(out: Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK).open("a")
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"waiting for the build already running into {out} (it holds {out / LOCK})", file=sys.stderr,
-                  flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with writing_into(out):
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print(f"waiting for the build already running into {out} (it holds {out / LOCK})", file=sys.stderr,
+                      flush=True)
+                fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 
@@ -173,6 +174,13 @@ def switch(out: Path, folder: Path, names: tuple[str, ...]) -> None:
     to it in one rename. Up to this rename the previous build is the published one."""
     _link_outputs(out, names)
     _put_link(out / CURRENT, f"{BUILDS}/{folder.name}")
+
+
+def abandon(out: Path, folder: Path) -> None:
+    """Remove the build folder of a build that failed before it was published (as far as the disk lets us:
+    what stays is removed by the next build)."""
+    if _published(out) != folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def discard(out: Path) -> None:
