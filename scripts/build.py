@@ -2,8 +2,10 @@
 
     python -m scripts.build [--seeds DIR] [--out DIR] [--reference DIR] [--jobs N] [--cache DIR]
 
-Everything is built in a staging folder next to the output and moved into place only when every
-step has passed, so a failed build leaves the previous output untouched. The articles are extracted
+Every build is written into a folder of its own, out/.builds/<n>/, and published only when every step
+has passed, by one atomic switch of the link out/current (scripts/output_folder.py): a failed or killed
+build leaves the previous output untouched, and the next build clears what it left. A second build into
+the same folder waits for the first (a lock in out/). The articles are extracted
 over N processes (all cores by default), each from the extraction cache when it is there
 (scripts/extraction_runs.py); an article whose extraction fails is built without extracted rows and
 named in the build report.
@@ -15,14 +17,13 @@ import argparse
 import csv
 import json
 import os
-import shutil
+import signal
 import sqlite3
 import sys
-import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from .atomic import replace_dir
+from . import output_folder
 from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
@@ -41,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = f"{DATABASE}.db"
 CACHE = ROOT / "build" / ".cache" / "extraction"
 OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
+# Test hook: a build run with this variable set to a stage's name stops itself (SIGSTOP) as it enters that
+# stage, so that tests/test_kill.py can kill it at a known point; unset, it changes nothing.
+STOP_AT = "IDLIB_BUILD_STOP_AT"
 
 
 def _stage_descriptor(descriptor: dict, collections: list[dict]) -> dict:
@@ -60,12 +64,16 @@ def _stage_descriptor(descriptor: dict, collections: list[dict]) -> dict:
 
 class BuildWatch:
     """What a caller sees of a build as it runs: a context around each stage (this one times nothing;
-    scripts/bench.py times them) and the extraction's outcome."""
+    scripts/bench.py times them) and the extraction's outcome. `stop_at` names the stage the process
+    stops itself at (the STOP_AT test hook); None, the default, stops nowhere."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop_at: str | None = None) -> None:
         self.run: ExtractionRun | None = None
+        self.stop_at = stop_at
 
     def stage(self, name: str) -> AbstractContextManager:
+        if name == self.stop_at:
+            os.kill(os.getpid(), signal.SIGSTOP)
         return nullcontext()
 
     def extracted(self, run: ExtractionRun) -> None:
@@ -112,21 +120,18 @@ def _view_columns(db_path: Path) -> dict[str, list[str]]:
         return {view: [row[1] for row in conn.execute(f"PRAGMA table_info([{view}])")] for view in VIEWS}
 
 
-def _publish(staging: Path, out: Path) -> None:
-    """Move the staged outputs over the old ones (each a rename on the same file system)."""
-    for name in OUTPUTS:
-        source, target = staging / name, out / name
-        if target.is_dir():
-            replace_dir(source, target)
-        else:
-            os.replace(source, target)
-
-
 def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, *, jobs: int = 1,
           cache: Path | None = None, watch: BuildWatch | None = None) -> dict[str, list[dict]]:
     """Build every output into `out`; raises BuildError and leaves `out` as it was on any problem.
     `jobs` processes extract the articles, reusing the extractions cached in `cache` (none: no cache)."""
-    watch = watch or BuildWatch()
+    with output_folder.locked(out):
+        with output_folder.writing_into(out):
+            output_folder.prepare(out, OUTPUTS)
+        return _build(seeds, out, reference_dir, descriptor_path, site_path, jobs, cache, watch or BuildWatch())
+
+
+def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, jobs: int,
+           cache: Path | None, watch: BuildWatch) -> dict[str, list[dict]]:
     with watch.stage("read"):
         collections = read_collections(seeds)
         articles = read_articles(seeds, collections)
@@ -146,33 +151,36 @@ def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, si
     annotation_columns = next(t.columns for t in schema if t.name == "collection_annotations")
     rows.update(collection_tables(collections, articles, annotation_columns))
 
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        with watch.stage("CSV"):
-            (staging / "data").mkdir()
-            for table in schema:
-                write_table(table, rows[table.name], staging / "data" / f"{table.name}.csv")
-            staged_descriptor = staging / "datapackage.json"
-            staged = _stage_descriptor(descriptor, rows["collections"])
-            staged_descriptor.write_text(json.dumps(staged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        with watch.stage("validate"):
-            validate_package(staged_descriptor)
-        with watch.stage("downloads"):
-            write_downloads(staging, rows, staging / "downloads")
-        with watch.stage("SQLite"):
-            load_database(staging / DB_FILE, schema, staging / "data", facet_columns(site, DATABASE))
-        with watch.stage("site metadata"):
-            site_metadata = with_descriptions(site, schema, _view_columns(staging / DB_FILE))
-            site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
-            write_site_metadata(site_metadata, staging / "metadata.yml")
-        with watch.stage("review reports"):
-            (staging / "build-report.txt").write_text(_report(rows, run.failures), encoding="utf-8")
-            write_review_reports(rows, staging / REVIEW_FOLDER)
-        with watch.stage("publish"):
-            _publish(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with output_folder.writing_into(out):  # a full or read-only disk: one line, and the previous build kept
+        build_dir = output_folder.new_build(out)
+        try:
+            with watch.stage("CSV"):
+                (build_dir / "data").mkdir()
+                for table in schema:
+                    write_table(table, rows[table.name], build_dir / "data" / f"{table.name}.csv")
+                staged_descriptor = build_dir / "datapackage.json"
+                staged = _stage_descriptor(descriptor, rows["collections"])
+                staged_descriptor.write_text(json.dumps(staged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            with watch.stage("validate"):
+                validate_package(staged_descriptor, descriptor_path)
+            with watch.stage("downloads"):
+                write_downloads(build_dir, rows, build_dir / "downloads")
+            with watch.stage("SQLite"):
+                load_database(build_dir / DB_FILE, schema, build_dir / "data", facet_columns(site, DATABASE))
+            with watch.stage("site metadata"):
+                site_metadata = with_descriptions(site, schema, _view_columns(build_dir / DB_FILE))
+                site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
+                write_site_metadata(site_metadata, build_dir / "metadata.yml")
+            with watch.stage("review reports"):
+                (build_dir / "build-report.txt").write_text(_report(rows, run.failures), encoding="utf-8")
+                write_review_reports(rows, build_dir / REVIEW_FOLDER)
+            with watch.stage("publish"):
+                output_folder.switch(out, build_dir, OUTPUTS)
+        except BaseException:
+            output_folder.abandon(out, build_dir)
+            raise
+        with watch.stage("clean up"):
+            output_folder.discard(out)  # the previous build
     return rows
 
 
@@ -194,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1:
         parser.error("--jobs must be 1 or more")
     before = built_article_ids(args.out)
-    watch = BuildWatch()
+    watch = BuildWatch(os.environ.get(STOP_AT) or None)
     try:
         rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata, jobs=args.jobs,
                      cache=args.cache, watch=watch)

@@ -58,7 +58,9 @@ def site(build_dir: Path) -> Site:
     for required in (build_dir / DB_FILE, build_dir / "metadata.yml"):
         if not required.is_file():
             raise BuildError(f"{required}: missing; run `make` first")
-    return Site(shown_path(build_dir / DB_FILE), shown_path(build_dir / "metadata.yml"), shown_path(TEMPLATES),
+    # the database file itself, not its link build/idlib-events.db: `datasette publish` hard-links what it is
+    # given into the image, and a hard link to a relative link points nowhere there
+    return Site(shown_path((build_dir / DB_FILE).resolve()), shown_path(build_dir / "metadata.yml"), shown_path(TEMPLATES),
                 shown_path(PLUGINS) if PLUGINS.is_dir() else None,
                 tuple((mount, shown_path(folder)) for mount, folder in static_mounts(build_dir)),
                 tuple(site_installs()), tuple((name, str(value)) for name, value in SETTINGS.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.build import DB_FILE, ROOT, build
+from scripts.build import DB_FILE, OUTPUTS, ROOT, build
 
 SEEDS = ROOT / "seeds"
 REFERENCE = SEEDS / "reference"
@@ -20,6 +21,12 @@ SITE_METADATA = ROOT / "metadata.yml"
 def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE):
     """Build `seeds` into `out` with the project's reference data, schema and site metadata."""
     return build(seeds, out, REFERENCE, datapackage, SITE_METADATA)
+
+
+def output_files(out: Path) -> dict[str, str]:
+    """The SHA-256 of every file of the build in `out`, reached by the output names as users reach them."""
+    files = sorted(p for name in OUTPUTS for p in ([out / name] if (out / name).is_file() else (out / name).rglob("*")))
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
 
 
 def seeds_without_collections(folder: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import shutil
 import subprocess
@@ -12,24 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from scripts.build import OUTPUTS, ROOT
+from scripts.build import ROOT
 from scripts.errors import BuildError
 
-from .conftest import DATAPACKAGE, SEEDS, run_build
+from .conftest import DATAPACKAGE, SEEDS, output_files, run_build
 
 FIRST = "000_51629ae7086d7ade.txt"
-
-
-def _fingerprint(out: Path) -> dict[str, str]:
-    files = sorted(p for name in OUTPUTS for p in ([out / name] if (out / name).is_file() else (out / name).rglob("*")))
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
 
 
 @pytest.fixture
 def previous_build(built, tmp_path) -> Path:
     """An output folder holding a good build, to be kept intact by a failing one."""
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(built, out, symlinks=True)
     return out
 
 
@@ -57,14 +51,15 @@ def _write_metadata(seeds: Path, rows: list[dict]) -> None:
 
 
 def _fails(seeds: Path, out: Path, *expected: str, datapackage: Path = DATAPACKAGE) -> str:
-    before = _fingerprint(out)
+    before = output_files(out)
     with pytest.raises(BuildError) as caught:
         run_build(seeds, out, datapackage)
     message = str(caught.value)
     for fragment in expected:
         assert fragment in message, message
-    assert _fingerprint(out) == before, "the previous build was changed"
+    assert output_files(out) == before, "the previous build was changed"
     assert not list(out.glob(".staging-*")), "a staging folder was left behind"
+    assert len(list((out / ".builds").iterdir())) == 1, "a build folder was left behind"
     return message
 
 
@@ -115,7 +110,30 @@ def test_data_that_break_the_schema_stop_with_frictionless_report(seeds, previou
     stricter.write_text(json.dumps(descriptor), encoding="utf-8")
     message = _fails(seeds, previous_build, "events event_id '", "field event_type", "constraint-error", "quote “",
                      datapackage=stricter)
-    assert ".staging" not in message, "the message names the row by its evidence, not a staging file"
+    assert ".staging" not in message and ".builds" not in message, "the row is named by its evidence, not a build path"
+    assert "events event_id '" in message and "(data/events.csv" in message and str(stricter) in message
+
+
+def test_a_schema_error_naming_a_file_names_it_as_published(seeds, previous_build, tmp_path):
+    """Frictionless's own message names the CSV it could not read: as data/events.csv, not inside the build folder."""
+    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "events")["scheme"] = "http"  # no such CSV over http
+    wrong = tmp_path / "datapackage.json"
+    wrong.write_text(json.dumps(descriptor), encoding="utf-8")
+    message = _fails(seeds, previous_build, str(wrong), "events (data/events.csv): [scheme-error]", datapackage=wrong)
+    assert str(previous_build) not in message and ".builds" not in message, message
+
+
+@pytest.mark.parametrize(("change", "problem"), [({"type": "no-such-type"}, "field type \"no-such-type\" is not supported"),
+                                                 ({"constraints": {"pattern": "(["}}, "unterminated character set")])
+def test_a_schema_frictionless_cannot_read_is_one_error(seeds, previous_build, tmp_path, change, problem):
+    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    next(f for f in events["schema"]["fields"] if f["name"] == "summary").update(change)
+    wrong = tmp_path / "datapackage.json"
+    wrong.write_text(json.dumps(descriptor), encoding="utf-8")
+    _fails(seeds, previous_build, f"{wrong}: Frictionless cannot check the data against this schema", problem,
+           datapackage=wrong)
 
 
 def test_command_line_prints_one_error_line_and_exits_1(seeds, previous_build):

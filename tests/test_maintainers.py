@@ -47,7 +47,7 @@ def _add(seeds: Path, out: Path, seed_file: str = "f02_kafr_nubl_market.txt") ->
 
 def test_adding_a_fixture_article_yields_its_review_report(seeds, built, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(built, out, symlinks=True)
     article_id = _add(seeds, out)
     raw = (FIXTURES / "f02_kafr_nubl_market.txt").read_bytes()
     assert article_id == f"005_{hashlib.sha256(raw).hexdigest()[:16]}"  # the next number after the five seeds
@@ -71,7 +71,7 @@ def test_adding_a_fixture_article_yields_its_review_report(seeds, built, tmp_pat
 
 def test_the_build_prints_the_report_of_a_new_article_only(seeds, built, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(built, out, symlinks=True)
     fixture = FIXTURES / "f03_northern_hama.txt"
     shutil.copy(fixture, seeds / fixture.name)
     with (seeds / "articles.csv").open("a", encoding="utf-8", newline="") as handle:
@@ -89,7 +89,7 @@ def test_the_build_prints_the_report_of_a_new_article_only(seeds, built, tmp_pat
 
 def test_a_bad_article_changes_nothing(seeds, built, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(built, out, symlinks=True)
     before = {p.name: p.read_bytes() for p in seeds.iterdir() if p.is_file()}
     built_db = (out / "idlib-events.db").read_bytes()
     wrong = tmp_path / "wrong-title.txt"
@@ -179,7 +179,7 @@ def test_rejecting_an_event_removes_it_with_its_evidence(seeds, tmp_path):
 def test_a_review_that_does_not_apply_stops_the_build_naming_file_and_entry(seeds, built, tmp_path, content, problem):
     _review(seeds, "000_51629ae7086d7ade", content)
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(built, out, symlinks=True)
     before = (out / "data" / "events.csv").read_bytes()
     with pytest.raises(BuildError, match=rf"000_51629ae7086d7ade\.yml: {problem}"):
         run_build(seeds, out)
