@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
+from .shapes import check_shape
 from .tables import event_point, fatalities
 
 REVIEW_DIR = "reviews"
@@ -66,6 +67,7 @@ def read_review(path: Path, article_ids: set[str]) -> Review:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise BuildError(f"{path}: cannot read the review file ({exc})") from None
+    check_shape(data, path, "review.schema.json")
     if not isinstance(data, dict):
         raise BuildError(f"{path}: expected a mapping with reviewer, events and figures")
     article_id = path.stem
