@@ -2,8 +2,9 @@
 
 An article, a metadata value or a name holds no control characters but tab, line feed and carriage
 return: a NUL, an ESC (terminal escape codes), a form feed or a C1 code is a broken or hostile file,
-refused as bad input. Text printed to a terminal or written to a report shows any control character
-that still reaches it as a visible escape (`\\x1b`), never raw.
+refused as bad input (`make import` makes each a space, and says so in its report). Text printed to a
+terminal or written to a report shows any control character that reaches it as a visible escape
+(`\\x1b`), never raw.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def position(text: str, index: int) -> str:
     """'line L, column C' of a character index, both counted from 1."""
     line = text.count("\n", 0, index) + 1
     return f"line {line}, column {index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+def spaced(text: str) -> tuple[str, int]:
+    """`text` with each control character but tab and line breaks made a space, and how many there were."""
+    return _CONTROL.subn(" ", text)
 
 
 def escaped(text: str) -> str:

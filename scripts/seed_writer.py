@@ -7,7 +7,11 @@ collection importer writes a whole folder. The metadata columns are defined here
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 METADATA_FILE = "articles.csv"
 # Columns of a seeds folder's metadata file. The first ten are required in every folder; the two after
@@ -16,6 +20,9 @@ METADATA_FILE = "articles.csv"
 METADATA_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "published_date_note",
                     "url", "byline", "language", "rights", "title_in_text", "duplicate_of")
 REQUIRED_METADATA_COLUMNS = METADATA_COLUMNS[:10]
+# Held while an article is added to a seeds folder, so that two `make add-article` at once do not both
+# read the metadata file and each write it back with only its own row; hidden, so the build ignores it.
+LOCK_FILE = f".{METADATA_FILE}.lock"
 
 
 def seed_file_name(article_id: str) -> str:
@@ -40,3 +47,14 @@ def append_metadata(existing: bytes, fieldnames: list[str], values: dict[str, st
     """The metadata file with one more article at its end."""
     row = metadata_row(fieldnames, values).encode("utf-8")
     return existing + (b"" if existing.endswith(b"\n") or not existing else b"\n") + row
+
+
+@contextmanager
+def metadata_lock(seeds_dir: Path) -> Iterator[None]:
+    """Hold the seeds folder's lock (waiting for another holder to finish) around a read-modify-write of it."""
+    with (seeds_dir / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

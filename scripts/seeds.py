@@ -30,8 +30,9 @@ COLLECTION_KEYS = ("collection_id", "title", "description", "credit", "licence",
 DATE_BASES = ("stated", "inferred")
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SEED_SUFFIX = ".txt"
-# Besides its seed files, what a seeds folder may hold (`make import` writes the log; a README explains).
-OTHER_FILES = (METADATA_FILE, COLLECTION_FILE, ANNOTATIONS_FILE, "import-report.log", "README.md")
+IMPORT_REPORT_FILE = "import-report.log"  # written by `make import`; not .txt: every .txt of a seeds folder is an article
+# Besides its seed files, what a seeds folder may hold (a README may explain it).
+OTHER_FILES = (METADATA_FILE, COLLECTION_FILE, ANNOTATIONS_FILE, IMPORT_REPORT_FILE, "README.md")
 SUBFOLDERS = ("reviews", "reference", COLLECTIONS_FOLDER)  # reviews, the default reference data, collections
 
 
@@ -120,7 +121,7 @@ def read_collection(seeds_dir: Path, default_id: str) -> Collection:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise BuildError(f"{path}: not readable YAML ({exc.__class__.__name__})") from None
-        if not isinstance(loaded, dict) or not ARTICLE_ID.match(str(loaded.get("collection_id", ""))):
+        if not isinstance(loaded, dict) or not ARTICLE_ID.fullmatch(str(loaded.get("collection_id", ""))):
             raise BuildError(f"{path}: needs a collection_id of lowercase letters, digits, _ or -")
         spec = loaded
     annotations: list[dict[str, str]] = []
@@ -168,7 +169,7 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collectio
     if not _resolves_inside(path, seeds_dir):
         raise BuildError(f"{where}: seed_file {seed_file!r} is a link to a file outside {seeds_dir}")
     article_id = Path(seed_file).stem
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         raise BuildError(f"{where}: article id {article_id!r} (the file stem) must be lowercase letters, digits, _ or -")
     try:
         published = date.fromisoformat(row["published_date"].strip())
