@@ -107,29 +107,42 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return read_csv_rows(path)[1]
 
 
+# Columns of places.csv the build reads (the curated file's layout is checked by tests/test_reference_places.py).
+PLACE_COLUMNS = ("place_id", "name", "place_type", "governorate", "country", "latitude", "longitude", "geo_precision",
+                 "geonames_id", "coord_source", "aliases")
+
+
+def _number(row: dict[str, str], column: str, kind: type, where: str):
+    try:
+        return kind(row[column])
+    except ValueError:
+        wanted = "a whole number" if kind is int else "a number"
+        raise BuildError(f"{where} (place_id {row['place_id']!r}): {column}: expected {wanted}, got {row[column]!r}") from None
+
+
 def load_places(path: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
     """The gazetteer, keyed by place_id; `lines`, when given, receives the line of each place."""
     places: dict[str, Place] = {}
     lines = {} if lines is None else lines
     for line, row in _csv_rows(path):
         where = f"{path}, line {line}"
-        try:
-            place = Place(
-                place_id=row["place_id"],
-                name=row["name"],
-                place_type=row["place_type"],
-                governorate=row["governorate"],
-                country=row["country"],
-                within=row.get("within") or None,
-                latitude=float(row["latitude"]),
-                longitude=float(row["longitude"]),
-                geo_precision=int(row["geo_precision"]),
-                geonames_id=int(row["geonames_id"]) if row["geonames_id"] else None,
-                coord_source=row["coord_source"],
-                aliases=tuple(dict.fromkeys([row["name"], *filter(None, row["aliases"].split("|"))])),
-            )
-        except (KeyError, ValueError, TypeError) as exc:
-            raise BuildError(f"{where}: bad or missing value ({exc})") from None
+        missing = [column for column in PLACE_COLUMNS if row.get(column) is None]
+        if missing:
+            raise BuildError(f"{where}: missing value(s) for {', '.join(missing)}")
+        place = Place(
+            place_id=row["place_id"],
+            name=row["name"],
+            place_type=row["place_type"],
+            governorate=row["governorate"],
+            country=row["country"],
+            within=row.get("within") or None,
+            latitude=_number(row, "latitude", float, where),
+            longitude=_number(row, "longitude", float, where),
+            geo_precision=_number(row, "geo_precision", int, where),
+            geonames_id=_number(row, "geonames_id", int, where) if row["geonames_id"] else None,
+            coord_source=row["coord_source"],
+            aliases=tuple(dict.fromkeys([row["name"], *filter(None, row["aliases"].split("|"))])),
+        )
         if place.place_id in places:
             raise BuildError(f"{where}: duplicate place_id {place.place_id!r}")
         places[place.place_id] = place

@@ -20,6 +20,7 @@ from .control_chars import escaped, first_control, position
 from .csv_in import read_csv_rows
 from .errors import BuildError
 from .seed_writer import METADATA_FILE
+from .shapes import check_shape
 from .textnorm import fold
 
 REQUIRED_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "language")
@@ -123,6 +124,7 @@ def read_collection(seeds_dir: Path, default_id: str) -> Collection:
             raise BuildError(f"{path}: not readable YAML ({exc.__class__.__name__})") from None
         if not isinstance(loaded, dict) or not ARTICLE_ID.fullmatch(str(loaded.get("collection_id", ""))):
             raise BuildError(f"{path}: needs a collection_id of lowercase letters, digits, _ or -")
+        check_shape(loaded, path, "collection.schema.json")
         spec = loaded
     annotations: list[dict[str, str]] = []
     annotations_path = seeds_dir / ANNOTATIONS_FILE

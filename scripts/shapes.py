@@ -97,7 +97,7 @@ def _problem(error: ValidationError) -> str:
     if error.validator == "minimum":
         return f"{_shown(value)} is below {error.validator_value}"
     if error.validator == "pattern":
-        return f"{_shown(value)} must be lowercase letters, digits and single hyphens"
+        return f"{_shown(value)} is not {error.schema.get('description') or 'of the form ' + error.validator_value}"
     return error.message
 
 

@@ -203,6 +203,29 @@ def test_a_place_in_the_wrong_place_is_refused(seed_copy, reference_copy, kept_b
     _refused(seed_copy, kept_build, reference_copy, f"places.csv, line {line} (place_id 'ariha'): {expected}")
 
 
+@pytest.mark.parametrize("values, expected", [
+    ({"geo_precision": "two"}, "geo_precision: expected a whole number, got 'two'"),
+    ({"longitude": "36,6"}, "longitude: expected a number, got '36,6'"),
+])
+def test_a_place_value_of_the_wrong_type_names_its_column(seed_copy, reference_copy, kept_build, values, expected):
+    line = _place_line(reference_copy, "ariha")
+    _edit_place(reference_copy, "ariha", **values)
+    _refused(seed_copy, kept_build, reference_copy, f"places.csv, line {line} (place_id 'ariha'): {expected}")
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"credit": ["FA-KES", "2019"]}, "credit: expected a string (quote it), got a list"),
+    ({"collection_id": 2019}, "collection_id: expected a string (quote it), got a number 2019"),
+])
+def test_a_collection_description_of_the_wrong_type_is_one_line(seed_copy, reference_copy, kept_build, change,
+                                                                 expected):
+    folder = _collection(seed_copy, "more", "005_more.txt")
+    shutil.copy(seed_copy / FIRST, folder / "005_more.txt")
+    (folder / "collection.yml").write_text(yaml.safe_dump({"collection_id": "more", "title": "More", **change}),
+                                           encoding="utf-8")
+    _refused(seed_copy, kept_build, reference_copy, f"more/collection.yml: {expected}")
+
+
 @pytest.mark.parametrize("old, new, line", [
     ("Rebels press Idlib victories", "Rebels press, Idlib victories", 5),  # a title
     ("© NOW; included only", "© NOW, included only", 5),  # rights, the last column
