@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import io
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,9 +21,6 @@ METADATA_FILE = "articles.csv"
 METADATA_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "published_date_note",
                     "url", "byline", "language", "rights", "title_in_text", "duplicate_of")
 REQUIRED_METADATA_COLUMNS = METADATA_COLUMNS[:10]
-# Held while an article is added to a seeds folder, so that two `make add-article` at once do not both
-# read the metadata file and each write it back with only its own row; hidden, so the build ignores it.
-LOCK_FILE = f".{METADATA_FILE}.lock"
 
 
 def seed_file_name(article_id: str) -> str:
@@ -51,10 +49,12 @@ def append_metadata(existing: bytes, fieldnames: list[str], values: dict[str, st
 
 @contextmanager
 def metadata_lock(seeds_dir: Path) -> Iterator[None]:
-    """Hold the seeds folder's lock (waiting for another holder to finish) around a read-modify-write of it."""
-    with (seeds_dir / LOCK_FILE).open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold the seeds folder's lock (waiting for another holder to finish) around a read-modify-write of it,
+    so that two `make add-article` at once do not both read the metadata file and each write it back with
+    only its own row. The lock is on the folder itself: no lock file is left in it."""
+    folder = os.open(seeds_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the lock
