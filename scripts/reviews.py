@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .control_chars import escaped
 from .errors import BuildError
 from .shapes import check_shape
 from .tables import event_point, fatalities
@@ -93,7 +94,13 @@ def read_review(path: Path, article_ids: set[str]) -> Review:
 def read_reviews(seeds_dir: Path, article_ids: set[str]) -> list[Review]:
     """Every review file of seeds/reviews/, in article order."""
     folder = seeds_dir / REVIEW_DIR
-    return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))] if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    for path in sorted(folder.iterdir()):  # a review file named otherwise would be skipped without a word
+        if not (path.name.startswith(".") or path.name == "README.md" or (path.suffix == ".yml" and path.is_file())):
+            raise BuildError(f"{escaped(str(path))}: unexpected in {folder}, which holds review files named "
+                             "<article_id>.yml (lower-case .yml) and a README.md")
+    return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))]
 
 
 def _shown(value) -> str:

@@ -287,6 +287,12 @@ def test_a_file_the_build_would_skip_is_reported(seed_copy, reference_copy, kept
     _refused(seed_copy, kept_build, reference_copy, expected)
 
 
+@pytest.mark.parametrize("name", [f"{REVIEWED}.YML", f"{REVIEWED}.yaml"])
+def test_a_review_file_the_build_would_skip_is_reported(seed_copy, reference_copy, kept_build, name):
+    (seed_copy / "reviews" / f"{REVIEWED}.yml").rename(seed_copy / "reviews" / name)
+    _refused(seed_copy, kept_build, reference_copy, f"reviews/{name}: unexpected in")
+
+
 def test_hidden_files_are_left_alone(seed_copy):
     (seed_copy / ".DS_Store").write_bytes(b"\x00\x01")
     assert len(read_articles(seed_copy)) == 5
