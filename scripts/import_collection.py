@@ -13,6 +13,7 @@ the import has finished; running the import again on the same file gives the sam
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import hashlib
 import io
@@ -94,7 +95,7 @@ def _decode_row(number: int, raw_fields: dict, fallback: tuple[str, ...]) -> Row
 
 def read_csv_rows(path: Path, fallback: tuple[str, ...]) -> list[Row]:
     """Rows of a CSV file; the bytes are split into rows first and each field is decoded on its own."""
-    raw = path.read_bytes()
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # a spreadsheet's "CSV UTF-8" starts with one
     fallback = fallback_encodings(raw, fallback)
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8", errors="surrogateescape"), newline=""))
     return [_decode_row(number, row, fallback) for number, row in enumerate(reader, start=1)]
@@ -103,7 +104,7 @@ def read_csv_rows(path: Path, fallback: tuple[str, ...]) -> list[Row]:
 def read_jsonl_rows(path: Path, fallback: tuple[str, ...]) -> tuple[list[Row], list[str]]:
     """Rows of a JSON Lines file, and a line for each line that is not a JSON object."""
     rows, problems = [], []
-    raw = path.read_bytes()
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # a spreadsheet's "CSV UTF-8" starts with one
     fallback = fallback_encodings(raw, fallback)
     for number, raw_line in enumerate(raw.splitlines(), start=1):
         if not raw_line.strip():

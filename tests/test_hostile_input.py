@@ -359,6 +359,20 @@ def test_the_importer_writes_nothing_outside_its_folder(tmp_path):
     assert "\x00" not in report
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_the_importer_reads_a_byte_order_mark_as_one(tmp_path, suffix):
+    row = {"id": "1", "title": "Shelling", "date": "2015-03-03", "text": "Shelling\nIdlib was shelled."}
+    source = tmp_path / f"wire{suffix}"
+    if suffix == ".csv":
+        source.write_text(",".join(row) + "\n" + ",".join(f'"{v}"' for v in row.values()) + "\n", encoding="utf-8-sig")
+    else:
+        source.write_text(json.dumps(row) + "\n", encoding="utf-8-sig")
+    out = tmp_path / "out"
+    assert import_main([str(source), "--format", suffix[1:], "--out", str(out), "--collection-id", "wire",
+                        "--publisher", "Wire"]) == 0
+    assert [a.article_id for a in read_articles(out)] == ["wire-1"]
+
+
 def test_the_importer_makes_control_characters_spaces(tmp_path):
     source = tmp_path / "wire.jsonl"
     source.write_text(json.dumps({"id": "1", "title": "Shelling\x1b[2J", "date": "2015-03-03",
