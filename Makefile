@@ -81,23 +81,29 @@ diff: $(DB)
 # Add an article to seeds/, rebuild and print its review report (README, "Adding an article"):
 #   make add-article FILE=article.txt TITLE="Headline as printed" PUBLISHER="Outlet" DATE=YYYY-MM-DD
 # optional: DATE_BASIS=inferred DATE_NOTE="how the date was found" URL=… BYLINE=… LANGUAGE=en RIGHTS=…
-# The values reach the script through the environment, so quotes in a headline are safe.
+# The values reach the script through the environment, so quotes and backticks in a headline are safe;
+# and make does not expand them: `$10` or `$(shell …)` in a value stays as typed (VERBATIM, below).
+ADD_ARTICLE_VALUES := FILE TITLE PUBLISHER DATE DATE_BASIS DATE_NOTE URL BYLINE LANGUAGE RIGHTS
 add-article: $(STAMP)
 	$(BIN)/python -m scripts.add_article "$$FILE" --title "$$TITLE" --publisher "$$PUBLISHER" --date "$$DATE" \
 	  --date-basis "$${DATE_BASIS:-stated}" --date-note "$${DATE_NOTE:-}" --url "$${URL:-}" --byline "$${BYLINE:-}" \
 	  --language "$${LANGUAGE:-en}" --rights "$${RIGHTS:-}"
 
-export FILE TITLE PUBLISHER DATE DATE_BASIS DATE_NOTE URL BYLINE LANGUAGE RIGHTS  # for add-article
-
 # Import a collection of articles into a seeds folder (README, "Importing a collection"):
 #   make import FORMAT=fakes FILE=../shared/corpora/fakes/fakes-dev.csv OUT=dir [WHERE=location=idlib,hama]
 #   make import FORMAT=csv|jsonl FILE=… OUT=… COLLECTION=<id> [IMPORT_OPTIONS="--body-column text …"]
 # then build it with: .venv/bin/python -m scripts.build --seeds OUT --out OUT-build
+IMPORT_VALUES := FILE FORMAT OUT WHERE COLLECTION IMPORT_OPTIONS
 import: $(STAMP)
 	$(BIN)/python -m scripts.import_collection "$$FILE" --format "$$FORMAT" --out "$$OUT" \
 	  $${WHERE:+--where "$$WHERE"} $${COLLECTION:+--collection-id "$$COLLECTION"} $${IMPORT_OPTIONS:-}
 
-export FORMAT OUT WHERE COLLECTION IMPORT_OPTIONS  # for import
+# VERBATIM: a value given on make's command line is a recursive variable, which make expands when it
+# exports it ($10 would become 0, and $(shell …) would run). For these two targets each value is taken
+# unexpanded, with $(value …), into a simply expanded variable, which make exports as it is.
+$(foreach name,$(ADD_ARTICLE_VALUES),$(eval add-article: override $(name) := $$(value $(name))))
+$(foreach name,$(IMPORT_VALUES),$(eval import: override $(name) := $$(value $(name))))
+export $(ADD_ARTICLE_VALUES) $(IMPORT_VALUES)
 
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium

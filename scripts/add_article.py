@@ -6,7 +6,8 @@
 The text is copied byte for byte to seeds/<NNN>_<hash>.txt (the next number, then the first 16 hex
 digits of its SHA-256) and its row appended to seeds/articles.csv. The build runs first on a staged
 copy of the seeds: only when it passes are the file and the row put in place, so a bad article leaves
-seeds/ and build/ as they were.
+seeds/ and build/ as they were. Two runs at once take turns (a lock in the seeds folder): the second
+numbers its article after the first's and builds with it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from pathlib import Path
 
 from .atomic import write_bytes
 from .build import DB_FILE, ROOT, build
+from .control_chars import escaped
 from .errors import BuildError
 from .review_report import REVIEW_FOLDER
-from .seed_writer import METADATA_FILE, append_metadata, seed_file_name
+from .seed_writer import METADATA_FILE, append_metadata, metadata_lock, seed_file_name
 
 NUMBERED = re.compile(r"^(\d+)_")
 
@@ -47,6 +49,12 @@ def add_article(text_file: Path, metadata: dict[str, str], seeds: Path, out: Pat
         raw = text_file.read_bytes()
     except OSError as exc:
         raise BuildError(f"{text_file}: cannot read the article ({exc.strerror})") from None
+    with metadata_lock(seeds):  # another run waits, then numbers its article after this one and builds with it
+        return _add_locked(raw, text_file, metadata, seeds, out, reference, datapackage, site_metadata)
+
+
+def _add_locked(raw: bytes, text_file: Path, metadata: dict[str, str], seeds: Path, out: Path, reference: Path,
+                datapackage: Path, site_metadata: Path) -> str:
     article_id = new_article_id(seeds, raw)
     seed_file = seed_file_name(article_id)
     meta_path = seeds / METADATA_FILE
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         article_id = add_article(args.file, metadata, args.seeds, args.out, args.seeds / "reference",
                                  ROOT / "datapackage.json", ROOT / "metadata.yml")
     except BuildError as exc:
-        print(f"add-article failed, nothing changed: {exc}", file=sys.stderr)
+        print(f"add-article failed, nothing changed: {escaped(str(exc))}", file=sys.stderr)
         return 1
     report = args.out / REVIEW_FOLDER / f"{article_id}.txt"
     print(f"Added seeds/{article_id}.txt and its row in seeds/{METADATA_FILE}; rebuilt {args.out / DB_FILE}.\n")

@@ -24,6 +24,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from . import output_folder
+from .control_chars import escaped
 from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
@@ -103,7 +104,7 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
             articles = ", ".join(sorted({h["article_id"] for h in hits}))
             hint = f"  (maybe {hits[0]['suggested_entity_id']}?)" if hits[0]["suggested_entity_id"] else ""
             lines.append(f"  {surface} ×{len(hits)} in {articles}{hint}")
-    return "\n".join(lines) + "\n"
+    return escaped("\n".join(lines) + "\n")  # printed to terminals: no raw control characters
 
 
 def built_article_ids(out: Path) -> set[str]:
@@ -134,8 +135,8 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
            cache: Path | None, watch: BuildWatch) -> dict[str, list[dict]]:
     with watch.stage("read"):
         collections = read_collections(seeds)
-        articles = read_articles(seeds, collections)
         reference = load_reference(reference_dir)
+        articles = read_articles(seeds, collections, reference.published)
         descriptor = load_descriptor(descriptor_path)
         schema = tables(descriptor)
         site = read_site_metadata(site_path)
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata, jobs=args.jobs,
                      cache=args.cache, watch=watch)
     except BuildError as exc:
-        print(f"build failed: {exc}", file=sys.stderr)
+        print(f"build failed: {escaped(str(exc))}", file=sys.stderr)
         return 1
     print(_report(rows, watch.run.failures), end="")
     print(f"\nExtracted {watch.run.extracted} article(s), {watch.run.cached} from the cache in {args.cache}")

@@ -13,6 +13,7 @@ the import has finished; running the import again on the same file gives the sam
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import hashlib
 import io
@@ -29,20 +30,19 @@ import dateparser
 import yaml
 
 from .atomic import replace_dir
+from .control_chars import spaced
 from .decoding import Decoded, decode_field, fallback_encodings
 from .errors import BuildError
 from .seed_writer import METADATA_FILE, metadata_file, seed_file_name
+from .seeds import ANNOTATIONS_FILE, ARTICLE_ID, COLLECTION_FILE, IMPORT_REPORT_FILE
 from .textnorm import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS_DIR = ROOT / "importers"
 # The FA-KES development corpus, in the shared folder beside the repository (as in CI).
 FAKES_DEV_CORPUS = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
-ANNOTATIONS_FILE = "annotations.csv"
-COLLECTION_FILE = "collection.yml"
-REPORT_FILE = "import-report.log"  # not .txt: every .txt of a seeds folder is an article
+REPORT_FILE = IMPORT_REPORT_FILE
 KEPT_FOLDERS = ("reviews",)  # a maintainer's files inside an imported folder survive a re-import
-ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass
@@ -70,19 +70,32 @@ class ImportResult:
 # -- reading the input file, row by row -------------------------------------------------------------
 
 
-def _decode_row(number: int, raw_fields: dict[str, str], fallback: tuple[str, ...]) -> Row:
+def _without_controls(row: Row) -> Row:
+    """The row with each control character (a NUL, an escape code ...) made a space, and the repair noted:
+    a seeds folder holds none (scripts/control_chars.py)."""
+    for name, value in row.fields.items():
+        row.fields[name], count = spaced(value)
+        if count:
+            row.repairs.append(f"{name}: {count} control character(s) made spaces")
+    return row
+
+
+def _decode_row(number: int, raw_fields: dict, fallback: tuple[str, ...]) -> Row:
     row = Row(number, {})
     for name, value in raw_fields.items():
+        if name is None:  # fields beyond the header's columns
+            row.repairs.append(f"{len(value)} field(s) beyond the header's columns left out")
+            continue
         decoded: Decoded = decode_field((value or "").encode("utf-8", "surrogateescape"), fallback)
         row.fields[name] = decoded.text
         if decoded.repair:
             row.repairs.append(f"{name}: {decoded.repair}")
-    return row
+    return _without_controls(row)
 
 
 def read_csv_rows(path: Path, fallback: tuple[str, ...]) -> list[Row]:
     """Rows of a CSV file; the bytes are split into rows first and each field is decoded on its own."""
-    raw = path.read_bytes()
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # a spreadsheet's "CSV UTF-8" starts with one
     fallback = fallback_encodings(raw, fallback)
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8", errors="surrogateescape"), newline=""))
     return [_decode_row(number, row, fallback) for number, row in enumerate(reader, start=1)]
@@ -91,7 +104,7 @@ def read_csv_rows(path: Path, fallback: tuple[str, ...]) -> list[Row]:
 def read_jsonl_rows(path: Path, fallback: tuple[str, ...]) -> tuple[list[Row], list[str]]:
     """Rows of a JSON Lines file, and a line for each line that is not a JSON object."""
     rows, problems = [], []
-    raw = path.read_bytes()
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # a spreadsheet's "CSV UTF-8" starts with one
     fallback = fallback_encodings(raw, fallback)
     for number, raw_line in enumerate(raw.splitlines(), start=1):
         if not raw_line.strip():
@@ -108,7 +121,7 @@ def read_jsonl_rows(path: Path, fallback: tuple[str, ...]) -> tuple[list[Row], l
         row = Row(number, {k: "" if v is None else str(v) for k, v in value.items()})
         if decoded.repair:
             row.repairs.append(decoded.repair)
-        rows.append(row)
+        rows.append(_without_controls(row))
     return rows, problems
 
 
@@ -214,7 +227,7 @@ def load_format(name: str, options: argparse.Namespace | None = None) -> Format:
         known = sorted(p.stem for p in FORMATS_DIR.glob("*.yml")) + ["csv", "jsonl"]
         raise BuildError(f"unknown import format {name!r} (one of: {', '.join(known)})")
     collection_id = options.collection_id
-    if not collection_id or not ARTICLE_ID.match(collection_id):
+    if not collection_id or not ARTICLE_ID.fullmatch(collection_id):
         raise BuildError("--collection-id (lowercase letters, digits, - or _) is required for the csv and jsonl formats")
     return Format({
         "collection": {"collection_id": collection_id, "title": options.collection_title or collection_id,
@@ -247,7 +260,7 @@ def import_rows(rows: list[Row], fmt: Format, where: dict[str, set[str]]) -> Imp
         if not _keep(row, where):
             result.note("left out by --where", f"{where_row} ({article_id}): left out by --where")
             continue
-        if not article_id or not ARTICLE_ID.match(article_id):
+        if not article_id or not ARTICLE_ID.fullmatch(article_id):
             result.note("not usable", f"{where_row}: not usable: article id {article_id!r} is empty or not "
                                       "lowercase letters, digits, - or _")
             continue

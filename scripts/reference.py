@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
 
+from .csv_in import read_csv_rows
+from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE
 from .errors import BuildError
+from .seeds import PublishedLimits
+from .shapes import check_shape
 from .textnorm import alias_key
+
+LEXICON_FILES = ("events", "figures", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
+LIMITS_FILE = "limits.yml"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class Reference:
     actors: dict[str, Actor]
     places: dict[str, Place]
     lexicon: dict[str, dict] = field(default_factory=dict)
+    published: PublishedLimits | None = None  # the publication dates a seed article may have
 
 
 def _load_yaml(path: Path):
@@ -65,8 +73,7 @@ def _load_yaml(path: Path):
 
 def load_actors(path: Path) -> dict[str, Actor]:
     items = _load_yaml(path)
-    if not isinstance(items, list):
-        raise BuildError(f"{path}: expected a list of actors")
+    check_shape(items, path, "actors.schema.json")
     actors: dict[str, Actor] = {}
     for number, item in enumerate(items, start=1):
         where = f"{path}, actor #{number}"
@@ -94,40 +101,112 @@ def load_actors(path: Path) -> dict[str, Actor]:
     return actors
 
 
-def load_places(path: Path) -> dict[str, Place]:
-    places: dict[str, Place] = {}
+def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise BuildError(f"{path}: reference file not found")
+    return read_csv_rows(path)[1]
+
+
+# Columns of places.csv the build reads (the curated file's layout is checked by tests/test_reference_places.py).
+PLACE_COLUMNS = ("place_id", "name", "place_type", "governorate", "country", "latitude", "longitude", "geo_precision",
+                 "geonames_id", "coord_source", "aliases")
+
+
+def _number(row: dict[str, str], column: str, kind: type, where: str):
     try:
-        handle = path.open(encoding="utf-8", newline="")
-    except FileNotFoundError:
-        raise BuildError(f"{path}: reference file not found") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        for row in reader:
-            where = f"{path}, line {reader.line_num}"
-            try:
-                place = Place(
-                    place_id=row["place_id"],
-                    name=row["name"],
-                    place_type=row["place_type"],
-                    governorate=row["governorate"],
-                    country=row["country"],
-                    within=row.get("within") or None,
-                    latitude=float(row["latitude"]),
-                    longitude=float(row["longitude"]),
-                    geo_precision=int(row["geo_precision"]),
-                    geonames_id=int(row["geonames_id"]) if row["geonames_id"] else None,
-                    coord_source=row["coord_source"],
-                    aliases=tuple(dict.fromkeys([row["name"], *filter(None, row["aliases"].split("|"))])),
-                )
-            except (KeyError, ValueError, TypeError) as exc:
-                raise BuildError(f"{where}: bad or missing value ({exc})") from None
-            if place.place_id in places:
-                raise BuildError(f"{where}: duplicate place_id {place.place_id!r}")
-            places[place.place_id] = place
+        return kind(row[column])
+    except ValueError:
+        wanted = "a whole number" if kind is int else "a number"
+        raise BuildError(f"{where} (place_id {row['place_id']!r}): {column}: expected {wanted}, got {row[column]!r}") from None
+
+
+def load_places(path: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
+    """The gazetteer, keyed by place_id; `lines`, when given, receives the line of each place."""
+    places: dict[str, Place] = {}
+    lines = {} if lines is None else lines
+    for line, row in _csv_rows(path):
+        where = f"{path}, line {line}"
+        missing = [column for column in PLACE_COLUMNS if row.get(column) is None]
+        if missing:
+            raise BuildError(f"{where}: missing value(s) for {', '.join(missing)}")
+        place = Place(
+            place_id=row["place_id"],
+            name=row["name"],
+            place_type=row["place_type"],
+            governorate=row["governorate"],
+            country=row["country"],
+            within=row.get("within") or None,
+            latitude=_number(row, "latitude", float, where),
+            longitude=_number(row, "longitude", float, where),
+            geo_precision=_number(row, "geo_precision", int, where),
+            geonames_id=_number(row, "geonames_id", int, where) if row["geonames_id"] else None,
+            coord_source=row["coord_source"],
+            aliases=tuple(dict.fromkeys([row["name"], *filter(None, row["aliases"].split("|"))])),
+        )
+        if place.place_id in places:
+            raise BuildError(f"{where}: duplicate place_id {place.place_id!r}")
+        places[place.place_id] = place
+        lines[place.place_id] = line
     for place in places.values():
         if place.within and place.within not in places:
             raise BuildError(f"{path}: place {place.place_id!r} is within unknown place {place.within!r}")
     return places
+
+
+@dataclass(frozen=True)
+class Box:
+    """A bounding box in degrees; west > east when it crosses the 180th meridian."""
+
+    name: str
+    south: float
+    north: float
+    west: float
+    east: float
+
+    def holds(self, latitude: float, longitude: float, margin: float) -> bool:
+        if not self.south - margin <= latitude <= self.north + margin:
+            return False
+        west, east = self.west - margin, self.east + margin
+        return west <= longitude <= east if self.west <= self.east else longitude >= west or longitude <= east
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.south}..{self.north} N, {self.west}..{self.east} E)"
+
+
+def _boxes(path: Path, key: tuple[str, ...]) -> dict[tuple[str, ...], Box]:
+    boxes = {}
+    for line, row in _csv_rows(path):
+        try:
+            boxes[tuple(row[k] for k in key)] = Box(row["name"], float(row["min_latitude"]), float(row["max_latitude"]),
+                                                    float(row["min_longitude"]), float(row["max_longitude"]))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise BuildError(f"{path}, line {line}: bad or missing value ({exc})") from None
+    return boxes
+
+
+def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Path, margin: float) -> None:
+    """Each place lies in a listed country and governorate, and its point inside their boxes (with `margin`)."""
+    countries = _boxes(ref_dir / COUNTRIES_FILE, ("name",))
+    governorates = _boxes(ref_dir / GOVERNORATES_FILE, ("name", "country"))
+    for place in places.values():
+        where = f"{ref_dir / 'places.csv'}, line {lines.get(place.place_id, '?')} (place_id {place.place_id!r})"
+        point = f"{place.latitude}, {place.longitude}"
+        country = countries.get((place.country,))
+        if country is None:
+            raise BuildError(f"{where}: country {place.country!r} is not in {COUNTRIES_FILE} (Syria, its neighbours "
+                             "and the other countries the articles name, each with its bounds)")
+        if not country.holds(place.latitude, place.longitude, margin):
+            raise BuildError(f"{where}: latitude, longitude {point} lie outside {country} ({COUNTRIES_FILE}, "
+                             f"margin {margin} degree)")
+        if place.place_type == "country":
+            continue
+        governorate = governorates.get((place.governorate, place.country))
+        if governorate is None:
+            raise BuildError(f"{where}: governorate {place.governorate!r} of {place.country} is not in "
+                             f"{GOVERNORATES_FILE}")
+        if not governorate.holds(place.latitude, place.longitude, margin):
+            raise BuildError(f"{where}: latitude, longitude {point} lie outside governorate {governorate} "
+                             f"({GOVERNORATES_FILE}, margin {margin} degree)")
 
 
 def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path) -> None:
@@ -148,7 +227,18 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
 def load_reference(ref_dir: Path) -> Reference:
     """Actors, places and lexicons from a reference folder (seeds/reference)."""
     actors = load_actors(ref_dir / "actors.yml")
-    places = load_places(ref_dir / "places.csv")
+    lines: dict[str, int] = {}
+    places = load_places(ref_dir / "places.csv", lines)
+    limits = _load_yaml(ref_dir / LIMITS_FILE)
+    check_shape(limits, ref_dir / LIMITS_FILE, "limits.schema.json")
+    check_geography(places, lines, ref_dir, float(limits["bounds_margin_degrees"]))
     _check_unique_aliases(actors, places, ref_dir)
-    lexicon = {name: _load_yaml(ref_dir / "lexicon" / f"{name}.yml") for name in ("events", "figures", "dates", "names")}
-    return Reference(actors=actors, places=places, lexicon=lexicon)
+    lexicon = {}
+    for name in LEXICON_FILES:
+        path = ref_dir / "lexicon" / f"{name}.yml"
+        lexicon[name] = _load_yaml(path)
+        check_shape(lexicon[name], path, "lexicon.schema.json", name)
+    earliest = limits["published_date"]["earliest"]  # a YAML date, or a quoted one (the schema checked it)
+    published = PublishedLimits(earliest if isinstance(earliest, date) else date.fromisoformat(earliest),
+                                limits["published_date"]["days_ahead"], str(ref_dir / LIMITS_FILE))
+    return Reference(actors=actors, places=places, lexicon=lexicon, published=published)

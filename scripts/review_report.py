@@ -10,6 +10,8 @@ import textwrap
 from collections import defaultdict
 from pathlib import Path
 
+from .control_chars import escaped
+
 REVIEW_FOLDER = "review"
 WIDTH = 100
 QUOTE_CHARS = 160
@@ -125,4 +127,5 @@ def write_review_reports(rows: dict[str, list[dict]], folder: Path) -> None:
     folder.mkdir()
     grouped = _ArticleRows(rows)
     for article in rows["articles"]:
-        (folder / f"{article['article_id']}.txt").write_text(_report(article["article_id"], grouped), encoding="utf-8")
+        report = escaped(_report(article["article_id"], grouped))  # printed to terminals: no raw control characters
+        (folder / f"{article['article_id']}.txt").write_text(report, encoding="utf-8")

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from .control_chars import escaped
 from .errors import BuildError
+from .shapes import check_shape
 from .tables import event_point, fatalities
 
 REVIEW_DIR = "reviews"
@@ -66,6 +68,7 @@ def read_review(path: Path, article_ids: set[str]) -> Review:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise BuildError(f"{path}: cannot read the review file ({exc})") from None
+    check_shape(data, path, "review.schema.json")
     if not isinstance(data, dict):
         raise BuildError(f"{path}: expected a mapping with reviewer, events and figures")
     article_id = path.stem
@@ -91,7 +94,13 @@ def read_review(path: Path, article_ids: set[str]) -> Review:
 def read_reviews(seeds_dir: Path, article_ids: set[str]) -> list[Review]:
     """Every review file of seeds/reviews/, in article order."""
     folder = seeds_dir / REVIEW_DIR
-    return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))] if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    for path in sorted(folder.iterdir()):  # a review file named otherwise would be skipped without a word
+        if not (path.name.startswith(".") or path.name == "README.md" or (path.suffix == ".yml" and path.is_file())):
+            raise BuildError(f"{escaped(str(path))}: unexpected in {folder}, which holds review files named "
+                             "<article_id>.yml (lower-case .yml) and a README.md")
+    return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))]
 
 
 def _shown(value) -> str:

