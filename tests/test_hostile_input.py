@@ -23,8 +23,8 @@ from scripts.import_collection import main as import_main
 from scripts.reference import load_places
 from scripts.seeds import read_articles, read_collection
 
-from .conftest import DATAPACKAGE, REFERENCE, SITE_METADATA, seeds_without_collections
-from .test_bad_input import FIRST, _fingerprint
+from .conftest import DATAPACKAGE, REFERENCE, SITE_METADATA, output_files, seeds_without_collections
+from .test_bad_input import FIRST
 
 REVIEWED = "002_aa788a606ac512d4"  # a seed article with a review file
 
@@ -46,19 +46,19 @@ def reference_copy(tmp_path) -> Path:
 def kept_build(built, tmp_path) -> Path:
     """An output folder holding a good build, to be kept intact by a failing one."""
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(built, out, symlinks=True)
     return out
 
 
 def _refused(seeds: Path, out: Path, reference: Path, *expected: str) -> str:
-    before = _fingerprint(out)
+    before = output_files(out)
     with pytest.raises(BuildError) as caught:
         build(seeds, out, reference, DATAPACKAGE, SITE_METADATA)
     message = str(caught.value)
     assert "\n" not in message and "Traceback" not in message, message
     for fragment in expected:
         assert fragment in message, message
-    assert _fingerprint(out) == before, "the previous build was changed"
+    assert output_files(out) == before, "the previous build was changed"
     assert not list(out.glob(".staging-*")), "a staging folder was left behind"
     return message
 
