@@ -53,6 +53,7 @@ class Kind:
     urls: list[str]
     follow_next: bool = False  # the map follows next_url until the rows are all loaded
     seconds: list[float] = field(default_factory=list)
+    first_visits: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
 
@@ -203,10 +204,14 @@ async def wait_until_up(connection: Connection, process: subprocess.Popen, log: 
 def report(mix: list[Kind], elapsed: float, connections: int, memory: dict[str, float], log_bytes: int) -> str:
     every = [s for kind in mix for s in kind.seconds]
     errors = sum(kind.errors for kind in mix)
-    lines = [f"{'request':<22}{'count':>8}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}"]
-    for name, seconds, failed in [(k.name, k.seconds, k.errors) for k in mix] + [("all", every, errors)]:
+    lines = [f"{'request':<22}{'count':>8}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}"
+             f"   first visits: {'count':>6}{'p50 ms':>9}{'p99 ms':>9}"]
+    firsts = [s for kind in mix for s in kind.first_visits]
+    for name, seconds, failed, first in [(k.name, k.seconds, k.errors, k.first_visits) for k in mix] + [
+            ("all", every, errors, firsts)]:
         lines.append(f"{name:<22}{len(seconds):>8}{failed:>8}{percentile(seconds, 0.5) * 1000:>9.0f}"
-                     f"{percentile(seconds, 0.99) * 1000:>9.0f}")
+                     f"{percentile(seconds, 0.99) * 1000:>9.0f}{'':17}{len(first):>6}"
+                     f"{percentile(first, 0.5) * 1000:>9.0f}{percentile(first, 0.99) * 1000:>9.0f}")
     lines.append(f"{len(every) / elapsed:.1f} requests/s over {elapsed:.1f} s with {connections} connections; "
                  f"{errors} error(s)")
     lines += [f"  {kind.name}: {kind.first_error}" for kind in mix if kind.errors]
@@ -226,9 +231,11 @@ async def run(build_dir: Path, duration: float, connections: int, config: dict) 
         try:
             await wait_until_up(setup, process, log)
             mix = await kinds(setup, build_dir / DB_FILE, config)
-            for kind in mix:
-                for _ in range(config["warmup_requests"]):
-                    await fetch(setup, kind.next_url(), kind.follow_next)
+            for kind in mix:  # first visits, one at a time: what a page costs before the site has kept it
+                for url in kind.urls[:config["first_visits_per_kind"]]:
+                    began = time.perf_counter()
+                    await fetch(setup, url, kind.follow_next)
+                    kind.first_visits.append(time.perf_counter() - began)
             setup.close()
             start_rss = rss_mib(process.pid)
             print(f"load: {connections} connections for {duration:g} s against {base}/ "
