@@ -68,6 +68,17 @@ def test_a_query_that_would_make_a_huge_value_fails_and_the_server_stays_up(serv
     assert _get(f"{base}/-/versions.json")[0] == 200
 
 
+def test_a_query_whose_rows_would_hold_too_much_fails_and_the_server_stays_up(server):
+    base, _ = server
+    rows = "with recursive c(x) as (select 1 union all select x + 1 from c limit 100) select x, zeroblob(1000000) from c"
+    status, body = _get(_sql_url(base, rows))
+    assert status == 400
+    assert json.loads(body)["error"].startswith("query result too large")
+    assert _get(f"{base}/-/versions.json")[0] == 200
+    status, body = _get(f"{base}/{DB}/articles.csv?_stream=on")  # the site's largest query still runs
+    assert status == 200 and body.count(b"\n") > 5
+
+
 def test_the_longest_stored_value_fits_the_length_limit_many_times(built):
     limit = _plugin_settings("public-sql")["max_value_bytes"]
     with sqlite3.connect(built / DB_FILE) as conn:
@@ -149,7 +160,7 @@ async def test_arbitrary_sql_waits_for_its_slot_and_the_sites_pages_do_not():
 
     class Settings:
         def plugin_config(self, name):
-            return {"time_limit_ms": 1000, "concurrent": 1, "wait_s": 0.05, "max_value_bytes": 1000}
+            return {"time_limit_ms": 1000, "concurrent": 1, "wait_s": 0.05, "max_value_bytes": 1000, "max_result_bytes": 1000}
 
     release = asyncio.Event()
     seen: list[bytes] = []
