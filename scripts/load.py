@@ -6,9 +6,11 @@ Starts the site exactly as `make serve` does (scripts/serve.py's serve_command) 
 127.0.0.1, then keeps N connections busy for S seconds, each asking in turn for: the events page with
 its facets, an event's page, the search page, one of the JSON previews that page's script fetches
 (static/search.js), a canned query, a table's CSV streamed whole, and the map's data (the JSON the
-cluster-map plugin fetches, static/map.js). Prints requests/s, p50/p99 per kind of request and
-overall, the error count, and the server's resident memory at the start, the end and its peak. The
-defaults and the hard upper bounds on S and N are in scripts/load.yml.
+cluster-map plugin fetches, static/map.js). Before the clock starts, each URL is asked for once, one
+at a time, and timed apart ("first visits": a page's cost before the site keeps it in memory). Prints
+requests/s, p50/p99 per kind of request and overall, the error count, and the server's resident
+memory at the start, the end and its peak. The defaults and the hard upper bounds on S and N are in
+scripts/load.yml.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 import html
 import itertools
 import json
+import math
 import re
 import sqlite3
 import subprocess
@@ -29,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import yaml
+from datasette.utils import tilde_encode
 
 from .serve import DB_FILE, ROOT, free_port, serve_command
 
@@ -67,7 +71,7 @@ class Kind:
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile of `values` (share 0.5 = median, 0.99 = p99)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))] if ordered else float("nan")
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else float("nan")
 
 
 def event_ids(db_path: Path) -> list[str]:
@@ -145,7 +149,7 @@ async def kinds(connection: Connection, db_path: Path, config: dict) -> list[Kin
                 for word in words for table in json.loads(html.unescape(found.group(1)))]
     return [
         Kind("events page (facets)", [f"/{DATABASE}/events"]),
-        Kind("event page", [f"/{DATABASE}/events/{event_id}" for event_id in event_ids(db_path)]),
+        Kind("event page", [f"/{DATABASE}/events/{tilde_encode(event_id)}" for event_id in event_ids(db_path)]),
         Kind("search page", [f"/-/search?{urlencode({'q': word})}" for word in words]),
         Kind("search preview", previews),
         Kind("canned query", [f"/{DATABASE}/{config['canned_query']}"]),
