@@ -27,7 +27,7 @@ DRY_RUN ?=
 # Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
 JOBS ?=
 
-.PHONY: build validate test lint evaluate bench serve publish diff add-article import clean venv
+.PHONY: build validate test lint evaluate bench load serve publish diff add-article import clean venv
 
 venv: $(STAMP)
 
@@ -57,6 +57,13 @@ evaluate: $(STAMP)
 # peak RSS 90 MiB; adding one article and rebuilding 6 s (1 article extracted). Seeds: cold build 3.8 s.
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench$(if $(JOBS), --jobs $(JOBS))
+
+# Load test (a measurement, not a test): serves the build as `make serve` does, on a free loopback port, and
+# keeps CONNECTIONS connections (default 50, at most 200) busy for DURATION seconds (default 60, at most 300)
+# over the events page, an event page, search and its previews, a canned query, a streamed CSV and the
+# map's data; prints requests/s, p50/p99 per kind, errors and the server's memory (README, "Deployment").
+load: $(DB)
+	$(BIN)/python -m scripts.load --build build$(if $(DURATION), --duration $(DURATION))$(if $(CONNECTIONS), --connections $(CONNECTIONS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -22,6 +23,9 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,
     "max_returned_rows": 2000,  # more than every table has today; stops a runaway query, not a download
     "default_page_size": 100,
+    # Off: on every table page (and every JSON preview of the search page) Datasette tried some 40 extra
+    # queries to suggest facets; the site's facets are configured in metadata.yml.
+    "suggest_facets": False,
 }
 TEMPLATES = ROOT / "templates"
 # Folders served as static files, as (URL mount, folder): "{build}" stands for the build output folder,
@@ -37,6 +41,13 @@ def static_mounts(build_dir: Path) -> list[tuple[str, Path]]:
     """STATIC_MOUNTS with their folders for the build in `build_dir`."""
     return [(mount, Path(folder.format(build=build_dir)) if "{build}" in folder else ROOT / folder)
             for mount, folder in STATIC_MOUNTS]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on `host` right now (for a server started next, by a test or the load test)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
 
 
 def serve_command(build_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:

@@ -1,0 +1,261 @@
+"""The served site under load and against public SQL: time limits, bounded memory, short logs, the cache, `make load`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import datasette.database
+import pytest
+import yaml
+
+from scripts.serve import DB_FILE, PLUGINS, ROOT, SETTINGS, serve_command
+
+from .serving import free_port, running
+
+DB = "idlib-events"
+NEVER_ENDS = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+
+
+def _plugin_settings(name: str) -> dict:
+    return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))["plugins"][name]
+
+
+def _load_plugin(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"site_plugin_{name}", PLUGINS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    """The seed build served by `make serve`'s command line; yields (base URL, its log file)."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "server.log"
+    with running(serve_command(built, "127.0.0.1", port), f"http://127.0.0.1:{port}", log) as base:
+        yield base, log
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _sql_url(base: str, sql: str) -> str:
+    return f"{base}/{DB}.json?{urllib.parse.urlencode({'sql': sql})}"
+
+
+@pytest.mark.parametrize("sql", ["select length(randomblob(1e9))", "select length(zeroblob(1e9))",
+                                 "select length(replace(hex(zeroblob(600000)), '0', '00000'))"])
+def test_a_query_that_would_make_a_huge_value_fails_and_the_server_stays_up(server, sql):
+    base, _ = server
+    status, body = _get(_sql_url(base, sql))
+    assert status == 400
+    assert json.loads(body)["error"] == "string or blob too big"
+    assert _get(f"{base}/-/versions.json")[0] == 200
+
+
+def test_a_query_whose_rows_would_hold_too_much_fails_and_the_server_stays_up(server):
+    base, _ = server
+    rows = "with recursive c(x) as (select 1 union all select x + 1 from c limit 100) select x, zeroblob(1000000) from c"
+    status, body = _get(_sql_url(base, rows))
+    assert status == 400
+    assert json.loads(body)["error"].startswith("query result too large")
+    assert _get(f"{base}/-/versions.json")[0] == 200
+    status, body = _get(f"{base}/{DB}/articles.csv?_stream=on")  # the site's largest query still runs
+    assert status == 200 and body.count(b"\n") > 5
+
+
+def test_the_longest_stored_value_fits_the_length_limit_many_times(built):
+    limit = _plugin_settings("public-sql")["max_value_bytes"]
+    with sqlite3.connect(built / DB_FILE) as conn:
+        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
+        longest = max(conn.execute(f'select max(length(cast("{column}" as blob))) from "{table}"').fetchone()[0] or 0
+                      for table in tables for column in [c[1] for c in conn.execute(f'pragma table_info("{table}")')])
+    assert 0 < longest * 50 < limit
+
+
+def test_a_stopped_query_logs_one_short_line(server):
+    base, log = server
+    before = log.stat().st_size
+    status, body = _get(_sql_url(base, NEVER_ENDS + " -- " + "x" * 5000))
+    assert status == 400 and "took too long" in json.loads(body)["error"]
+    _get(f"{base}/-/versions.json")  # its access line comes after the stopped query's lines
+    with log.open("rb") as handle:
+        handle.seek(before)
+        added = handle.read().decode("utf-8", "replace").splitlines()
+    stopped = [line for line in added if line.startswith("query stopped at its time limit: GET /idlib-events.json?sql=")]
+    assert len(stopped) == 1
+    assert all(len(line) < 400 for line in added), added
+    assert not any("Traceback" in line or "locals" in line for line in added)
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    """The seed build in a Datasette with the settings and plugins of `make serve`."""
+    from datasette.app import Datasette
+
+    from scripts.serve import TEMPLATES
+
+    metadata = yaml.safe_load((built / "metadata.yml").read_text(encoding="utf-8"))
+    return Datasette(immutables=[str(built / DB_FILE)], metadata=metadata, template_dir=str(TEMPLATES),
+                     plugins_dir=str(PLUGINS), settings=SETTINGS)
+
+
+@pytest.fixture
+def time_limits(monkeypatch) -> list[int]:
+    """The time limit (ms) Datasette sets on each query it runs on the site's database, in the order they run."""
+    limits: list[int] = []
+    real = datasette.database.sqlite_timelimit
+
+    @contextlib.contextmanager
+    def recording(conn, ms):
+        if conn.execute("pragma database_list").fetchone()[2].endswith(DB_FILE):
+            limits.append(ms)
+        with real(conn, ms):
+            yield
+
+    monkeypatch.setattr(datasette.database, "sqlite_timelimit", recording)
+    return limits
+
+
+async def test_arbitrary_sql_runs_under_the_lower_limit_and_the_sites_pages_keep_theirs(site, time_limits):
+    datasette = site
+    await datasette.client.get("/")
+    lower = _plugin_settings("public-sql")["time_limit_ms"]
+    assert lower < SETTINGS["sql_time_limit_ms"]
+    for url in (f"/{DB}.json?sql=select+1", f"/{DB}.json?sql=select+2&_timelimit=99999", f"/{DB}.csv?sql=select+3"):
+        time_limits.clear()
+        assert (await datasette.client.get(url)).status_code == 200
+        assert time_limits[-1] == lower, url  # before it, only Datasette's `explain` of it, which runs nothing
+    time_limits.clear()
+    await datasette.client.get(f"/{DB}.json?sql=select+4&_timelimit=50")
+    assert time_limits[-1] == 50  # a client may still lower it
+    time_limits.clear()
+    response = await datasette.client.get(f"/{DB}/events.json?_where=fatalities+>+0")
+    assert response.status_code == 200 and response.json()["rows"]
+    # the rows last, after Datasette's look-ups of the table: no count or facets with the _where after them
+    assert time_limits[-1] == lower and time_limits.count(lower) == 1
+    for url in (f"/{DB}/timeline_by_month.json?_limits=1", f"/{DB}/events.json?_limits=1"):
+        time_limits.clear()
+        assert (await datasette.client.get(url)).status_code == 200
+        assert max(time_limits) == SETTINGS["sql_time_limit_ms"], url
+
+
+async def test_arbitrary_sql_waits_for_its_slot_and_the_sites_pages_do_not():
+    public_sql = _load_plugin("public_sql")
+
+    class Settings:
+        def plugin_config(self, name):
+            return {"time_limit_ms": 1000, "concurrent": 1, "wait_s": 0.05, "max_value_bytes": 1000, "max_result_bytes": 1000}
+
+    release = asyncio.Event()
+    seen: list[bytes] = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["query_string"])
+        if b"sql=" in scope["query_string"] and not release.is_set():
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    wrapped = public_sql.asgi_wrapper(Settings())(app)
+
+    async def request(query: bytes) -> int:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        await wrapped({"type": "http", "path": "/x", "query_string": query}, None, send)
+        return sent[0]["status"]
+
+    first = asyncio.create_task(request(b"sql=select+1"))
+    await asyncio.sleep(0.01)
+    assert await request(b"sql=select+2") == 503  # the one slot is taken
+    assert await request(b"_sort=event_date") == 200  # a site page does not wait
+    release.set()
+    assert await first == 200
+    assert await request(b"sql=select+3") == 200
+    assert seen[0] == b"sql=select+1&_timelimit=1000"
+
+
+async def test_the_page_cache_keeps_site_pages_only_and_within_its_budget():
+    page_cache = _load_plugin("page_cache")
+    calls: list[bytes] = []
+
+    async def app(scope, receive, send):
+        calls.append(scope["query_string"])
+        headers = [(b"set-cookie", b"a=b")] if b"cookie" in scope["query_string"] else []
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"x" * 40, "more_body": True})
+        await send({"type": "http.response.body", "body": scope["query_string"]})
+
+    cache = page_cache.PageCache(max_bytes=150, max_entry_bytes=60)
+    wrapped = page_cache.cached(app, cache)
+
+    async def get(query: bytes, path: str = "/idlib-events/events") -> bytes:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        await wrapped({"type": "http", "method": "GET", "path": path, "query_string": query, "headers": []}, None, send)
+        return b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+    for query in (b"a=1", b"a=1", b"sql=select+1", b"sql=select+1", b"cookie=1", b"cookie=1", b"big=" + b"y" * 30,
+                  b"big=" + b"y" * 30):
+        assert await get(query) == b"x" * 40 + query
+    assert calls == [b"a=1", b"sql=select+1", b"sql=select+1", b"cookie=1", b"cookie=1"] + [b"big=" + b"y" * 30] * 2
+    await get(b"", path="/-/actor.json")
+    await get(b"", path="/-/actor.json")
+    assert calls[-2:] == [b"", b""]
+    for n in range(5):  # 43 bytes each: the budget of 150 holds three
+        await get(f"n={n}".encode())
+    assert cache.held <= 150 and len(cache.pages) == 3
+    await get(b"n=4")
+    assert calls[-1] == b"n=4" and calls.count(b"n=4") == 1
+
+
+def test_the_load_test_runs_briefly_with_no_error(built):
+    result = subprocess.run([sys.executable, "-m", "scripts.load", "--build", str(built), "--duration", "2",
+                             "--connections", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for kind in ("events page (facets)", "event page", "search page", "search preview", "canned query", "streamed CSV",
+                 "map data", "all"):
+        row = next(line for line in out.splitlines() if line.startswith(kind + " "))
+        count, errors = row[len(kind):].split()[:2]
+        assert int(count) > 0 and int(errors) == 0, row
+    assert "requests/s over" in out and "0 error(s)" in out
+    assert "server memory (RSS): start" in out and " MiB, peak " in out
+
+
+def test_the_load_test_refuses_more_than_its_bounds(built):
+    bounds = yaml.safe_load((ROOT / "scripts" / "load.yml").read_text(encoding="utf-8"))
+    for option, value in (("--duration", bounds["max_duration_s"] + 1), ("--connections", bounds["max_connections"] + 1)):
+        result = subprocess.run([sys.executable, "-m", "scripts.load", "--build", str(built), option, str(value)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2 and option in result.stderr
+
+
+def test_the_served_site_loads_the_limit_plugins_with_their_settings(server, built):
+    base, _ = server
+    plugins = {plugin["name"] for plugin in json.loads(_get(f"{base}/-/plugins.json")[1])}
+    assert {"public_sql.py", "page_cache.py"} <= plugins
+    metadata = yaml.safe_load((built / "metadata.yml").read_text(encoding="utf-8"))
+    assert metadata["plugins"]["public-sql"] == _plugin_settings("public-sql")
+    assert metadata["plugins"]["page-cache"] == _plugin_settings("page-cache")
