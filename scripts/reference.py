@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
+from .limits import LIMITS_FILE, Limits, load_limits
 from .textnorm import alias_key
 
 
@@ -51,6 +52,7 @@ class Reference:
     actors: dict[str, Actor]
     places: dict[str, Place]
     lexicon: dict[str, dict] = field(default_factory=dict)
+    limits: Limits | None = None  # bounds on one article's extraction (limits.yml); none: unbounded
 
 
 def _load_yaml(path: Path):
@@ -146,9 +148,9 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
 
 
 def load_reference(ref_dir: Path) -> Reference:
-    """Actors, places and lexicons from a reference folder (seeds/reference)."""
+    """Actors, places, lexicons and the limits of one article's extraction from a reference folder (seeds/reference)."""
     actors = load_actors(ref_dir / "actors.yml")
     places = load_places(ref_dir / "places.csv")
     _check_unique_aliases(actors, places, ref_dir)
     lexicon = {name: _load_yaml(ref_dir / "lexicon" / f"{name}.yml") for name in ("events", "figures", "dates", "names")}
-    return Reference(actors=actors, places=places, lexicon=lexicon)
+    return Reference(actors=actors, places=places, lexicon=lexicon, limits=load_limits(ref_dir / LIMITS_FILE))

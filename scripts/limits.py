@@ -1,0 +1,58 @@
+"""The bounds on one article's extraction (seeds/reference/limits.yml) and the clock of its time budget."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError
+
+LIMITS_FILE = "limits.yml"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large an article may be, how long its paragraphs and sentences are read, and for how long."""
+
+    max_article_bytes: int
+    max_paragraph_chars: int
+    max_sentence_chars: int
+    article_seconds: float
+
+
+def load_limits(path: Path) -> Limits:
+    """The limits file; each bound must be a positive number (the sizes whole numbers)."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{path}: reference file not found") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(loaded, dict):
+        raise BuildError(f"{path}: expected {', '.join(f.name for f in fields(Limits))}")
+    values = {}
+    for field in fields(Limits):
+        value = loaded.get(field.name)
+        whole = field.type == "int"
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value <= 0:
+            raise BuildError(f"{path}: {field.name} must be a positive {'whole ' if whole else ''}number, not {value!r}")
+        values[field.name] = value
+    return Limits(**values)
+
+
+class Deadline:
+    """The moment an article's extraction must stop; checked by the extractor between pieces of work."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self._start = time.monotonic()
+        self._end = None if seconds is None else self._start + seconds
+
+    def passed(self) -> bool:
+        return self._end is not None and time.monotonic() >= self._end
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._start
