@@ -55,7 +55,7 @@ def _spans_in_paragraph(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)  # more than the searches one sentence asks for
 def found_before(pattern: re.Pattern[str], sentence: Sentence, offset: int) -> bool:
     """Whether `pattern` is found in the sentence's text before body offset `offset`. Remembered: every event
     word of a sentence asks it of each actor and place of the sentence, which would cost the cube of its length."""
