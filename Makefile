@@ -55,6 +55,7 @@ evaluate: $(STAMP)
 # rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 19 articles/s
 # (5,500 words/s) of CPU time in one process; cold build 15 s on 2 jobs (extraction 68%, validation 21%),
 # peak RSS 90 MiB; adding one article and rebuilding 6 s (1 article extracted). Seeds: cold build 3.8 s.
+# Then the pathological articles of scripts/stress_articles.py (README, "Limits on one article").
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench$(if $(JOBS), --jobs $(JOBS))
 

@@ -7,7 +7,9 @@ time), a cold build over N processes with an empty cache (its time, each stage's
 of the build process and of its largest extraction process), a warm rebuild, and the time to add one
 article to the built folder (which must extract that article only). Each folder is measured in a process
 of its own, so that its peak memory is its own. The FA-KES dev corpus is imported into
-build/corpora/fakes-dev first when it is not there.
+build/corpora/fakes-dev first when it is not there. Then the pathological articles of
+scripts/stress_articles.py, each in a process of its own: the extractor's time and peak memory on a
+100 KB sentence, a 1 MB and a 5 MB article read to their end, and on the 5 MB one within the time budget.
 """
 
 from __future__ import annotations
@@ -22,20 +24,29 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
+from . import stress_articles
 from .build import ROOT, BuildWatch, build, cores
 from .errors import BuildError
+from .extract import Extractor
 from .extraction_runs import run_extractions
 from .import_collection import FAKES_DEV_CORPUS
+from .limits import Deadline
 from .reference import load_reference
 from .reviews import REVIEW_DIR
 from .seed_writer import METADATA_FILE, append_metadata, metadata_file
-from .seeds import read_articles, read_collections
+from .seeds import Article, read_articles, read_collections
 
 REFERENCE = ROOT / "seeds" / "reference"
 FAKES_SOURCE = FAKES_DEV_CORPUS
 FAKES = ROOT / "build" / "corpora" / "fakes-dev"
+# The pathological articles measured: (what it is, kind, characters, whether the time budget applies).
+STRESS = (("a 100 KB sentence without punctuation", "sentence", 100_000, False),
+          ("a 1 MB article (the seed articles' text repeated)", "text", 990_000, False),
+          ("a 5 MB article (the same), read to its end", "text", 4_950_000, False),
+          ("the 5 MB article within the time budget", "text", 4_950_000, True))
 
 
 class StageClock(BuildWatch):
@@ -135,6 +146,29 @@ def measure(name: str, seeds: Path, jobs: int, datapackage: Path) -> None:
           f"of CPU time ({cpu:.1f} s; {len(run.failures)} failed)")
 
 
+def stress(label: str, kind: str, size: int, budget: bool) -> None:
+    """Print the extractor's time and peak memory on one pathological article (run in a process of its own)."""
+    reference = load_reference(REFERENCE)
+    text = stress_articles.long_sentence(size) if kind == "sentence" else \
+        stress_articles.repeated_text(sorted((ROOT / "seeds").glob("*.txt")), size)
+    title = "Stress article"
+    body = stress_articles.article(title, text)
+    article = Article(article_id="stress", seed_file="stress.txt", title=title, publisher="bench",
+                      published_date=date(2019, 5, 20), published_date_basis="stated", published_date_note="", url="",
+                      byline="", language="en", rights="", body=body, sha256="")
+    extractor = Extractor(reference)
+    start = time.perf_counter()
+    extraction = extractor.run(article, None if budget else Deadline(None))
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    size_bytes = len(body.encode("utf-8"))
+    refused = (f"; a build refuses it ({size_bytes:,} bytes > max_article_bytes)"
+               if size_bytes > reference.limits.max_article_bytes else "")
+    read = f"{extraction.cut}" if extraction.cut else f"read to its end ({len(extraction.sentences):,} sentences)"
+    print(f"  {label}: {seconds:.1f} s, peak RSS {_mib(peak)}; {read}; {len(extraction.events):,} event reports"
+          + refused)
+
+
 def _fakes_corpus() -> Path | None:
     """build/corpora/fakes-dev, imported afresh (an import of an unchanged file writes the same bytes, so a
     folder left by an older importer is never measured); None (said so) when its source is missing."""
@@ -154,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datapackage", type=Path, default=ROOT / "datapackage.json", help="schema descriptor")
     parser.add_argument("--corpus", type=Path, help="measure this one folder (in this process)")
     parser.add_argument("--name", default="", help="the folder's name in the output")
+    parser.add_argument("--stress", type=int, help="measure this pathological article of STRESS (in this process)")
     args = parser.parse_args(argv)
+    if args.stress is not None:
+        stress(*STRESS[args.stress])
+        return 0
     if args.corpus:
         measure(args.name or args.corpus.name, args.corpus.resolve(), args.jobs, args.datapackage)
         return 0
@@ -167,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         subprocess.run([sys.executable, "-m", "scripts.bench", "--corpus", str(folder), "--name", name,
                         "--jobs", str(args.jobs), "--datapackage", str(args.datapackage)], cwd=ROOT, check=True)
+    print("\nPathological articles (scripts/stress_articles.py), the extractor in one process:")
+    for number in range(len(STRESS)):
+        sys.stdout.flush()
+        subprocess.run([sys.executable, "-m", "scripts.bench", "--stress", str(number)], cwd=ROOT, check=True)
     return 0
 
 

@@ -34,9 +34,9 @@ from .reference import load_reference
 from .review_report import REVIEW_FOLDER, write_review_reports
 from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
-from .seeds import read_articles, read_collections
+from .seeds import read_articles, read_collections, refuse_oversized
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
-from .tables import NOT_UNDERSTOOD, collection_tables, merged_tables
+from .tables import EXTRACTION_CUT, NOT_PUBLISHED, NOT_UNDERSTOOD, collection_tables, merged_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,11 +83,16 @@ class BuildWatch:
 
 def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
     lines = ["idlib-events build", ""]
-    lines += [f"  {name:<22} {len(table_rows):>6} rows" for name, table_rows in rows.items() if name != NOT_UNDERSTOOD]
+    lines += [f"  {name:<22} {len(table_rows):>6} rows" for name, table_rows in rows.items() if name not in NOT_PUBLISHED]
     if rows.get(NOT_UNDERSTOOD):
         articles = len({n["article_id"] for n in rows[NOT_UNDERSTOOD]})
         lines += ["", f"Number phrases not understood: {len(rows[NOT_UNDERSTOOD])} in {articles} article(s), "
                       "left out of the figures (see their review reports)"]
+    if rows.get(EXTRACTION_CUT):
+        lines += ["", f"Extraction stopped by the time budget (article_seconds in seeds/reference/limits.yml) for "
+                      f"{len(rows[EXTRACTION_CUT])} article(s): built with what was read before; not cached, so the "
+                      "next build extracts them again:"]
+        lines += [f"  {cut['article_id']}: {cut['note']}" for cut in rows[EXTRACTION_CUT]]
     if failures:
         lines += ["", f"Extraction failed for {len(failures)} article(s): they are built without extracted rows:"]
         lines += [f"  {failure}" for failure in failures]
@@ -136,6 +141,7 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
     with watch.stage("read"):
         collections = read_collections(seeds)
         reference = load_reference(reference_dir)
+        refuse_oversized(collections, reference.limits.max_article_bytes)
         articles = read_articles(seeds, collections, reference.published)
         descriptor = load_descriptor(descriptor_path)
         schema = tables(descriptor)

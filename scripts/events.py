@@ -11,7 +11,7 @@ from .alias_matcher import Mention
 from .dates import DateMention
 from .place_reading import PlaceReader
 from .reference import Reference
-from .sentences import Sentence
+from .sentences import Sentence, found_before
 from .sides import SideReader
 
 FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication
@@ -122,7 +122,7 @@ class EventFinder:
             return self._coordinated(sentence, self.places.specific_first(list(reversed(found))), backwards=True)
         # anywhere: what follows the trigger ("strikes on X") before what precedes it, named places first;
         # a place the attack came from ("rockets from the Idlib countryside") is not where it happened
-        usable = [m for m in usable if not self._origin.search(sentence.text[: m.start - sentence.start])] or usable
+        usable = [m for m in usable if not found_before(self._origin, sentence, m.start)] or usable
         # a place beyond another kind of event word is that event's ("bombed positions hours after a missile
         # hit the border near X")
         upto = min((b for b in barriers if b >= t_end), default=sentence.end)
@@ -151,8 +151,7 @@ class EventFinder:
 
     def _precision(self, sentence: Sentence, place: Mention) -> int:
         base = self.reference.places[place.entity_id].geo_precision
-        before = sentence.text[: place.start - sentence.start]
-        return max(base, 2) if self._near.search(before) else base
+        return max(base, 2) if found_before(self._near, sentence, place.start) else base
 
     def _relative_clauses(self, sentence: Sentence, triggers: list[tuple[dict, int, int]]) -> list[tuple[int, int]]:
         """Spans (body offsets) of relative clauses opened by a trigger ("that seized Idlib in late March")."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -10,9 +11,10 @@ from .attribution import ClaimantFinder
 from .dates import DateFinder
 from .events import EventDate, EventFinder, EventMention, publication_fallback
 from .figures import Figure, FigureFinder, NotUnderstood
+from .limits import Deadline
 from .reference import Reference
 from .seeds import Article
-from .sentences import Sentence, split_sentences
+from .sentences import Sentence, read_sentences
 from .textnorm import fold
 from .unresolved import NameSpotter, Unresolved
 
@@ -34,6 +36,20 @@ class ClaimedFigure:
     event_sentence: int | None  # index of the sentence whose events the figure belongs to
 
 
+@dataclass(frozen=True)
+class Cut:
+    """Where an article's time budget stopped its extraction: it is built with what was read before."""
+
+    seconds: float  # the budget
+    character: int  # the text was read up to this offset
+    length: int  # of the article's text
+    sentences: int  # read to the end
+
+    def __str__(self) -> str:
+        return (f"extraction stopped after {self.seconds:g} s at character {self.character:,} of {self.length:,}: "
+                f"built with the events, figures and names of its first {self.sentences:,} sentence(s)")
+
+
 @dataclass
 class ArticleExtraction:
     """Everything extracted from one article, with offsets into its body."""
@@ -45,6 +61,7 @@ class ArticleExtraction:
     figures: list[ClaimedFigure]
     unresolved: list[Unresolved]
     not_understood: list[NotUnderstood] = field(default_factory=list)  # for the article's review report
+    cut: Cut | None = None  # set when the time budget stopped the extraction before the end of the text
 
 
 class Extractor:
@@ -69,9 +86,12 @@ class Extractor:
                     return place.place_id
         return None
 
-    def run(self, article: Article) -> ArticleExtraction:
+    def run(self, article: Article, deadline: Deadline | None = None) -> ArticleExtraction:
+        """The article's extraction. It stops before a sentence once `deadline` (by default the limits'
+        article_seconds from now) has passed, and then holds what the sentences read so far gave."""
+        limits = self.reference.limits
+        deadline = deadline or Deadline(limits.article_seconds if limits else None)
         body = article.body
-        sentences = split_sentences(body)
         mentions = self.events.places.read_capitals(body, self.matcher.find(body))
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
         home = self._home_governorate(mentions)
@@ -84,17 +104,33 @@ class Extractor:
         not_understood: list[NotUnderstood] = []
         previous_events: list[EventMention] = []
         paragraph = -1
-        for sentence in sentences:
+        # The mentions do not overlap and are in text order, so their ends are in order too: the mentions
+        # of a sentence, and the places named up to its end, are found by bisection.
+        starts = [m.start for m in mentions]
+        places = [m for m in mentions if m.entity_type == "place"]
+        place_starts = [m.start for m in places]
+        salience: Counter[str] = Counter()  # how often the places named so far are named
+        named = 0  # places[:named] end by the current sentence's end
+        sentences: list[Sentence] = []
+        read, stopped = body, False
+        for sentence in read_sentences(body, limits):  # each paragraph is split when its sentences are asked for
+            if deadline.passed():
+                read, stopped = body[: sentences[-1].end if sentences else 0], True
+                mentions = [m for m in mentions if m.end <= len(read)]
+                break
+            sentences.append(sentence)
             if sentence.paragraph != paragraph:  # a date carries over within a paragraph only
                 paragraph = sentence.paragraph
                 inherited = publication_fallback(article.published_date)
-            in_sentence = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+            first = bisect_left(starts, sentence.start)
+            in_sentence = [m for m in mentions[first:bisect_left(starts, sentence.end, first)] if m.end <= sentence.end]
             sentence_dates = dates.find(sentence.text, sentence.start)
             context = [home] if home else []  # the article's governorate (events.py reuses a story place by type)
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
-            places_so_far = [m for m in mentions if m.entity_type == "place" and m.end <= sentence.end]
-            recent = [m for m in places_so_far if m.start >= window_start]
-            salience = Counter(m.entity_id for m in places_so_far)
+            while named < len(places) and places[named].end <= sentence.end:
+                salience[places[named].entity_id] += 1
+                named += 1
+            recent = places[bisect_left(place_starts, window_start, 0, named):named]
             found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context,
                                      recent, salience, previous_events)
             previous_events = found
@@ -119,5 +155,6 @@ class Extractor:
             if sentence_dates:  # the next sentence, if undated, continues this one's story
                 last = sentence_dates[-1]
                 inherited = EventDate(last.first, last.last, last.precision, last.basis)
-        unresolved = self.names.find(body, sentences, mentions)
-        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood)
+        unresolved = self.names.find(read, sentences, mentions)
+        cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
+        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut)

@@ -4,7 +4,8 @@ An exception in one article's extraction is caught: the article is built with no
 and a failure record names it, the error and where in scripts/ it was raised; the other articles are
 not affected. An article's extraction is cached in a file named by everything it depends on: the
 article's bytes and the metadata the extractor reads, the extractor's code and the reference data, so
-a rebuild extracts only the articles that are new or changed. Failures are not cached. The results are
+a rebuild extracts only the articles that are new or changed. Failures are not cached, nor is an extraction
+the time budget stopped (its result depends on the machine's speed): the next build extracts them again. The results are
 in article order whatever the pool does, so the build is the same for any number of jobs.
 """
 
@@ -190,6 +191,6 @@ def run_extractions(articles: list[Article], reference: Reference, options: RunO
             found[article.article_id] = empty_extraction(article)
         else:
             found[article.article_id] = result
-            if cache:
+            if cache and result.cut is None:
                 cache.write(result)
     return ExtractionRun([found[a.article_id] for a in articles], failures, len(todo), len(articles) - len(todo))

@@ -143,17 +143,21 @@ class FigureFinder:
             return self.category_units[category]
         return PEOPLE if noun in self.person_nouns else UNKNOWN_UNIT
 
-    def _category(self, folded: str, noun: str | None, start: int, end: int) -> str:
+    def _cues(self, folded: str) -> list[tuple[int, int, str]]:
+        """(start, end, category) of every category cue in the sentence, cue by cue in the lexicon's order."""
+        return [(match.start(), match.end(), category) for pattern, category in self.cue_category
+                for match in pattern.finditer(folded)]
+
+    def _category(self, cues: list[tuple[int, int, str]], noun: str | None, start: int, end: int) -> str:
         if noun in self.noun_category and noun not in self.person_nouns:
             return self.noun_category[noun]
         best: tuple[int, str] | None = None
-        for pattern, category in self.cue_category:
-            for match in pattern.finditer(folded):
-                distance = start - match.end() if match.end() <= start else match.start() - end
-                if distance < 0:
-                    continue
-                if best is None or distance < best[0]:
-                    best = (distance, category)
+        for cue_start, cue_end, category in cues:
+            distance = start - cue_end if cue_end <= start else cue_start - end
+            if distance < 0:
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, category)
         if noun in self.noun_category and (best is None or self.noun_category[noun] in ("population",)):
             return self.noun_category[noun]
         if best is not None:
@@ -166,6 +170,8 @@ class FigureFinder:
         """Every numeric claim in the sentence; number phrases it cannot read go to `not_understood`."""
         folded = fold(sentence.text)
         figures: list[Figure] = []
+        cues: list[tuple[int, int, str]] | None = None  # read once a number needs them
+        cumulative: bool | None = None
         for match in self._number_re.finditer(folded):
             qual_word = match.group("qual")
             if match.group("vague"):
@@ -206,11 +212,14 @@ class FigureFinder:
                 subject = sentence.text[back.start():back.end()] if back else ""
             else:
                 subject = sentence.text[num_end:num_end + noun_match.end()].strip(" -—")
-            category = self._category(folded, noun, match.start(), num_end)
+            cues = self._cues(folded) if cues is None else cues
+            category = self._category(cues, noun, match.start(), num_end)
             if noun is None and category == "other":
                 continue
             before = folded[:match.start()]
             is_part = bool(self._sub_before.search(before) or self._sub_after.search(folded[num_end:]))
+            if cumulative is None:
+                cumulative = any(cue.search(folded) for cue in self._cumulative)
             figures.append(Figure(
                 sentence=sentence,
                 number_start=sentence.start + match.start(),
@@ -223,6 +232,6 @@ class FigureFinder:
                 unit=self._unit(category, noun),
                 subject=subject or noun or category,
                 is_part=is_part,
-                cumulative=any(cue.search(folded) for cue in self._cumulative),
+                cumulative=cumulative,
             ))
         return figures

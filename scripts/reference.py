@@ -11,12 +11,12 @@ import yaml
 from .csv_in import read_csv_rows
 from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE
 from .errors import BuildError
+from .limits import LIMITS_FILE, Limits, extraction_limits, read_limits
 from .seeds import PublishedLimits
 from .shapes import check_shape
 from .textnorm import alias_key
 
 LEXICON_FILES = ("events", "figures", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
-LIMITS_FILE = "limits.yml"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Reference:
     places: dict[str, Place]
     lexicon: dict[str, dict] = field(default_factory=dict)
     published: PublishedLimits | None = None  # the publication dates a seed article may have
+    limits: Limits | None = None  # bounds on one article's extraction (limits.yml); none: unbounded
 
 
 def _load_yaml(path: Path):
@@ -225,12 +226,11 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
 
 
 def load_reference(ref_dir: Path) -> Reference:
-    """Actors, places and lexicons from a reference folder (seeds/reference)."""
+    """Actors, places, lexicons and the limits of one article's extraction from a reference folder (seeds/reference)."""
     actors = load_actors(ref_dir / "actors.yml")
     lines: dict[str, int] = {}
     places = load_places(ref_dir / "places.csv", lines)
-    limits = _load_yaml(ref_dir / LIMITS_FILE)
-    check_shape(limits, ref_dir / LIMITS_FILE, "limits.schema.json")
+    limits = read_limits(ref_dir / LIMITS_FILE)
     check_geography(places, lines, ref_dir, float(limits["bounds_margin_degrees"]))
     _check_unique_aliases(actors, places, ref_dir)
     lexicon = {}
@@ -241,4 +241,5 @@ def load_reference(ref_dir: Path) -> Reference:
     earliest = limits["published_date"]["earliest"]  # a YAML date, or a quoted one (the schema checked it)
     published = PublishedLimits(earliest if isinstance(earliest, date) else date.fromisoformat(earliest),
                                 limits["published_date"]["days_ahead"], str(ref_dir / LIMITS_FILE))
-    return Reference(actors=actors, places=places, lexicon=lexicon, published=published)
+    return Reference(actors=actors, places=places, lexicon=lexicon, published=published,
+                     limits=extraction_limits(limits))

@@ -47,6 +47,7 @@ class _ArticleRows:
         self.unresolved = _by_article(rows["unresolved_mentions"])
         self.reviews = _by_article(rows.get("reviews", []))
         self.not_understood = _by_article(rows.get("not_understood", []))
+        self.cut = _by_article(rows.get("extraction_cut", []))
 
 
 def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
@@ -74,7 +75,11 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
              f"{article['word_count']} words",
              f"  Extracted: {len(events)} events, {len(figures)} figures, {len(names)} mentions of known places and actors"
              + (f"; {len(reviews)} reviewer corrections applied" if reviews else ""),
-             "", f"Events ({len(events)})"]
+             ]
+    for cut in grouped.cut[article_id]:  # the time budget (seeds/reference/limits.yml) stopped its extraction
+        lines += _wrapped(f"Incomplete: {cut['note']}. Nothing after character {cut['character']:,} was read; the "
+                          "next build extracts the article again.", "  ")
+    lines += ["", f"Events ({len(events)})"]
     for event in sorted(events, key=lambda e: (e["event_date"], e["event_id"])):
         when = event["event_date"] + (f" to {event['event_date_end']}" if event["event_date_end"] else "")
         who = " / ".join(actors[a] for a in (event["actor1_id"], event["actor2_id"]) if a)

@@ -270,3 +270,15 @@ def read_articles(seeds_dir: Path, collections: list[Collection] | None = None,
         if article.duplicate_of and article.duplicate_of not in articles:
             raise BuildError(f"{article.seed_file}: duplicate_of names {article.duplicate_of!r}, which is not an article")
     return [articles[key] for key in sorted(articles)]
+
+
+def refuse_oversized(collections: list[Collection], max_bytes: int) -> None:
+    """Refuse, before reading it, a seed file larger than `max_bytes` (max_article_bytes in the reference's
+    limits.yml): it is no news article, and reading and extracting it would hold the build."""
+    for collection in collections:
+        for line, row in _read_metadata(collection.folder):
+            seed_file = (row.get("seed_file") or "").strip()
+            path = collection.folder / seed_file
+            if _inside(collection.folder, seed_file) and path.is_file() and (size := path.stat().st_size) > max_bytes:
+                raise BuildError(f"{collection.folder / METADATA_FILE}, line {line}: seed file {seed_file} has {size:,} "
+                                 f"bytes, more than max_article_bytes ({max_bytes:,}) in limits.yml allows for an article")

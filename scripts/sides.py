@@ -6,7 +6,7 @@ import re
 
 from .alias_matcher import Mention
 from .reference import Reference
-from .sentences import Sentence
+from .sentences import Sentence, found_before
 
 
 class SideReader:
@@ -31,7 +31,7 @@ class SideReader:
         if spec["event_type"] not in self.civilian_target_types:  # civilians are not a side in a battle
             actors = [m for m in actors if self.reference.actors[m.entity_id].actor_type != "civilians"]
         combatants = [m for m in actors if self.reference.actors[m.entity_id].actor_type in self.combatant_types
-                      and not self._source.search(sentence.text[: m.start - sentence.start])]
+                      and not found_before(self._source, sentence, m.start)]
         civilians = [m.entity_id for m in actors if self.reference.actors[m.entity_id].actor_type == "civilians"]
         if not combatants:
             return [], list(dict.fromkeys(civilians))
@@ -47,7 +47,7 @@ class SideReader:
             lead = by_agent[0]
         elif before:  # the subject's side: the first actor not governed by a preposition ("advances against X"),
             # in the trigger's own clause if it names one ("a day after government raids killed"), else in the sentence
-            subjects = [m for m in before if not self._object_of.search(sentence.text[: m.start - sentence.start])]
+            subjects = [m for m in before if not found_before(self._object_of, sentence, m.start)]
             breaks = [b.end() for b in self._clause_break.finditer(sentence.text[: t_start - sentence.start])]
             clause_start = sentence.start + (breaks[-1] if breaks else 0)
             in_clause = [m for m in subjects if m.start >= clause_start]

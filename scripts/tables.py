@@ -13,6 +13,8 @@ from .seeds import ANNOTATIONS_FILE, Article, Collection
 
 FATALITY_CATEGORIES = ("killed", "executed")
 NOT_UNDERSTOOD = "not_understood"
+EXTRACTION_CUT = "extraction_cut"
+NOT_PUBLISHED = (NOT_UNDERSTOOD, EXTRACTION_CUT)  # rows for the reports only
 
 
 def _figure_id(article_id: str, item: ClaimedFigure) -> str:
@@ -166,6 +168,9 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
             "article_id": x.article.article_id, "text": n.text, "char_start": n.start, "char_end": n.end,
             "reason": n.reason,
         } for x in extractions for n in x.not_understood],
+        # Not a published table: the articles the time budget stopped (limits.yml), for the reports.
+        EXTRACTION_CUT: [{"article_id": x.article.article_id, "character": x.cut.character, "note": str(x.cut)}
+                         for x in extractions if x.cut],
         "unresolved_mentions": [{
             "article_id": x.article.article_id, "surface": u.surface, "char_start": u.start, "char_end": u.end,
             "suggested_entity_type": u.suggested_type, "suggested_entity_id": u.suggested_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _SAME_AS = {
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'",
@@ -24,6 +25,7 @@ ARTICLE_FORMS = ("al", "a", "el", "ash", "as", "ad", "ar", "az", "at", "an", "at
 _ARTICLE_RE = "(?:" + "|".join(sorted(set(ARTICLE_FORMS), key=len, reverse=True)) + ")"
 
 
+@cache  # a text has few distinct characters: each is folded once
 def _fold_char(char: str) -> str:
     char = _SAME_AS.get(char, char)
     lower = char.lower()
@@ -60,6 +62,11 @@ def alias_key(alias: str) -> str:
     """Canonical form of an alias (articles dropped): aliases with the same key match the same text."""
     words = [word.replace("'", "") for word, is_article in _tokens(alias) if not is_article]
     return " ".join(words)
+
+
+def alias_literals(alias: str) -> list[str]:
+    """Pieces of folded text that every match of the alias's pattern contains (its words, without articles)."""
+    return [part for word, is_article in _tokens(alias) if not is_article for part in word.split("'") if part]
 
 
 def alias_pattern(alias: str) -> str:

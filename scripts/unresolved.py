@@ -8,7 +8,9 @@ come from rapidfuzz: the closest known spelling by edit distance, when it is clo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
@@ -78,6 +80,12 @@ class NameSpotter:
 
     def find(self, body: str, sentences: list[Sentence], known: list[Mention]) -> list[Unresolved]:
         sentence_starts = {s.start for s in sentences}
+        # `known` is in text order: a span overlaps a known mention when one of those starting before its
+        # end reaches past its start (the largest end so far tells, by bisection)
+        known_starts = [m.start for m in known]
+        reach = list(accumulate((m.end for m in known), max))
+        capitalised_elsewhere: dict[str, bool] = {}
+        suggestions: dict[str, tuple[str | None, str | None, int | None]] = {}
         found = []
         for match in self._run.finditer(body):
             span = self._trim(match.group(), match.start())
@@ -85,13 +93,19 @@ class NameSpotter:
                 continue
             start, end = span
             surface = body[start:end]
-            if surface in self._ignored or any(m.start < end and start < m.end for m in known):
+            before = bisect_left(known_starts, end)
+            if surface in self._ignored or (before and reach[before - 1] > start):
                 continue
             if len(surface) < 3 or (surface.isupper() and " " in surface):
                 continue  # too short, or an all-capitals kicker ("THE GREAT ESCAPE")
             if " " not in surface and self._starts_sentence(body, start, sentence_starts):
-                elsewhere = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", body)]
-                if not any(not self._starts_sentence(body, at, sentence_starts) for at in elsewhere):
+                if surface not in capitalised_elsewhere:
+                    elsewhere = (m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", body))
+                    capitalised_elsewhere[surface] = any(not self._starts_sentence(body, at, sentence_starts)
+                                                         for at in elsewhere)
+                if not capitalised_elsewhere[surface]:
                     continue  # only ever capitalised because it starts a sentence ("Battles began ...")
-            found.append(Unresolved(surface, start, end, *self._suggest(surface)))
+            if surface not in suggestions:
+                suggestions[surface] = self._suggest(surface)
+            found.append(Unresolved(surface, start, end, *suggestions[surface]))
         return found

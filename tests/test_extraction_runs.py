@@ -50,14 +50,14 @@ def _csv(path: Path) -> list[dict]:
 def _fail_on(monkeypatch, article_id: str) -> None:
     """Make the extraction of one article raise inside scripts/extract.py (its sentence splitter breaks)."""
     body = next(a.body for a in read_articles(SEEDS) if a.article_id == article_id)
-    split = scripts.extract.split_sentences
+    split = scripts.extract.read_sentences
 
-    def broken(text):
+    def broken(text, *limits):
         if text == body:
             raise RuntimeError("the splitter broke")
-        return split(text)
+        return split(text, *limits)
 
-    monkeypatch.setattr(scripts.extract, "split_sentences", broken)
+    monkeypatch.setattr(scripts.extract, "read_sentences", broken)
 
 
 def _count_runs(monkeypatch) -> list[str]:
