@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/*.yml seeds/reviews/*.yml seeds/reference/* \
           seeds/reference/lexicon/* seeds/collections/*/*) \
-          $(wildcard scripts/*.py scripts/sql/*.sql)
+          $(wildcard schemas/*.json scripts/*.py scripts/sql/*.sql)
 # Debian's browser, for the browser tests (Playwright drives it; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
 # make publish: TARGET is where `datasette publish` deploys: cloudrun (default; needs gcloud logged in to a
@@ -103,7 +103,7 @@ add-article: $(STAMP)
 # then build it with: .venv/bin/python -m scripts.build --seeds OUT --out OUT-build
 IMPORT_VALUES := FILE FORMAT OUT WHERE COLLECTION IMPORT_OPTIONS
 import: $(STAMP)
-	$(BIN)/python -m scripts.import_collection "$$FILE" --format "$$FORMAT" --out "$$OUT" \
+	set -f; $(BIN)/python -m scripts.import_collection "$$FILE" --format "$$FORMAT" --out "$$OUT" \
 	  $${WHERE:+--where "$$WHERE"} $${COLLECTION:+--collection-id "$$COLLECTION"} $${IMPORT_OPTIONS:-}
 
 # VERBATIM: a value given on make's command line is a recursive variable, which make expands when it

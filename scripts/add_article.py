@@ -25,6 +25,7 @@ from .atomic import write_bytes
 from .build import DB_FILE, ROOT, build
 from .control_chars import escaped
 from .errors import BuildError
+from .limits import LIMITS_FILE, load_limits
 from .review_report import REVIEW_FOLDER
 from .seed_writer import METADATA_FILE, append_metadata, metadata_lock, seed_file_name
 
@@ -45,10 +46,16 @@ def new_article_id(seeds: Path, raw: bytes) -> str:
 def add_article(text_file: Path, metadata: dict[str, str], seeds: Path, out: Path, reference: Path,
                 datapackage: Path, site_metadata: Path) -> str:
     """Add `text_file` with `metadata` to `seeds`, build into `out`; returns the new article id."""
+    max_bytes = load_limits(reference / LIMITS_FILE).max_article_bytes
     try:
-        raw = text_file.read_bytes()
+        if not text_file.is_file():  # a device or a pipe (/dev/zero) would be read for ever
+            raise BuildError(f"{text_file}: not a file")
+        with text_file.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise BuildError(f"{text_file}: cannot read the article ({exc.strerror})") from None
+    if len(raw) > max_bytes:
+        raise BuildError(f"{text_file}: more than max_article_bytes ({max_bytes:,}) in limits.yml allows for an article")
     with metadata_lock(seeds):  # another run waits, then numbers its article after this one and builds with it
         return _add_locked(raw, text_file, metadata, seeds, out, reference, datapackage, site_metadata)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .errors import BuildError
 from .schema import Table
 
 
@@ -29,7 +30,10 @@ def write_table(table: Table, rows: list[dict], path: Path) -> None:
     columns = table.columns
     for row in rows:
         if set(row) != set(columns):
-            raise ValueError(f"{table.name}: row columns {sorted(row)} differ from the schema {columns}")
+            extra, missing = sorted(set(row) - set(columns)), sorted(set(columns) - set(row))
+            raise BuildError(f"datapackage.json: the {table.name} table's fields differ from the columns the build "
+                             f"writes: {'lacks ' + ', '.join(extra) if extra else ''}"
+                             f"{'; ' if extra and missing else ''}{'has no data for ' + ', '.join(missing) if missing else ''}")
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)

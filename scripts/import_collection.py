@@ -33,12 +33,14 @@ from .atomic import replace_dir
 from .control_chars import spaced
 from .decoding import Decoded, decode_field, fallback_encodings
 from .errors import BuildError
+from .limits import LIMITS_FILE, extraction_limits, read_limits
 from .seed_writer import METADATA_FILE, metadata_file, seed_file_name
-from .seeds import ANNOTATIONS_FILE, ARTICLE_ID, COLLECTION_FILE, IMPORT_REPORT_FILE
+from .seeds import ANNOTATIONS_FILE, ARTICLE_ID, COLLECTION_FILE, IMPORT_REPORT_FILE, PublishedLimits
 from .textnorm import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS_DIR = ROOT / "importers"
+LIMITS = ROOT / "seeds" / "reference" / LIMITS_FILE  # the same limits the build applies to a seed article
 # The FA-KES development corpus, in the shared folder beside the repository (as in CI).
 FAKES_DEV_CORPUS = ROOT.parent / "shared" / "corpora" / "fakes" / "fakes-dev.csv"
 REPORT_FILE = IMPORT_REPORT_FILE
@@ -52,6 +54,23 @@ class Row:
     number: int  # 1-based data row (the header is row 0)
     fields: dict[str, str]
     repairs: list[str] = field(default_factory=list)
+
+
+class RowLimits:
+    """What the build would refuse in an article (limits.yml): the importer marks such a row not usable instead."""
+
+    def __init__(self, path: Path) -> None:
+        checked = read_limits(path)
+        self.published = PublishedLimits.from_limits(checked, path.name)
+        self.max_bytes = extraction_limits(checked).max_article_bytes
+
+    def problem(self, published: str, body: str) -> str | None:
+        if not self.published.allow(date.fromisoformat(published)):
+            return (f"published_date {published} is not between {self.published.earliest.isoformat()} and "
+                    f"{self.published.latest().isoformat()} (the limits in {self.published.source})")
+        if (size := len(body.encode("utf-8"))) > self.max_bytes:
+            return f"the text has {size:,} bytes, more than max_article_bytes ({self.max_bytes:,}) in limits.yml allows"
+        return None
 
 
 @dataclass
@@ -247,7 +266,7 @@ def _keep(row: Row, where: dict[str, set[str]]) -> bool:
     return all(row.fields.get(column, "").strip().lower() in values for column, values in where.items())
 
 
-def import_rows(rows: list[Row], fmt: Format, where: dict[str, set[str]]) -> ImportResult:
+def import_rows(rows: list[Row], fmt: Format, where: dict[str, set[str]], limits: RowLimits) -> ImportResult:
     result = ImportResult()
     first_row: dict[str, int] = {}
     by_text: dict[str, str] = {}
@@ -280,6 +299,10 @@ def import_rows(rows: list[Row], fmt: Format, where: dict[str, set[str]]) -> Imp
         if published is None:
             result.note("not usable", f"{where_row} ({article_id}): not usable: no publication date "
                                       "(no date column, no date stamp in the text, no coded date)")
+            continue
+        problem = limits.problem(published[0], body)
+        if problem:
+            result.note("not usable", f"{where_row} ({article_id}): not usable: {problem}")
             continue
         title = fmt.title(row)
         if not title:
@@ -355,8 +378,10 @@ def write_folder(out: Path, fmt: Format, result: ImportResult, report: str) -> N
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def import_collection(source: Path, fmt: Format, out: Path, where: dict[str, set[str]] | None = None) -> str:
-    """Import `source` into the seeds folder `out`; returns the import report."""
+def import_collection(source: Path, fmt: Format, out: Path, where: dict[str, set[str]] | None = None,
+                      limits: Path = LIMITS) -> str:
+    """Import `source` into the seeds folder `out`; returns the import report. A row the build would refuse
+    by `limits` (its publication date, its size) is reported not usable."""
     if not source.is_file():
         raise BuildError(f"{source}: no such file to import")
     if fmt.spec.get("format", "csv") == "jsonl" or source.suffix == ".jsonl":
@@ -369,7 +394,7 @@ def import_collection(source: Path, fmt: Format, out: Path, where: dict[str, set
             if not name or not any(name in row.fields for row in rows):
                 raise BuildError(f"{source}: no column {name!r} for {column.replace('_', ' ')} "
                                  f"(columns: {', '.join(rows[0].fields)})")
-    result = import_rows(rows, fmt, where or {})
+    result = import_rows(rows, fmt, where or {}, RowLimits(limits))
     if not result.articles:
         raise BuildError(f"{source}: no article could be imported ({len(rows) + len(problems)} rows)")
     report = _report_text(source, len(rows), result, problems)

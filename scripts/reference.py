@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import yaml
@@ -238,8 +237,6 @@ def load_reference(ref_dir: Path) -> Reference:
         path = ref_dir / "lexicon" / f"{name}.yml"
         lexicon[name] = _load_yaml(path)
         check_shape(lexicon[name], path, "lexicon.schema.json", name)
-    earliest = limits["published_date"]["earliest"]  # a YAML date, or a quoted one (the schema checked it)
-    published = PublishedLimits(earliest if isinstance(earliest, date) else date.fromisoformat(earliest),
-                                limits["published_date"]["days_ahead"], str(ref_dir / LIMITS_FILE))
+    published = PublishedLimits.from_limits(limits, str(ref_dir / LIMITS_FILE))
     return Reference(actors=actors, places=places, lexicon=lexicon, published=published,
                      limits=extraction_limits(limits))

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from frictionless import Package
+
 from .errors import BuildError
 
 SQLITE_TYPES = {"string": str, "integer": int, "number": float, "date": str, "boolean": int}
@@ -28,10 +30,17 @@ class Table:
 
 
 def load_descriptor(path: Path) -> dict:
+    """The descriptor, checked against the Data Package standard (Frictionless's own profiles): a resource
+    without a name or a key naming a column the table lacks is one error line, not a traceback later."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BuildError(f"{path}: cannot read the data package descriptor ({exc})") from None
+    report = Package.validate_descriptor(descriptor) if isinstance(descriptor, dict) else None
+    if report is None or not report.valid:
+        problem = report.errors[0].message if report is not None else "not a JSON object"
+        raise BuildError(f"{path}: not a valid data package descriptor: {' '.join(problem.split())}")
+    return descriptor
 
 
 def tables(descriptor: dict) -> list[Table]:

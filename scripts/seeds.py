@@ -45,6 +45,19 @@ class PublishedLimits:
     days_ahead: int
     source: str  # the file that sets them
 
+    @classmethod
+    def from_limits(cls, checked: dict, source: str) -> PublishedLimits:
+        """The published_date part of a checked limits.yml."""
+        earliest = checked["published_date"]["earliest"]  # a YAML date, or a quoted one (the schema checked it)
+        return cls(earliest if isinstance(earliest, date) else date.fromisoformat(earliest),
+                   checked["published_date"]["days_ahead"], source)
+
+    def latest(self) -> date:
+        return date.today() + timedelta(days=self.days_ahead)
+
+    def allow(self, published: date) -> bool:
+        return self.earliest <= published <= self.latest()
+
 
 @dataclass(frozen=True)
 class Article:
@@ -150,10 +163,9 @@ def _resolves_inside(path: Path, folder: Path) -> bool:
 def _check_published(where: str, published: date, limits: PublishedLimits | None) -> None:
     if limits is None:
         return
-    latest = date.today() + timedelta(days=limits.days_ahead)
-    if not limits.earliest <= published <= latest:
+    if not limits.allow(published):
         raise BuildError(f"{where}: published_date {published.isoformat()} is not between {limits.earliest.isoformat()} "
-                         f"and {latest.isoformat()} (the limits in {limits.source})")
+                         f"and {limits.latest().isoformat()} (the limits in {limits.source})")
 
 
 def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collection_id: str,

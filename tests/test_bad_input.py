@@ -124,16 +124,17 @@ def test_a_schema_error_naming_a_file_names_it_as_published(seeds, previous_buil
     assert str(previous_build) not in message and ".builds" not in message, message
 
 
-@pytest.mark.parametrize(("change", "problem"), [({"type": "no-such-type"}, "field type \"no-such-type\" is not supported"),
-                                                 ({"constraints": {"pattern": "(["}}, "unterminated character set")])
-def test_a_schema_frictionless_cannot_read_is_one_error(seeds, previous_build, tmp_path, change, problem):
+@pytest.mark.parametrize(("change", "stage", "problem"), [
+    ({"type": "no-such-type"}, "not a valid data package descriptor", "field type \"no-such-type\" is not supported"),
+    ({"constraints": {"pattern": "(["}}, "Frictionless cannot check the data against this schema",
+     "unterminated character set")])
+def test_a_schema_frictionless_cannot_read_is_one_error(seeds, previous_build, tmp_path, change, stage, problem):
     descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     events = next(r for r in descriptor["resources"] if r["name"] == "events")
     next(f for f in events["schema"]["fields"] if f["name"] == "summary").update(change)
     wrong = tmp_path / "datapackage.json"
     wrong.write_text(json.dumps(descriptor), encoding="utf-8")
-    _fails(seeds, previous_build, f"{wrong}: Frictionless cannot check the data against this schema", problem,
-           datapackage=wrong)
+    _fails(seeds, previous_build, f"{wrong}: {stage}", problem, datapackage=wrong)
 
 
 def test_command_line_prints_one_error_line_and_exits_1(seeds, previous_build):
@@ -150,3 +151,27 @@ def test_metadata_row_paired_with_the_wrong_file(seeds, previous_build):
     rows[0]["title"], rows[1]["title"] = rows[1]["title"], rows[0]["title"]
     _write_metadata(seeds, rows)
     _fails(seeds, previous_build, "articles.csv, line 2", "does not occur in", FIRST)
+
+
+def _descriptor_with(tmp_path, change) -> Path:
+    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    change(next(r for r in descriptor["resources"] if r["name"] == "events"))
+    changed = tmp_path / "datapackage.json"
+    changed.write_text(json.dumps(descriptor), encoding="utf-8")
+    return changed
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda events: events.pop("name"), "'name' is a required property"),
+    (lambda events: events["schema"].update(primaryKey=["no_such_column"]), "primary key"),
+])
+def test_a_descriptor_that_breaks_the_standard_is_one_error(seeds, previous_build, tmp_path, change, problem):
+    wrong = _descriptor_with(tmp_path, change)
+    _fails(seeds, previous_build, f"{wrong}: not a valid data package descriptor", problem, datapackage=wrong)
+
+
+def test_a_descriptor_without_a_column_the_build_writes_is_one_error(seeds, previous_build, tmp_path):
+    def drop_summary(events):
+        events["schema"]["fields"] = [f for f in events["schema"]["fields"] if f["name"] != "summary"]
+    _fails(seeds, previous_build, "the events table's fields differ from the columns the build writes: lacks summary",
+           datapackage=_descriptor_with(tmp_path, drop_summary))

@@ -450,3 +450,24 @@ def test_two_make_add_article_at_once_both_land(two_runs):
     assert sorted(r["seed_file"][:4] for r in rows[5:]) == ["005_", "006_"]
     assert all((seeds / r["seed_file"]).is_file() for r in rows)
     assert len(read_articles(seeds)) == 7
+
+
+def test_the_importer_marks_what_the_build_would_refuse_not_usable(tmp_path):
+    """A row published before the limits, or dated in the future, or too large for an article is reported
+    not usable; the folder it writes builds."""
+    body = "Shelling\nIdlib, 3 March 2015: shelling hit the town of Saraqib."
+    rows = [{"id": "early", "title": "Shelling", "text": body, "date": "1999-03-03"},
+            {"id": "future", "title": "Shelling", "text": body + " (2)", "date": "2999-03-03"},
+            {"id": "huge", "title": "Shelling", "text": body + " x" * 600_000, "date": "2015-03-03"},
+            {"id": "fine", "title": "Shelling", "text": body + " (3)", "date": "2015-03-03"}]
+    source = tmp_path / "wire.jsonl"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    assert import_main([str(source), "--format", "jsonl", "--out", str(out), "--collection-id", "wire",
+                        "--publisher", "Wire"]) == 0
+    assert [a.article_id for a in read_articles(out)] == ["wire-fine"]
+    report = (out / REPORT_FILE).read_text(encoding="utf-8")
+    assert "row 1 (wire-early): not usable: published_date 1999-03-03 is not between 2011-01-01" in report
+    assert "row 2 (wire-future): not usable: published_date 2999-03-03 is not between" in report
+    assert "row 3 (wire-huge): not usable: the text has 1,200,063 bytes, more than max_article_bytes" in report
+    build(out, tmp_path / "built", REFERENCE, DATAPACKAGE, SITE_METADATA)

@@ -102,6 +102,14 @@ def test_a_bad_article_changes_nothing(seeds, built, tmp_path):
     assert (out / "idlib-events.db").read_bytes() == built_db
     with pytest.raises(BuildError, match="in the seeds already"):
         add_article(SEEDS / "000_51629ae7086d7ade.txt", row, seeds, out, REFERENCE, DATAPACKAGE, SITE_METADATA)
+    with pytest.raises(BuildError, match=r"/dev/zero: not a file"):  # a device would be read for ever
+        add_article(Path("/dev/zero"), row, seeds, out, REFERENCE, DATAPACKAGE, SITE_METADATA)
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(50_000_000)  # sparse: only what the limit allows is read
+    with pytest.raises(BuildError, match=r"huge\.txt: more than max_article_bytes \(1,000,000\) in limits\.yml"):
+        add_article(huge, row, seeds, out, REFERENCE, DATAPACKAGE, SITE_METADATA)
+    assert {p.name: p.read_bytes() for p in seeds.iterdir() if p.is_file()} == before
 
 
 # Reviews -------------------------------------------------------------------------------------------

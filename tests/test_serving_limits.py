@@ -259,3 +259,17 @@ def test_the_served_site_loads_the_limit_plugins_with_their_settings(server, bui
     metadata = yaml.safe_load((built / "metadata.yml").read_text(encoding="utf-8"))
     assert metadata["plugins"]["public-sql"] == _plugin_settings("public-sql")
     assert metadata["plugins"]["page-cache"] == _plugin_settings("page-cache")
+
+
+def test_the_length_limit_lets_the_largest_article_allowed_be_read():
+    """An article body is one value: SQLite refuses to read a value above the site's length limit, so the
+    limit must lie above the largest article the build accepts (max_article_bytes in limits.yml)."""
+    from scripts.limits import LIMITS_FILE, load_limits
+
+    largest = load_limits(ROOT / "seeds" / "reference" / LIMITS_FILE).max_article_bytes
+    assert _plugin_settings("public-sql")["max_value_bytes"] > largest
+    conn = sqlite3.connect(":memory:")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, int(_plugin_settings("public-sql")["max_value_bytes"]))
+    conn.execute("create table articles (body text)")
+    conn.execute("insert into articles values (?)", ("é" * (largest // 2),))  # two bytes a character
+    assert len(conn.execute("select body from articles").fetchone()[0].encode("utf-8")) == largest
