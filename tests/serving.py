@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.serve import free_port  # noqa: F401  (the tests' free port)
+from scripts.serve import free_port, serve_command
 
 
 @contextlib.contextmanager
@@ -39,3 +39,11 @@ def running(argv: list[str], base: str, log: Path, cwd: Path | None = None) -> I
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def serving(build_dir: Path, log: Path) -> Iterator[str]:
+    """The build in `build_dir` served as `make serve` serves it, on a free loopback port: yields its base URL."""
+    port = free_port()
+    with running(serve_command(build_dir, host="127.0.0.1", port=port), f"http://127.0.0.1:{port}", log) as base:
+        yield base

@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from scripts.build import ROOT
-from scripts.serve import SETTINGS, serve_command
+from scripts.serve import SETTINGS
 
-from .serving import free_port, running
+from .serving import serving
 
 DB = "idlib-events"
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -39,9 +39,8 @@ DRAWN_MARKERS_JS = """() => {
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
     """Base URL of `datasette serve` over the build, as `make serve` runs it."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "datasette.log"
-    with running(serve_command(built, host="127.0.0.1", port=port), f"http://127.0.0.1:{port}", log) as base:
+    with serving(built, log) as base:
         yield base
 
 

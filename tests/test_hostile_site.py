@@ -11,10 +11,8 @@ import pytest
 from datasette.utils import tilde_encode
 from playwright.sync_api import Page, expect, sync_playwright
 
-from scripts.serve import serve_command
-
 from .hostile import FAR_PLACE, HOSTILE_COLLECTION, MARKED_ACTOR, MARKED_PLACE, XSS
-from .serving import free_port, running
+from .serving import serving
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 DB = "idlib-events"
@@ -35,9 +33,8 @@ def hostile_db(hostile_built):
 
 @pytest.fixture(scope="module")
 def server(hostile_built, tmp_path_factory):
-    port = free_port()
     log = tmp_path_factory.mktemp("serve-hostile") / "datasette.log"
-    with running(serve_command(hostile_built, host="127.0.0.1", port=port), f"http://127.0.0.1:{port}", log) as base:
+    with serving(hostile_built, log) as base:
         yield base
 
 

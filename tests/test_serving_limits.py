@@ -16,9 +16,9 @@ import datasette.database
 import pytest
 import yaml
 
-from scripts.serve import DB_FILE, PLUGINS, ROOT, SETTINGS, serve_command
+from scripts.serve import DB_FILE, PLUGINS, ROOT, SETTINGS
 
-from .serving import free_port, running
+from .serving import serving
 
 DB = "idlib-events"
 NEVER_ENDS = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
@@ -40,9 +40,8 @@ def _load_plugin(name: str):
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
     """The seed build served by `make serve`'s command line; yields (base URL, its log file)."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
-    with running(serve_command(built, "127.0.0.1", port), f"http://127.0.0.1:{port}", log) as base:
+    with serving(built, log) as base:
         yield base, log
 
 
