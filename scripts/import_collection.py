@@ -37,6 +37,7 @@ from .limits import LIMITS_FILE, extraction_limits, read_limits
 from .seed_writer import METADATA_FILE, metadata_file, seed_file_name
 from .seeds import ANNOTATIONS_FILE, ARTICLE_ID, COLLECTION_FILE, IMPORT_REPORT_FILE, PublishedLimits
 from .textnorm import fold
+from .yaml_in import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS_DIR = ROOT / "importers"
@@ -241,7 +242,7 @@ def load_format(name: str, options: argparse.Namespace | None = None) -> Format:
     """The format named on the command line: a file in importers/, or the generic csv / jsonl with column options."""
     path = FORMATS_DIR / f"{name}.yml"
     if path.is_file():
-        return Format(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return Format(read_yaml(path, "import format"))
     if name not in ("csv", "jsonl") or options is None:
         known = sorted(p.stem for p in FORMATS_DIR.glob("*.yml")) + ["csv", "jsonl"]
         raise BuildError(f"unknown import format {name!r} (one of: {', '.join(known)})")

@@ -6,10 +6,8 @@ import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import yaml
-
-from .errors import BuildError
 from .shapes import check_shape
+from .yaml_in import read_yaml
 
 LIMITS_FILE = "limits.yml"
 
@@ -26,12 +24,7 @@ class Limits:
 
 def read_limits(path: Path) -> dict:
     """The limits file, checked against schemas/limits.schema.json (both its parts)."""
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BuildError(f"{path}: reference file not found") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BuildError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    loaded = read_yaml(path, "reference file")
     check_shape(loaded, path, "limits.schema.json")
     return loaded
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .csv_in import read_csv_rows
 from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE
 from .errors import BuildError
@@ -14,6 +12,7 @@ from .limits import LIMITS_FILE, Limits, extraction_limits, read_limits
 from .seeds import PublishedLimits
 from .shapes import check_shape
 from .textnorm import alias_key
+from .yaml_in import read_yaml
 
 LEXICON_FILES = ("events", "figures", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
 
@@ -62,13 +61,7 @@ class Reference:
 
 
 def _load_yaml(path: Path):
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError:
-        raise BuildError(f"{path}: reference file not found") from None
-    except yaml.YAMLError as exc:
-        raise BuildError(f"{path}: not valid YAML ({exc})") from None
+    return read_yaml(path, "reference file")
 
 
 def load_actors(path: Path) -> dict[str, Actor]:

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .control_chars import escaped
 from .errors import BuildError
 from .shapes import check_shape
 from .tables import event_point, fatalities
+from .yaml_in import read_yaml
 
 REVIEW_DIR = "reviews"
 MACHINE, REVIEWED = "machine", "reviewed"
@@ -64,10 +63,7 @@ def _check_entries(path: Path, section: str, action: str, entries, key: str | No
 
 
 def read_review(path: Path, article_ids: set[str]) -> Review:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read the review file ({exc})") from None
+    data = read_yaml(path, "review file")
     check_shape(data, path, "review.schema.json")
     if not isinstance(data, dict):
         raise BuildError(f"{path}: expected a mapping with reviewer, events and figures")

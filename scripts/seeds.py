@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import yaml
-
 from .control_chars import escaped, first_control, position
 from .csv_in import read_csv_rows
 from .errors import BuildError
 from .seed_writer import METADATA_FILE
 from .shapes import check_shape
 from .textnorm import fold
+from .yaml_in import read_yaml
 
 REQUIRED_COLUMNS = ("seed_file", "title", "publisher", "published_date", "published_date_basis", "language")
 COLLECTION_FILE = "collection.yml"
@@ -131,10 +130,7 @@ def read_collection(seeds_dir: Path, default_id: str) -> Collection:
     path = seeds_dir / COLLECTION_FILE
     spec: dict = {"collection_id": default_id, "title": default_id}
     if path.is_file():
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise BuildError(f"{path}: not readable YAML ({exc.__class__.__name__})") from None
+        loaded = read_yaml(path, "collection file")
         if not isinstance(loaded, dict) or not ARTICLE_ID.fullmatch(str(loaded.get("collection_id", ""))):
             raise BuildError(f"{path}: needs a collection_id of lowercase letters, digits, _ or -")
         check_shape(loaded, path, "collection.schema.json")

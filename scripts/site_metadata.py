@@ -12,15 +12,13 @@ import yaml
 from .downloads import EVENTS_GEOJSON, PACKAGE_ZIP
 from .errors import BuildError
 from .schema import Table
+from .yaml_in import read_yaml
 
 DATABASE = "idlib-events"
 
 
 def read_site_metadata(path: Path) -> dict:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read the Datasette metadata ({exc})") from None
+    return read_yaml(path, "Datasette metadata") or {}
 
 
 def with_descriptions(site: dict, tables: list[Table], views: dict[str, list[str]]) -> dict:

@@ -124,6 +124,27 @@ def test_an_empty_lexicon_file_is_one_line(seed_copy, reference_copy, kept_build
     _refused(seed_copy, kept_build, reference_copy, f"lexicon/{name}.yml: expected a mapping, got nothing (empty)")
 
 
+@pytest.mark.parametrize("file", ["actors.yml", "lexicon/dates.yml", "limits.yml"])
+def test_a_reference_file_that_is_not_utf8_is_one_line(seed_copy, reference_copy, kept_build, file):
+    path = reference_copy / file
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\n# Fran\xe7e\n", 1))  # a Latin-1 byte on line 2
+    _refused(seed_copy, kept_build, reference_copy, f"{path}: not UTF-8 (byte 0xe7 on line 2)")
+
+
+# Nine nested levels of nine aliases: a few hundred bytes that stand for 9**9 values.
+ALIAS_BOMB = "a: &a [x]\n" + "".join(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+                                     for prev, name in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize("file", ["actors.yml", "reviews"])
+def test_yaml_aliases_are_refused_in_one_line(seed_copy, reference_copy, kept_build, file):
+    """An alias bomb spun in the type checks for ever: hand-written data may not use aliases at all."""
+    path = reference_copy / "actors.yml" if file == "actors.yml" else seed_copy / "reviews" / f"{REVIEWED}.yml"
+    path.write_text(ALIAS_BOMB, encoding="utf-8")
+    _refused(seed_copy, kept_build, reference_copy,
+             f"{path}: not valid YAML: aliases (*name) are not allowed in this file at line 2, column 8")
+
+
 def test_an_empty_actors_file_is_one_line(seed_copy, reference_copy, kept_build):
     (reference_copy / "actors.yml").write_text("", encoding="utf-8")
     _refused(seed_copy, kept_build, reference_copy, "actors.yml: expected a list, got nothing (empty)")

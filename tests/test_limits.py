@@ -7,6 +7,8 @@ import csv
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import yaml
 
 from scripts import stress_articles
 from scripts.alias_matcher import _NAME_LIST, _name_lists
-from scripts.build import BuildWatch, build
+from scripts.build import ROOT, BuildWatch, build
 from scripts.errors import BuildError
 from scripts.extract import Extractor
 from scripts.extraction_runs import RunOptions, run_extractions
@@ -202,3 +204,28 @@ def test_lists_of_names_are_found_as_by_trying_every_position():
     for text in texts:
         assert [m.span() + m.groups() for m in _name_lists(text)] == \
             [m.span() + m.groups() for m in _NAME_LIST.finditer(text)], text
+
+
+def test_an_article_longer_than_a_csv_field_by_default_builds_again(tmp_path):
+    """A field of the package's CSVs holds a whole article: one over the csv module's default field limit
+    (131,072 characters) and within max_article_bytes is read back by the next build and by the importer
+    (fresh processes, as a maintainer runs them: nothing else has lifted the limit in them)."""
+    long_body = stress_articles.long_sentence(140 * KB)
+    seeds = _pathological_seeds(tmp_path / "seeds")
+    _add_article(seeds, "x_long", long_body)
+    out = tmp_path / "out"
+    build_command = [sys.executable, "-m", "scripts.build", "--seeds", str(seeds), "--out", str(out), "--reference",
+                     str(_reference_with(tmp_path, article_seconds=BUDGET)), "--jobs", "1", "--cache", str(tmp_path / "cache")]
+    for _ in range(2):  # the second build reads the first's articles.csv
+        result = subprocess.run(build_command, cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    with (out / "data" / "articles.csv").open(encoding="utf-8", newline="") as handle:
+        assert max(len(row["body"]) for row in csv.DictReader(handle)) > 131_072
+    source = tmp_path / "long.csv"
+    body = stress_articles.article(TITLE, long_body)
+    source.write_text(f'id,title,date,text\n1,{TITLE},2019-05-20,"{body}"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "scripts.import_collection", str(source), "--format", "csv",
+                             "--out", str(tmp_path / "imported"), "--collection-id", "long", "--publisher", "Test"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "imported" / "long-1.txt").read_text(encoding="utf-8") == body
