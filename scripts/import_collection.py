@@ -383,6 +383,9 @@ def import_collection(source: Path, fmt: Format, out: Path, where: dict[str, set
                       limits: Path = LIMITS) -> str:
     """Import `source` into the seeds folder `out`; returns the import report. A row the build would refuse
     by `limits` (its publication date, its size) is reported not usable."""
+    if out.exists() and not (out / REPORT_FILE).is_file() and (not out.is_dir() or any(out.iterdir())):
+        raise BuildError(f"{out}: not a folder an import wrote (it has no {REPORT_FILE}), and the import replaces "
+                         "its folder whole: give a new or empty folder")
     if not source.is_file():
         raise BuildError(f"{source}: no such file to import")
     if fmt.spec.get("format", "csv") == "jsonl" or source.suffix == ".jsonl":

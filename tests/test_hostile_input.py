@@ -492,3 +492,23 @@ def test_the_importer_marks_what_the_build_would_refuse_not_usable(tmp_path):
     assert "row 2 (wire-future): not usable: published_date 2999-03-03 is not between" in report
     assert "row 3 (wire-huge): not usable: the text has 1,200,063 bytes, more than max_article_bytes" in report
     build(out, tmp_path / "built", REFERENCE, DATAPACKAGE, SITE_METADATA)
+
+
+@pytest.mark.parametrize("kept", ["thesis.docx", "articles.csv"])
+def test_the_importer_replaces_only_a_folder_an_import_wrote(tmp_path, kept):
+    """The import replaces its folder whole: a folder of other files (a thesis, a seeds folder) is refused,
+    not emptied; an import's own folder is replaced."""
+    source = tmp_path / "wire.jsonl"
+    source.write_text(json.dumps({"id": "1", "title": "Shelling", "date": "2015-03-03",
+                                  "text": "Shelling\nIdlib was shelled."}) + "\n", encoding="utf-8")
+    command = [str(source), "--format", "jsonl", "--collection-id", "wire", "--publisher", "Wire", "--out"]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / kept).write_bytes(b"mine")
+    assert import_main([*command, str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == [kept] and (out / kept).read_bytes() == b"mine"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert import_main([*command, str(empty)]) == 0
+    assert import_main([*command, str(empty)]) == 0  # again: the folder is the import's own
+    assert [a.article_id for a in read_articles(empty)] == ["wire-1"]
