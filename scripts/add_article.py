@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .atomic import write_bytes
 from .build import DB_FILE, ROOT, build
-from .control_chars import escaped
+from .control_chars import one_line
 from .errors import BuildError
 from .limits import LIMITS_FILE, load_limits
 from .review_report import REVIEW_FOLDER
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         article_id = add_article(args.file, metadata, args.seeds, args.out, args.seeds / "reference",
                                  ROOT / "datapackage.json", ROOT / "metadata.yml")
     except BuildError as exc:
-        print(f"add-article failed, nothing changed: {escaped(str(exc))}", file=sys.stderr)
+        print(f"add-article failed, nothing changed: {one_line(str(exc))}", file=sys.stderr)
         return 1
     report = args.out / REVIEW_FOLDER / f"{article_id}.txt"
     print(f"Added seeds/{article_id}.txt and its row in seeds/{METADATA_FILE}; rebuilt {args.out / DB_FILE}.\n")

@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from . import output_folder
-from .control_chars import escaped
+from .control_chars import escaped, one_line
 from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata, jobs=args.jobs,
                      cache=args.cache, watch=watch)
     except BuildError as exc:
-        print(f"build failed: {escaped(str(exc))}", file=sys.stderr)
+        print(f"build failed: {one_line(str(exc))}", file=sys.stderr)
         return 1
     print(_report(rows, watch.run.failures), end="")
     print(f"\nExtracted {watch.run.extracted} article(s), {watch.run.cached} from the cache in {args.cache}")

@@ -3,8 +3,8 @@
 An article, a metadata value or a name holds no control characters but tab, line feed and carriage
 return: a NUL, an ESC (terminal escape codes), a form feed or a C1 code is a broken or hostile file,
 refused as bad input (`make import` makes each a space, and says so in its report). Text printed to a
-terminal or written to a report shows any control character that reaches it as a visible escape
-(`\\x1b`), never raw.
+terminal or written to a report shows any control character, or bidirectional override, that reaches it
+as a visible escape (`\\x1b`, `\\u202e`), never raw; an error line shows its line breaks escaped too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,12 @@ ALLOWED = "\t\n\r"
 # Unicode's control characters (category Cc) are U+0000-U+001F and U+007F-U+009F, and will stay so.
 _CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in range(0xA0)
                                     if unicodedata.category(chr(code)) == "Cc" and chr(code) not in ALLOWED) + "]")
+
+
+# Printed text also shows the bidirectional overrides and isolates escaped (U+202A-U+202E, U+2066-U+2069):
+# they reorder what a terminal shows ("Trojan Source"), and an article or a name may hold them harmlessly.
+_BIDI = "".join(chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_SHOWN = re.compile(_CONTROL.pattern[:-1] + _BIDI + "]")
 
 
 def first_control(text: str) -> int | None:
@@ -36,5 +42,11 @@ def spaced(text: str) -> tuple[str, int]:
 
 
 def escaped(text: str) -> str:
-    """`text` with every control character but tab and line breaks written as \\xNN or \\u00NN."""
-    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+    """`text` with every control character but tab and line breaks, and every bidirectional override,
+    written as \\xNN or \\uNNNN."""
+    return _SHOWN.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(text: str) -> str:
+    """`text` escaped for an error line: its line breaks too (as \\n, \\r), so that the message stays one line."""
+    return escaped(text).replace("\n", "\\n").replace("\r", "\\r")

@@ -30,7 +30,7 @@ import dateparser
 import yaml
 
 from .atomic import replace_dir
-from .control_chars import spaced
+from .control_chars import one_line, spaced
 from .decoding import Decoded, decode_field, fallback_encodings
 from .errors import BuildError
 from .limits import LIMITS_FILE, extraction_limits, read_limits
@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             fmt.spec["format"] = "jsonl"
         report = import_collection(args.file, fmt, args.out, _where(args.where))
     except BuildError as exc:
-        print(f"import failed, nothing written: {exc}", file=sys.stderr)
+        print(f"import failed, nothing written: {one_line(str(exc))}", file=sys.stderr)
         return 1
     print(report.split("\n\n")[0] + "\n\n" + report.split("\n\n")[1])
     print(f"  → {args.out} (every row in {args.out / REPORT_FILE})")

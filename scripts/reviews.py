@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .control_chars import escaped
 from .errors import BuildError
+from .seeds import resolves_inside
 from .shapes import check_shape
 from .tables import event_point, fatalities
 from .yaml_in import read_yaml
@@ -96,6 +97,8 @@ def read_reviews(seeds_dir: Path, article_ids: set[str]) -> list[Review]:
         if not (path.name.startswith(".") or path.name == "README.md" or (path.suffix == ".yml" and path.is_file())):
             raise BuildError(f"{escaped(str(path))}: unexpected in {folder}, which holds review files named "
                              "<article_id>.yml (lower-case .yml) and a README.md")
+        if path.suffix == ".yml" and not resolves_inside(path, seeds_dir):
+            raise BuildError(f"{escaped(str(path))}: a link to a file outside {seeds_dir}, which a review file may not be")
     return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))]
 
 

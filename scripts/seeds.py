@@ -151,7 +151,7 @@ def _inside(seeds_dir: Path, seed_file: str) -> bool:
     return Path(seed_file).name == seed_file and seed_file not in ("", ".", "..") and "\x00" not in seed_file
 
 
-def _resolves_inside(path: Path, folder: Path) -> bool:
+def resolves_inside(path: Path, folder: Path) -> bool:
     """Whether `path`, with every symbolic link followed, is still in `folder`."""
     return path.resolve().is_relative_to(folder.resolve())
 
@@ -176,7 +176,7 @@ def _article_from_row(seeds_dir: Path, line: int, row: dict[str, str], collectio
     path = seeds_dir / seed_file
     if not path.is_file():
         raise BuildError(f"{where}: names seed file {seed_file}, which does not exist in {seeds_dir}")
-    if not _resolves_inside(path, seeds_dir):
+    if not resolves_inside(path, seeds_dir):
         raise BuildError(f"{where}: seed_file {seed_file!r} is a link to a file outside {seeds_dir}")
     article_id = Path(seed_file).stem
     if not ARTICLE_ID.fullmatch(article_id):
@@ -219,7 +219,7 @@ def read_collections(seeds_dir: Path) -> list[Collection]:
     """The seeds folder's own collection, then each imported collection in collections/, by name."""
     folders = [seeds_dir] + sorted(p for p in (seeds_dir / COLLECTIONS_FOLDER).glob("*") if p.is_dir())
     for folder in folders[1:]:
-        if not _resolves_inside(folder, seeds_dir):
+        if not resolves_inside(folder, seeds_dir):
             raise BuildError(f"{folder}: a collection folder is a link to a folder outside {seeds_dir}")
     collections = [read_collection(folder, folder.name if folder != seeds_dir else "seeds") for folder in folders]
     seen: dict[str, Path] = {}

@@ -331,6 +331,16 @@ def test_a_seed_file_linking_outside_the_folder_is_refused(seed_copy, reference_
                                                                              "outside")
 
 
+def test_a_review_file_linking_outside_the_folder_is_refused(seed_copy, reference_copy, kept_build, tmp_path):
+    """A review file linked to /etc/hostname was read, and its text shown in the error line."""
+    review = seed_copy / "reviews" / f"{REVIEWED}.yml"
+    outside = tmp_path / "outside.yml"
+    shutil.copy(review, outside)
+    review.unlink()
+    review.symlink_to(outside)
+    _refused(seed_copy, kept_build, reference_copy, f"{review}: a link to a file outside {seed_copy}")
+
+
 def _collection(seeds: Path, name: str, seed_file: str) -> Path:
     folder = seeds / "collections" / name
     folder.mkdir(parents=True)
@@ -512,3 +522,31 @@ def test_the_importer_replaces_only_a_folder_an_import_wrote(tmp_path, kept):
     assert import_main([*command, str(empty)]) == 0
     assert import_main([*command, str(empty)]) == 0  # again: the folder is the import's own
     assert [a.article_id for a in read_articles(empty)] == ["wire-1"]
+
+
+def test_what_the_build_prints_shows_line_breaks_and_bidi_overrides_escaped(seed_copy, reference_copy, tmp_path):
+    """A line break in a metadata value split the one error line in two; a right-to-left override (U+202E)
+    in a title reordered what the terminal showed of the review report."""
+    rows = list(csv.DictReader((seed_copy / "articles.csv").open(encoding="utf-8", newline="")))
+    fields = list(rows[0])
+    title = rows[0]["title"]
+    rows[0]["title"] = title.replace(" ", " \u202e", 1)
+    body = (seed_copy / FIRST).read_text(encoding="utf-8")
+    (seed_copy / FIRST).write_text(body.replace(title, rows[0]["title"], 1), encoding="utf-8")
+
+    def write(rows):
+        with (seed_copy / "articles.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+
+    write(rows)
+    command = [sys.executable, "-m", "scripts.build", "--seeds", str(seed_copy), "--out", str(tmp_path / "out"),
+               "--reference", str(reference_copy), "--jobs", "1", "--cache", str(tmp_path / "cache")]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    report = (tmp_path / "out" / "review" / f"{FIRST[:-4]}.txt").read_text(encoding="utf-8")
+    assert "\u202e" not in report and title.replace(" ", " \\u202e", 1) in report
+    write([dict(rows[0], seed_file=FIRST[:-4] + "\n.txt"), *rows[1:]])
+    failed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert failed.returncode == 1 and failed.stderr.count("\n") == 1, failed.stderr
+    assert failed.stderr.startswith("build failed: ") and FIRST[:-4] + "\\n.txt" in failed.stderr
