@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .control_chars import escaped
 from .errors import BuildError
-from .seeds import resolves_inside
+from .seeds import PublishedLimits, resolves_inside
 from .shapes import check_shape
 from .tables import event_point, fatalities
 from .yaml_in import read_yaml
@@ -117,9 +117,10 @@ class _Applier:
     """Applies review files to a copy of the extracted rows. The rows are indexed once, so that a correction
     looks up the rows it touches; rejected rows are left out when the corrections are finished."""
 
-    def __init__(self, rows: dict[str, list[dict]], lexicon_units: dict[str, str]):
+    def __init__(self, rows: dict[str, list[dict]], lexicon_units: dict[str, str], published: PublishedLimits | None):
         self.rows = {name: [dict(row) for row in table] for name, table in rows.items()}  # rows hold plain values
         self.units = lexicon_units
+        self.published = published
         self.records: list[dict] = []
         self.record_counts: Counter[str] = Counter()
         self.fixed_fatalities: set[str] = set()
@@ -178,6 +179,10 @@ class _Applier:
         for key in ("event_date", "event_date_end"):
             if key in changes and changes[key] is not None:
                 changes[key] = self._iso(review, f"{where}.{key}", changes[key])
+                if self.published and not self.published.allow(date.fromisoformat(changes[key])):
+                    raise _fail(review.path, f"{where}.{key}", f"{changes[key]} is not between "
+                                f"{self.published.earliest.isoformat()} and {self.published.latest().isoformat()} "
+                                f"(the limits of a publication date in {self.published.source})")
         if "place_id" in changes:
             place = self.places.get(changes["place_id"])
             if place is None:
@@ -263,9 +268,11 @@ class _Applier:
         return self.rows
 
 
-def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dict[str, str]) -> dict[str, list[dict]]:
-    """The rows with every review applied (a new dict; `rows` is left as the extractor made it)."""
-    applier = _Applier(rows, units)
+def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dict[str, str],
+                  published: PublishedLimits | None = None) -> dict[str, list[dict]]:
+    """The rows with every review applied (a new dict; `rows` is left as the extractor made it). A fixed
+    event date must lie within `published`, the dates an article may be published on."""
+    applier = _Applier(rows, units, published)
     bodies = {a["article_id"]: a["body"] for a in rows["articles"]}
     for review in reviews:
         for n, entry in enumerate(review.events["reject"]):

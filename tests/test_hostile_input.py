@@ -179,6 +179,13 @@ def test_a_fixed_date_that_is_not_a_date_is_one_line(seed_copy, reference_copy, 
     _refused(seed_copy, kept_build, reference_copy, f"{REVIEWED}.yml: events.fix[1].event_date: {expected}")
 
 
+@pytest.mark.parametrize("fixed", ["0001-01-01", "2999-03-24"])
+def test_a_fixed_date_outside_the_limits_is_one_line(seed_copy, reference_copy, kept_build, fixed):
+    _replace(seed_copy / "reviews" / f"{REVIEWED}.yml", "event_date: 2015-03-24", f"event_date: {fixed}")
+    _refused(seed_copy, kept_build, reference_copy, f"{REVIEWED}.yml: events.fix[1].event_date: {fixed} is not between "
+                                                    "2011-01-01 and ")
+
+
 def test_the_reviewer_and_fatalities_have_their_types(seed_copy, reference_copy, kept_build):
     review = seed_copy / "reviews" / f"{REVIEWED}.yml"
     _replace(review, "reviewer: idlib-events maintainers", "reviewer: 12")
