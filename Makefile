@@ -103,8 +103,8 @@ add-article: $(STAMP)
 # then build it with: .venv/bin/python -m scripts.build --seeds OUT --out OUT-build
 IMPORT_VALUES := FILE FORMAT OUT WHERE COLLECTION IMPORT_OPTIONS
 import: $(STAMP)
-	set -f; $(BIN)/python -m scripts.import_collection "$$FILE" --format "$$FORMAT" --out "$$OUT" \
-	  $${WHERE:+--where "$$WHERE"} $${COLLECTION:+--collection-id "$$COLLECTION"} $${IMPORT_OPTIONS:-}
+	$(BIN)/python -m scripts.import_collection "$$FILE" --format "$$FORMAT" --out "$$OUT" \
+	  $${WHERE:+--where "$$WHERE"} $${COLLECTION:+--collection-id "$$COLLECTION"} --options "$${IMPORT_OPTIONS:-}"
 
 # VERBATIM: a value given on make's command line is a recursive variable, which make expands when it
 # exports it ($10 would become 0, and $(shell …) would run). For these two targets each value is taken

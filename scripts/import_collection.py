@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+import shlex
 import shutil
 import sys
 import tempfile
@@ -436,7 +437,14 @@ def main(argv: list[str] | None = None) -> int:
     generic.add_argument("--licence", default="", help="the collection's licence")
     generic.add_argument("--source-url", default="")
     generic.add_argument("--rights", default="", help="rights statement of the article texts")
+    parser.add_argument("--options", default="", help="more options in one string, split as a shell would split "
+                        "it but with nothing expanded (make import's IMPORT_OPTIONS: --publisher \"Two words\")")
     args = parser.parse_args(argv)
+    if args.options:
+        try:
+            args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), *shlex.split(args.options)])
+        except ValueError as exc:
+            parser.error(f"--options: {exc}")
     try:
         fmt = load_format(args.format, args)
         if args.format == "jsonl":

@@ -490,6 +490,23 @@ def test_two_make_add_article_at_once_both_land(two_runs):
     assert len(read_articles(seeds)) == 7
 
 
+def test_make_import_takes_its_options_as_typed(two_runs):
+    """IMPORT_OPTIONS is split as a shell splits words, quotes kept, nothing expanded or globbed."""
+    tmp_path, seeds, _ = two_runs
+    source = tmp_path / "wire.jsonl"
+    source.write_text(json.dumps({"key": "1", "headline": "Shelling", "day": "2015-03-03",
+                                  "text": "Shelling\nIdlib was shelled."}) + "\n", encoding="utf-8")
+    out = tmp_path / "imported"
+    options = "--id-column key --title-column headline --date-column day --publisher 'Wire * $(shell touch PWNED5) `x`'"
+    result = subprocess.run(["make", "-C", str(seeds.parent), "-o", ".venv/.requirements-installed", "import",
+                             f"FILE={source}", "FORMAT=jsonl", f"OUT={out}", "COLLECTION=wire", f"IMPORT_OPTIONS={options}"],
+                            capture_output=True, text=True, env={**os.environ, "MAKEFLAGS": ""})
+    assert result.returncode == 0, result.stderr
+    [article] = read_articles(out)
+    assert article.publisher == "Wire * $(shell touch PWNED5) `x`"
+    assert not list(tmp_path.rglob("PWNED*"))
+
+
 def test_the_importer_marks_what_the_build_would_refuse_not_usable(tmp_path):
     """A row published before the limits, or dated in the future, or too large for an article is reported
     not usable; the folder it writes builds."""
