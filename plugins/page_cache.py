@@ -6,7 +6,8 @@ runs, so a page asked for again is the same bytes: the events page with its face
 Only complete 200 answers to GET requests are kept, keyed by scheme, host, path and query (the JSON
 holds absolute next_url links); not kept: arbitrary SQL (`sql=`, `_where=`, see public_sql.py), answers
 that set a cookie, requests carrying a signed-in actor or messages, Datasette's own `/-/` pages
-other than search and dashboards, and any answer larger than `max_entry_bytes`. The least recently
+other than search and dashboards, any answer larger than `max_entry_bytes`, and a streamed CSV that
+failed after it started (plugins/csv_errors.py appends to the list at scope[STREAM_FAILED]). The least recently
 used pages go first when the cache holds more than `max_bytes`: memory stays bounded. The numbers are
 the `page-cache` plugin settings in metadata.yml.
 """
@@ -22,6 +23,7 @@ PLUGIN = "page-cache"
 NOT_KEPT_PARAMS = ("sql", "_where")  # arbitrary SQL: public_sql.py
 PERSONAL_COOKIES = (b"ds_actor", b"ds_messages")  # Datasette's signed-in actor and flash messages
 KEPT_TOOL_PAGES = ("/-/search", "/-/dashboards")  # Datasette's /-/ pages that are the site's own pages
+STREAM_FAILED = "idlib.stream_failed"  # scope key of the list a failed CSV stream appends to (csv_errors.py)
 
 
 class PageCache:
@@ -78,6 +80,8 @@ def cached(app, cache: PageCache):
             await send({"type": "http.response.body", "body": body})
             return
         kept: dict = {"start": None, "chunks": [], "size": 0, "keep": False}
+        failed: list[str] = []
+        scope = {**scope, STREAM_FAILED: failed}
 
         async def send_and_keep(message):
             if message["type"] == "http.response.start":
@@ -91,7 +95,7 @@ def cached(app, cache: PageCache):
                     kept["keep"], kept["chunks"] = False, []
                 else:
                     kept["chunks"].append(chunk)
-                if not message.get("more_body", False) and kept["keep"]:
+                if not message.get("more_body", False) and kept["keep"] and not failed:
                     cache.put(key, kept["start"], b"".join(kept["chunks"]))
             await send(message)
 

@@ -159,7 +159,8 @@ async def test_arbitrary_sql_waits_for_its_slot_and_the_sites_pages_do_not():
 
     class Settings:
         def plugin_config(self, name):
-            return {"time_limit_ms": 1000, "concurrent": 1, "wait_s": 0.05, "max_value_bytes": 1000, "max_result_bytes": 1000}
+            return {"time_limit_ms": 1000, "concurrent": 1, "wait_s": 0.05, "max_value_bytes": 1000, "max_result_bytes": 1000,
+                    "max_search_work": 1000}
 
     release = asyncio.Event()
     seen: list[bytes] = []
@@ -272,3 +273,129 @@ def test_the_length_limit_lets_the_largest_article_allowed_be_read():
     conn.execute("create table articles (body text)")
     conn.execute("insert into articles values (?)", ("é" * (largest // 2),))  # two bytes a character
     assert len(conn.execute("select body from articles").fetchone()[0].encode("utf-8")) == largest
+
+
+PRINTF_SLOW = "select length(printf('%.*c', 2147483647, 'x'))"  # 2^31 appends inside one call: 8-16 s unguarded
+
+
+def _guarded(max_value_bytes: int = 2_000_000, max_search_work: int = 100_000_000) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, max_value_bytes)
+    _load_plugin("public_sql").guard_functions(conn, max_value_bytes, max_search_work)
+    return conn
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # Datasette turns on sqlite3's tracebacks
+def test_printf_refuses_a_width_or_precision_over_the_length_limit():
+    conn = _guarded(max_value_bytes=1000)
+    for sql, args in ((PRINTF_SLOW, ()), ("select format('%!.*c', ?, 'x')", (1001,)), ("select printf('%1001d', 1)", ()),
+                      ("select printf('%.1001s', 'x')", ()), ("select printf('%*d', -1001, 1)", ()),
+                      ("select printf('%d %.*c', 1, 5000, 'x')", ()), ("select printf('%5d%-,*lld', 1, 1001, 2)", ()),
+                      ("select printf('%.*c', '1001abc', 'x')", ()), ("select printf('%.2000lf', 1.5)", ())):
+        with pytest.raises(sqlite3.DataError, match="string or blob too big"):
+            conn.execute(sql, args).fetchone()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # Datasette turns on sqlite3's tracebacks
+def test_printf_gives_sqlites_own_result_otherwise():
+    guarded, builtin = _guarded(), sqlite3.connect(":memory:")
+    builtin.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 2_000_000)
+    formats = ["%d", "%5d|%-5d|%05d|%+d|% d", "%,d", "%.3f|%10.2e|%g|%G|%E", "%x|%X|%o|%#x|%#o", "%s|%.2s|%10s|%-10s|",
+               "%q|%Q|%w|%z", "%c|%5c|%.3c|%!.3c", "%%|%5%|%n|%r", "%lld|%lli|%llu|%lx", "%*d|%-*d|%.*f", "%.*s|%*.*s",
+               "%4294967297d|%.4294967299s", "%!s|%!.2f|%#g", "%y %d", "%", "abc", "%l", "%10", "%.*c",
+               "%1999999d|%1999999d"]  # the last is too long: NULL
+    args = [(1234567, -3, 2.5, "it's", None, b"\xc3\xa9t", 7, 3, "abcdef"), (-5, 9, 3, 1.25, "xyz", 2, 4, "hello"),
+            (4294967301, "a", 2.0), ("5", "ab", 3.9, -7)]
+    for fmt in formats:
+        for values in args:
+            for name in ("printf", "format"):
+                sql = f"select {name}(?{', ?' * len(values)})"
+                assert guarded.execute(sql, (fmt, *values)).fetchone() == builtin.execute(sql, (fmt, *values)).fetchone()
+    assert guarded.execute("select printf(5), printf(null), printf('%s-%s', 1)").fetchone() == ("5", None, "1-")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # Datasette turns on sqlite3's tracebacks
+def test_text_searches_refuse_more_work_than_the_limit_and_give_sqlites_result_otherwise():
+    guarded = _guarded(max_search_work=10_000)
+    text, pattern = "0" * 1000, "0" * 20 + "1"  # 21,000 > 10,000
+    for sql, args in (("select instr(?, ?)", (text, pattern)), ("select replace(?, ?, '')", (text, pattern)),
+                      ("select trim(?, ?)", (text, pattern)), ("select ? like ?", (text, "%" + pattern)),
+                      ("select ? glob ?", (text, "*" + pattern)), ("select like(?, ?, '!')", ("%" + pattern, text)),
+                      ("select json_patch(?, ?)", ("[" + "0," * 500 + "0]", '{"a":' + "1" * 20 + "}"))):
+        with pytest.raises(sqlite3.DataError, match="string or blob too big"):
+            guarded.execute(sql, args).fetchone()
+    plain = sqlite3.connect(":memory:")
+    same = ("select instr('hello', 'll'), replace('abcabc', 'b', 'XY'), trim('xxhixx', 'x'), ltrim('  a'), rtrim('ab', 'b'),"
+            " 'ABC' like 'a%', 'abc' glob 'a*', like('a!%', 'a%', '!'), json_patch('{\"a\":1}', '{\"b\":2}'), instr(null, 'a'),"
+            " replace(1234, 3, 9), 'é' like 'É'")
+    assert guarded.execute(same).fetchone() == plain.execute(same).fetchone()
+
+
+def test_printf_that_would_run_for_seconds_fails_at_once_and_the_site_is_unaffected(server):
+    base, log = server
+    before = log.stat().st_size
+    status, body = _get(_sql_url(base, PRINTF_SLOW))
+    assert status == 400 and json.loads(body)["error"] == "string or blob too big"
+    status, body = _get(f"{base}/{DB}/articles.csv?" + urllib.parse.urlencode(
+        {"_where": "length(printf('%.*c', 2147483647, 'x')) > 0"}))
+    assert status == 400 and b"string or blob too big" in body
+    normal = "select printf('%5.1f|%-4s|%03d|%,d', 2.25, 'ab', 7, 1234567)"
+    assert json.loads(_get(_sql_url(base, normal))[1])["rows"] == [list(sqlite3.connect(":memory:").execute(normal).fetchone())]
+    assert _get(f"{base}/{DB}/events")[0] == 200 and _get(f"{base}/-/versions.json")[0] == 200
+    with log.open("rb") as handle:
+        handle.seek(before)
+        added = handle.read().decode("utf-8", "replace")
+    assert added.count("query refused: printf: a width or precision over the length limit\n") == 2
+
+
+def test_a_csv_of_a_failing_query_is_an_error_not_an_empty_download(server):
+    base, _ = server
+    rows = "with recursive c(x) as (select 1 union all select x + 1 from c limit 100) select x, zeroblob(1000000) from c"
+    for extra in ("", "&_stream=on"):
+        status, body = _get(f"{base}/{DB}.csv?" + urllib.parse.urlencode({"sql": rows}) + extra)
+        assert status == 400 and b"query result too large" in body, extra
+
+
+async def test_a_stream_that_fails_midway_ends_with_a_line_saying_so_and_is_not_cached():
+    csv_errors, page_cache = _load_plugin("csv_errors"), _load_plugin("page_cache")
+    assert csv_errors.STREAM_FAILED == page_cache.STREAM_FAILED
+
+    class Request:
+        def __init__(self, scope):
+            self.scope = scope
+
+    pages = iter([({"ok": True, "rows": [[1]]}, None, None), RuntimeError("SQL query took too long")])
+
+    async def data(request, **kwargs):
+        page = next(pages)
+        if isinstance(page, Exception):
+            raise page
+        return page
+
+    failed: list[str] = []
+    reporting = csv_errors._reporting(data)
+    assert (await reporting(Request({csv_errors.STREAM_FAILED: failed})))[0]["rows"] == [[1]]
+    with pytest.raises(csv_errors.IncompleteDownload) as stopped:
+        await reporting(Request({csv_errors.STREAM_FAILED: failed}))
+    assert str(stopped.value) == "download incomplete: SQL query took too long\r\n" and failed
+
+    calls: list[bytes] = []
+
+    async def app(scope, receive, send):  # a stream that fails after its first rows, as csv_errors marks it
+        calls.append(scope["query_string"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"a\r\n1\r\n", "more_body": True})
+        scope[page_cache.STREAM_FAILED].append("SQL query took too long")
+        await send({"type": "http.response.body", "body": b"download incomplete: SQL query took too long\r\n"})
+
+    wrapped = page_cache.cached(app, page_cache.PageCache(max_bytes=10_000, max_entry_bytes=10_000))
+    for _ in range(2):
+        await wrapped({"type": "http", "method": "GET", "path": "/idlib-events/articles.csv", "query_string": b"_stream=on",
+                       "headers": []}, None, lambda message: asyncio.sleep(0))
+    assert len(calls) == 2
+
+
+async def test_the_sites_own_streamed_csv_is_complete_and_kept(site):
+    first = await site.client.get(f"/{DB}/articles.csv?_stream=on")
+    again = await site.client.get(f"/{DB}/articles.csv?_stream=on")
+    assert first.status_code == 200 and first.content == again.content and b"download incomplete" not in first.content
