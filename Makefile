@@ -52,9 +52,9 @@ evaluate: $(STAMP)
 # Speed (a measurement, not a test): for the seeds and the FA-KES dev corpus (imported into
 # build/corpora/fakes-dev from ../shared/corpora/fakes/fakes-dev.csv when missing), the extractor's
 # articles/s and words/s of CPU time, a cold build's time, peak memory and each stage's share, a warm
-# rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 19 articles/s
-# (5,500 words/s) of CPU time in one process; cold build 15 s on 2 jobs (extraction 68%, validation 21%),
-# peak RSS 90 MiB; adding one article and rebuilding 6 s (1 article extracted). Seeds: cold build 3.8 s.
+# rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 32 articles/s
+# (9,300 words/s) of CPU time in one process; cold build 15.5 s on 2 jobs (extraction 59%, validation 26%),
+# peak RSS 96 MiB; adding one article and rebuilding 6 s (1 article extracted). Seeds: cold build 4.1 s.
 # Then the pathological articles of scripts/stress_articles.py (README, "Limits on one article").
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench$(if $(JOBS), --jobs $(JOBS))
