@@ -7,10 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from slugify import slugify
-
 from .event_dates import AREA_TYPES, refine_dates
 from .events import EventMention
+from .ids import event_id
 from .reference import Reference
 
 
@@ -138,8 +137,23 @@ def _fold_into_captures(groups: dict[tuple[str, str], _Bucket], reference: Refer
                     break
 
 
+def _evidence_order(mention: EventMention) -> tuple:
+    """The order that picks an event's first report, the one its id is made from: its own reports before those
+    of a fight folded into it, then the earliest article id and offset."""
+    return (mention.absorbed, mention.article_id, mention.sentence.start, mention.trigger_start)
+
+
+def _ordinals(mentions: list[EventMention]) -> dict[int, int]:
+    """id() of each report → its ordinal among the reports of its sentence, in the order of their triggers."""
+    by_sentence: dict[tuple[str, int], list[EventMention]] = {}
+    for mention in mentions:
+        by_sentence.setdefault((mention.article_id, mention.sentence.start), []).append(mention)
+    return {id(m): n for found in by_sentence.values()
+            for n, m in enumerate(sorted(found, key=lambda m: (m.trigger_start, m.trigger_end)), start=1)}
+
+
 def merge_events(mentions: list[EventMention], reference: Reference) -> list[Event]:
-    """Cluster event mentions into events with stable, readable ids, sorted by id."""
+    """Cluster event mentions into events, each with the id of its first report (scripts/ids.py), sorted by id."""
     groups: dict[tuple[str, str], _Bucket] = {}
     for mention in sorted(mentions, key=_order):
         bucket = groups.setdefault((mention.sub_event_type, mention.place_id), _Bucket())
@@ -157,11 +171,10 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
     _fold_into_captures(groups, reference)
     events = [event for bucket in groups.values() for event in bucket.events if event.mentions]
     refine_dates(events, reference)
-    taken: Counter[str] = Counter()
-    for event in sorted(events, key=lambda e: (e.first, e.sub_event_type, e.place_id, _order(e.mentions[0]))):
+    ordinals = _ordinals(mentions)
+    for event in events:
         event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))
         _assign_actors(event, reference)
-        base = slugify(f"{event.first.isoformat()} {event.sub_event_type} {event.place_id}")
-        taken[base] += 1
-        event.event_id = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        first = min(event.mentions, key=_evidence_order)
+        event.event_id = event_id(first.article_id, first.sentence.start, first.sentence.end, ordinals[id(first)])
     return sorted(events, key=lambda e: e.event_id)

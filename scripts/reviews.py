@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import ids
 from .control_chars import escaped
 from .errors import BuildError
 from .seeds import PublishedLimits, resolves_inside
@@ -26,7 +27,7 @@ MACHINE, REVIEWED = "machine", "reviewed"
 REVIEWED_TABLES = ("events", "figures")  # the tables whose rows carry review_status
 EVENT_FIXES = ("event_date", "event_date_end", "date_precision", "event_type", "sub_event_type", "place_id",
                "fatalities")
-FIGURE_FIELDS = ("quote", "occurrence", "value", "value_low", "value_high", "unit", "qualifier", "category",
+FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_low", "value_high", "unit", "qualifier", "category",
                  "subject", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id", "reason")
 SECTIONS = {"events": ("reject", "fix"), "figures": ("reject", "add")}
 
@@ -132,6 +133,7 @@ class _Applier:
                           for event_id, found in _index(self.rows["event_mentions"], "event_id").items()}
         self.figures = {figure_id: found[0] for figure_id, found in _index(self.rows["figures"], "figure_id").items()}
         self.figures_of_event = _index(self.rows["figures"], "event_id")
+        self.figures_of_article = _index(self.rows["figures"], "article_id")
         self.parts_of = _index(self.rows["figures"], "part_of_figure_id")
         self.places = {place["place_id"]: place for place in reversed(self.rows["places"])}
         self.rejected_events: set[str] = set()
@@ -225,13 +227,21 @@ class _Applier:
             if entry.get(key) in (None, ""):
                 raise _fail(review.path, where, f"missing {key}")
         value = float(entry["value"])
-        number_at = next((quote.find(s) for s in (f"{value:,.0f}", f"{value:.0f}", f"{value:g}") if s in quote), 0)
-        figure_id = f"{review.article_id}-{entry['category']}-{start + number_at}"
-        if figure_id in self.figures:
-            raise _fail(review.path, where, f"figure {figure_id} exists already: reject it or fix the quote")
+        spellings = [str(entry["number"])] if entry.get("number") else [f"{value:,.0f}", f"{value:.0f}", f"{value:g}"]
+        number = next(((quote.find(s), len(s)) for s in spellings if s in quote), None)
+        if entry.get("number") and number is None:
+            raise _fail(review.path, f"{where}.number", f"{entry['number']!r} is not in the quote")
+        number_start, number_end = (start + number[0], start + number[0] + number[1]) if number else (start, start + len(quote))
         for key, table, known in (("event_id", "events", self.events), ("part_of_figure_id", "figures", self.figures)):
             if entry.get(key) and entry[key] not in known:
                 raise _fail(review.path, f"{where}.{key}", f"no {table[:-1]} {entry[key]!r} in this build")
+        found = self._extracted_figure(review.article_id, start, start + len(quote), value)
+        if found is not None:  # the extractor reads this figure now: the review corrects it instead of doubling it
+            self._amend_figure(review, found, entry)
+            return
+        figure_id = ids.figure_id(review.article_id, number_start, number_end)
+        if figure_id in self.figures:
+            raise _fail(review.path, where, f"figure {figure_id} exists already: reject it or fix the quote")
         figure = {
             "figure_id": figure_id, "article_id": review.article_id, "event_id": entry.get("event_id"),
             "place_id": entry.get("place_id"), "value": value,
@@ -248,6 +258,34 @@ class _Applier:
         self.parts_of[figure["part_of_figure_id"]].append(figure)
         self._record(review, "figures", figure_id, "add", f"{entry.get('qualifier', 'exact')} {value:g} {entry['subject']}",
                      entry["reason"])
+
+    def _extracted_figure(self, article_id: str, start: int, end: int, value: float) -> dict | None:
+        """The article's figure whose number lies in start..end and has this value, if the extractor found it."""
+        for figure in self.figures_of_article.get(article_id, []):
+            number = ids.figure_number(figure["figure_id"])
+            if (id(figure) not in self.rejected_figures and number and start <= number[0] and number[1] <= end
+                    and figure["value"] == value):
+                return figure
+        return None
+
+    def _amend_figure(self, review: Review, figure: dict, entry: dict) -> None:
+        """A figure to add that the extractor found already: the review's reading replaces the extractor's."""
+        changes = {key: entry[key] for key in FIGURE_FIELDS
+                   if key in entry and key not in ("quote", "occurrence", "number", "reason", "value")}
+        for key in ("value_low", "value_high"):
+            if key in changes and changes[key] is not None:
+                changes[key] = float(changes[key])
+        if "unit" not in entry:
+            changes["unit"] = self.units.get(entry["category"], figure["unit"])
+        described = "; ".join(f"{k}: {_shown(figure[k])} → {_shown(v)}" for k, v in changes.items() if figure[k] != v)
+        if "event_id" in changes:
+            self.figures_of_event[changes["event_id"]].append(figure)
+        if "part_of_figure_id" in changes:
+            self.parts_of[changes["part_of_figure_id"]].append(figure)
+        figure.update(changes)
+        figure["review_status"] = REVIEWED
+        self._record(review, "figures", figure["figure_id"], "fix", f"added figure found by the extractor already; "
+                     f"{described or 'nothing to change'}", entry["reason"])
 
     @staticmethod
     def _iso(review: Review, where: str, value) -> str:

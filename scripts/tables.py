@@ -7,6 +7,7 @@ from collections import defaultdict
 from .errors import BuildError
 from .extract import ArticleExtraction, ClaimedFigure
 from .extraction_runs import run_extractions
+from .ids import figure_id
 from .merge import Event, merge_events
 from .reference import Reference
 from .seeds import ANNOTATIONS_FILE, Article, Collection
@@ -18,7 +19,7 @@ NOT_PUBLISHED = (NOT_UNDERSTOOD, EXTRACTION_CUT)  # rows for the reports only
 
 
 def _figure_id(article_id: str, item: ClaimedFigure) -> str:
-    return f"{article_id}-{item.figure.category.replace('_', '-')}-{item.figure.number_start}"
+    return figure_id(article_id, item.figure.number_start, item.figure.number_end)
 
 
 def _figure_events(events: list[Event]) -> dict[tuple[str, int], list[tuple[int, str]]]:
