@@ -36,7 +36,7 @@ from .reviews import apply_reviews, read_reviews
 from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections, refuse_oversized
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
-from .tables import EXTRACTION_CUT, NOT_PUBLISHED, NOT_UNDERSTOOD, collection_tables, merged_tables
+from .tables import EXTRACTION_CUT, NOT_PUBLISHED, NOT_UNDERSTOOD, STALE_REVIEWS, collection_tables, merged_tables
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +99,10 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
     if rows["reviews"]:
         files = len({r["article_id"] for r in rows["reviews"]})
         lines += ["", f"Reviewer corrections applied: {len(rows['reviews'])} from {files} file(s) in seeds/reviews/"]
+    if rows.get(STALE_REVIEWS):
+        lines += ["", f"Stale reviewer corrections: {len(rows[STALE_REVIEWS])} no longer find their row and were not "
+                      "applied (see their articles' review reports); update or remove them in seeds/reviews/:"]
+        lines += [f"  {stale['article_id']}.yml {stale['where']}: {stale['problem']}" for stale in rows[STALE_REVIEWS]]
     names: dict[str, list[dict]] = {}
     for row in rows["unresolved_mentions"]:
         names.setdefault(row["surface"], []).append(row)

@@ -2,7 +2,8 @@
 
 An id never depends on what is read from the evidence (a date, a type, a place, an actor, a count),
 so it stays the same when that reading is refined, when a review is applied, or when an article is
-added. The article id is its readable prefix; `e` marks an event, `f` a figure.
+added. The article id is its readable prefix; `e` marks an event, `f` a figure. A reviewer's
+correction is numbered within its article's review file.
 """
 
 from __future__ import annotations
@@ -28,3 +29,8 @@ def figure_number(figure_id_: str) -> tuple[int, int] | None:
     """The offsets of the number a figure id was made from (None for an id not made by figure_id)."""
     found = _FIGURE_ID.match(figure_id_)
     return (int(found["start"]), int(found["end"])) if found else None
+
+
+def review_id(article_id: str, position: int) -> str:
+    """A correction's id: its article and its position in the article's review file (1, 2, …)."""
+    return f"{article_id}-{position}"

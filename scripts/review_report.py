@@ -48,6 +48,7 @@ class _ArticleRows:
         self.reviews = _by_article(rows.get("reviews", []))
         self.not_understood = _by_article(rows.get("not_understood", []))
         self.cut = _by_article(rows.get("extraction_cut", []))
+        self.stale = _by_article(rows.get("stale_reviews", []))
 
 
 def article_report(article_id: str, rows: dict[str, list[dict]]) -> str:
@@ -115,6 +116,13 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
     if not_read:
         lines += _wrapped(f"Number phrases not understood ({len(not_read)}), left out of the figures:", "  ")
         lines += [f"    “{n['text']}” at characters {n['char_start']}–{n['char_end']}: {n['reason']}" for n in not_read]
+    stale = grouped.stale[article_id]
+    if stale:
+        lines += _wrapped(f"Stale reviewer corrections ({len(stale)}), not applied: their row is no longer where they "
+                          f"quote it; update or remove them in seeds/reviews/{article_id}.yml:", "  ")
+        for entry in stale:
+            lines += _wrapped(f"{entry['where']} ({entry['asked'] or 'reject'}) at {_quote(entry['quote'])}: "
+                              f"{entry['problem']}. Reason given: {entry['reason']}", "    ")
     if undated:
         lines += _wrapped(f"Events with no date in the text ({len(undated)}), put in the week before publication: "
                           "a date word missing from seeds/reference/lexicon/dates.yml, or a date to fix in a "

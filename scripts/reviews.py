@@ -1,10 +1,14 @@
 """Reviewers' corrections, kept as data in seeds/reviews/<article_id>.yml and applied on every build.
 
 A review file corrects what the extractor read from one article: it rejects false events or figures,
-fixes an event's date, type, place or fatalities, and adds figures the extractor missed (found by
-their sentence in the article). Every correction names its reason. Applying them marks each touched
-row `review_status = reviewed` (the others stay `machine`) and records the correction in the
-`reviews` table; the extractor's own output (what `make evaluate` measures) is never changed.
+fixes an event's date, type, place or fatalities, and adds figures the extractor missed. Every
+correction names the row it corrects by its evidence, a quote of the article (the event reported
+there, the figure whose number is there), never by an id or a value the extractor derived, so it keeps
+applying when the extractor reads the sentence differently; and every correction names its reason.
+Applying them marks each touched row `review_status = reviewed` (the others stay `machine`) and records
+the correction in the `reviews` table; a correction whose row is no longer there is listed as stale
+(STALE_REVIEWS, for the review and build reports) and the build goes on. The extractor's own output
+(what `make evaluate` measures) is never changed.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from .control_chars import escaped
 from .errors import BuildError
 from .seeds import PublishedLimits, resolves_inside
 from .shapes import check_shape
-from .tables import event_point, fatalities
+from .tables import STALE_REVIEWS, event_point, fatalities
 from .yaml_in import read_yaml
 
 REVIEW_DIR = "reviews"
@@ -27,6 +31,7 @@ MACHINE, REVIEWED = "machine", "reviewed"
 REVIEWED_TABLES = ("events", "figures")  # the tables whose rows carry review_status
 EVENT_FIXES = ("event_date", "event_date_end", "date_precision", "event_type", "sub_event_type", "place_id",
                "fatalities")
+LOCATION = ("quote", "occurrence")  # how a correction names its row: a passage of the article
 FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_low", "value_high", "unit", "qualifier", "category",
                  "subject", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id", "reason")
 SECTIONS = {"events": ("reject", "fix"), "figures": ("reject", "add")}
@@ -56,12 +61,16 @@ def _check_entries(path: Path, section: str, action: str, entries, key: str | No
             raise _fail(path, where, "expected a mapping")
         if not str(entry.get("reason") or "").strip():
             raise _fail(path, where, "every correction needs a reason")
-        if key and not entry.get(key):
-            raise _fail(path, where, f"missing {key}")
-        allowed = {"fix": {"event_id", "reason", *EVENT_FIXES}, "add": set(FIGURE_FIELDS)}.get(action, {key, "reason"})
+        allowed = {"fix": {*LOCATION, "reason", *EVENT_FIXES}, "add": set(FIGURE_FIELDS)}.get(action, {*LOCATION, "reason"})
+        if section == "figures" and action == "reject":
+            allowed.add("value")
         unknown = sorted(set(entry) - allowed)
         if unknown:
-            raise _fail(path, where, f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+            hint = "; a correction names its row by a quote of the article, not by its id" if {
+                "event_id", "figure_id"} & set(unknown) and action != "add" else ""
+            raise _fail(path, where, f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))}){hint}")
+        if key and not entry.get(key):
+            raise _fail(path, where, f"missing {key}")
 
 
 def read_review(path: Path, article_ids: set[str]) -> Review:
@@ -83,8 +92,7 @@ def read_review(path: Path, article_ids: set[str]) -> Review:
         if not isinstance(spec, dict) or set(spec) - set(actions):
             raise _fail(path, section, f"expected a mapping with {' and/or '.join(actions)}")
         for action in actions:
-            key = {"events": "event_id", "figures": "figure_id"}[section] if action != "add" else "quote"
-            _check_entries(path, section, action, spec.get(action) or [], key)
+            _check_entries(path, section, action, spec.get(action) or [], "quote")
         sections[section] = {action: spec.get(action) or [] for action in actions}
     return Review(article_id, path, str(data["reviewer"]).strip(), sections["events"], sections["figures"])
 
@@ -129,42 +137,93 @@ class _Applier:
             for row in self.rows[table]:
                 row["review_status"] = MACHINE
         self.events = {event_id: found[0] for event_id, found in _index(self.rows["events"], "event_id").items()}
-        self.reporters = {event_id: {m["article_id"] for m in found}
-                          for event_id, found in _index(self.rows["event_mentions"], "event_id").items()}
         self.figures = {figure_id: found[0] for figure_id, found in _index(self.rows["figures"], "figure_id").items()}
         self.figures_of_event = _index(self.rows["figures"], "event_id")
         self.figures_of_article = _index(self.rows["figures"], "article_id")
         self.parts_of = _index(self.rows["figures"], "part_of_figure_id")
         self.places = {place["place_id"]: place for place in reversed(self.rows["places"])}
+        self.place_names: dict[str, set[str]] = defaultdict(set)
+        for place in self.rows["places"]:
+            self.place_names[place["place_id"]].add(place["name"])
+        for alias in self.rows["place_aliases"]:
+            self.place_names[alias["place_id"]].add(alias["alias"])
+        self.mentions_of_article = _index(self.rows["event_mentions"], "article_id")
+        self.bodies = {a["article_id"]: a["body"] for a in self.rows["articles"]}
+        self.stale: list[dict] = []
         self.rejected_events: set[str] = set()
         self.rejected_figures: set[int] = set()  # id() of the rejected figure rows
 
     def _record(self, review: Review, table: str, target: str, action: str, changes: str, reason: str) -> None:
         self.record_counts[review.article_id] += 1
         self.records.append({
-            "review_id": f"{review.article_id}-{self.record_counts[review.article_id]}",
+            "review_id": ids.review_id(review.article_id, self.record_counts[review.article_id]),
             "article_id": review.article_id, "reviewer": review.reviewer, "target_table": table, "target_id": target,
             "action": action, "changes": changes, "reason": " ".join(str(reason).split()),
         })
 
-    def _event(self, review: Review, where: str, event_id: str) -> dict:
-        event = self.events.get(event_id)
-        if event is None:
-            raise _fail(review.path, where, f"no event {event_id!r} in this build (rejected already, or its id changed?)")
-        if review.article_id not in self.reporters.get(event_id, set()):
-            raise _fail(review.path, where, f"event {event_id!r} is not reported by this article")
-        return event
+    def _stale(self, review: Review, where: str, entry: dict, problem: str) -> None:
+        """A correction whose row is gone (the extractor no longer reads it there): listed, not applied."""
+        self.record_counts[review.article_id] += 1  # the next corrections keep their review_id
+        asked = "; ".join(f"{k}: {_shown(entry[k])}" for k in entry if k not in (*LOCATION, "reason"))
+        self.stale.append({"article_id": review.article_id, "where": where, "quote": " ".join(str(entry["quote"]).split()),
+                           "asked": asked, "problem": problem, "reason": " ".join(str(entry["reason"]).split())})
 
-    def _figure(self, review: Review, where: str, figure_id: str) -> dict:
-        figure = self.figures.get(figure_id)
-        if figure is None or figure["article_id"] != review.article_id:
-            raise _fail(review.path, where, f"no figure {figure_id!r} of this article in this build")
-        return figure
+    def _passage(self, review: Review, where: str, entry: dict) -> tuple[int, int]:
+        """Start and end of the entry's quote in its article (bad input, not stale, when it is not there: the
+        article's text does not change with the extractor)."""
+        body, quote = self.bodies[review.article_id], str(entry["quote"])
+        starts, at = [], body.find(quote)
+        while at != -1:
+            starts.append(at)
+            at = body.find(quote, at + 1)
+        occurrence = int(entry.get("occurrence", 1 if len(starts) == 1 else 0))
+        if not starts:
+            raise _fail(review.path, where, f"the quote is not in the article: {quote[:60]!r}")
+        if not 1 <= occurrence <= len(starts):
+            raise _fail(review.path, where, f"the quote occurs {len(starts)} times: say which with occurrence: 1..{len(starts)}")
+        return starts[occurrence - 1], starts[occurrence - 1] + len(quote)
+
+    def _names_place(self, event: dict, quote: str) -> bool:
+        return any(name in quote for name in self.place_names.get(event["place_id"], ()))
+
+    def _event(self, review: Review, where: str, entry: dict) -> dict | None:
+        """The event this article reports in the quoted passage: the one whose sentences overlap it most, and
+        among equals the one whose place the quote names. None (and the entry is listed as stale) if there is
+        none, or several."""
+        start, end = self._passage(review, where, entry)
+        overlap: dict[str, int] = {}
+        for mention in self.mentions_of_article.get(review.article_id, []):
+            shared = min(end, mention["char_end"]) - max(start, mention["char_start"])
+            if shared > 0 and mention["event_id"] in self.events:
+                overlap[mention["event_id"]] = max(overlap.get(mention["event_id"], 0), shared)
+        best = [event_id for event_id, shared in overlap.items() if shared == max(overlap.values())]
+        if len(best) > 1:
+            named = [event_id for event_id in best if self._names_place(self.events[event_id], str(entry["quote"]))]
+            best = named or best
+        if len(best) == 1:
+            return self.events[best[0]]
+        self._stale(review, where, entry, f"{len(best)} events of this article are reported there "
+                    "(quote the words that name the event's place)" if best
+                    else "no event of this article is reported there any more")
+        return None
+
+    def _figure(self, review: Review, where: str, entry: dict) -> dict | None:
+        """The article's figure whose number lies in the quoted passage (and has the entry's value, if given)."""
+        start, end = self._passage(review, where, entry)
+        found = [f for f in self.figures_of_article.get(review.article_id, [])
+                 if f["figure_id"] in self.figures and (number := ids.figure_number(f["figure_id"]))
+                 and start <= number[0] and number[1] <= end and entry.get("value") in (None, f["value"])]
+        if len(found) == 1:
+            return found[0]
+        self._stale(review, where, entry, f"{len(found)} figures of this article have their number there (quote fewer "
+                    "words, or give the value)" if found else "no figure of this article has its number there any more")
+        return None
 
     def reject_event(self, review: Review, n: int, entry: dict) -> None:
-        where = f"events.reject[{n}]"
-        event_id = entry["event_id"]
-        self._event(review, where, event_id)
+        event = self._event(review, f"events.reject[{n}]", entry)
+        if event is None:
+            return
+        event_id = event["event_id"]
         del self.events[event_id]
         self.rejected_events.add(event_id)
         for figure in self.figures_of_event.pop(event_id, []):
@@ -174,10 +233,12 @@ class _Applier:
 
     def fix_event(self, review: Review, n: int, entry: dict) -> None:
         where = f"events.fix[{n}]"
-        event = self._event(review, where, entry["event_id"])
         changes = {k: entry[k] for k in EVENT_FIXES if k in entry}
         if not changes:
             raise _fail(review.path, where, f"nothing to fix (give one of {', '.join(EVENT_FIXES)})")
+        event = self._event(review, where, entry)
+        if event is None:
+            return
         for key in ("event_date", "event_date_end"):
             if key in changes and changes[key] is not None:
                 changes[key] = self._iso(review, f"{where}.{key}", changes[key])
@@ -205,24 +266,21 @@ class _Applier:
         self._record(review, "events", event["event_id"], "fix", described, entry["reason"])
 
     def reject_figure(self, review: Review, n: int, entry: dict) -> None:
-        figure_id = entry["figure_id"]
-        self.rejected_figures.add(id(self._figure(review, f"figures.reject[{n}]", figure_id)))
+        figure = self._figure(review, f"figures.reject[{n}]", entry)
+        if figure is None:
+            return
+        figure_id = figure["figure_id"]
+        self.rejected_figures.add(id(figure))
         del self.figures[figure_id]
         for figure in self.parts_of.pop(figure_id, []):
             if figure["part_of_figure_id"] == figure_id:
                 figure["part_of_figure_id"], figure["review_status"] = None, REVIEWED
         self._record(review, "figures", figure_id, "reject", "", entry["reason"])
 
-    def add_figure(self, review: Review, n: int, entry: dict, body: str) -> None:
+    def add_figure(self, review: Review, n: int, entry: dict) -> None:
         where = f"figures.add[{n}]"
         quote = entry["quote"]
-        starts = [i for i in range(len(body)) if body.startswith(quote, i)]
-        occurrence = int(entry.get("occurrence", 1 if len(starts) == 1 else 0))
-        if not starts:
-            raise _fail(review.path, where, f"the quote is not in the article: {quote[:60]!r}")
-        if not 1 <= occurrence <= len(starts):
-            raise _fail(review.path, where, f"the quote occurs {len(starts)} times: say which with occurrence: 1..{len(starts)}")
-        start = starts[occurrence - 1]
+        start, _ = self._passage(review, where, entry)
         for key in ("value", "category", "subject"):
             if entry.get(key) in (None, ""):
                 raise _fail(review.path, where, f"missing {key}")
@@ -234,7 +292,8 @@ class _Applier:
         number_start, number_end = (start + number[0], start + number[0] + number[1]) if number else (start, start + len(quote))
         for key, table, known in (("event_id", "events", self.events), ("part_of_figure_id", "figures", self.figures)):
             if entry.get(key) and entry[key] not in known:
-                raise _fail(review.path, f"{where}.{key}", f"no {table[:-1]} {entry[key]!r} in this build")
+                self._stale(review, f"{where}.{key}", entry, f"no {table[:-1]} {entry[key]} in this build to link it to")
+                return
         found = self._extracted_figure(review.article_id, start, start + len(quote), value)
         if found is not None:  # the extractor reads this figure now: the review corrects it instead of doubling it
             self._amend_figure(review, found, entry)
@@ -303,6 +362,7 @@ class _Applier:
             if event["event_id"] not in self.fixed_fatalities:
                 event["fatalities"] = tolls.get(event["event_id"])
         self.rows["reviews"] = self.records
+        self.rows[STALE_REVIEWS] = self.stale
         return self.rows
 
 
@@ -311,7 +371,6 @@ def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dic
     """The rows with every review applied (a new dict; `rows` is left as the extractor made it). A fixed
     event date must lie within `published`, the dates an article may be published on."""
     applier = _Applier(rows, units, published)
-    bodies = {a["article_id"]: a["body"] for a in rows["articles"]}
     for review in reviews:
         for n, entry in enumerate(review.events["reject"]):
             applier.reject_event(review, n, entry)
@@ -320,5 +379,5 @@ def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dic
         for n, entry in enumerate(review.figures["reject"]):
             applier.reject_figure(review, n, entry)
         for n, entry in enumerate(review.figures["add"]):
-            applier.add_figure(review, n, entry, bodies[review.article_id])
+            applier.add_figure(review, n, entry)
     return applier.finish()

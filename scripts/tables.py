@@ -15,7 +15,8 @@ from .seeds import ANNOTATIONS_FILE, Article, Collection
 FATALITY_CATEGORIES = ("killed", "executed")
 NOT_UNDERSTOOD = "not_understood"
 EXTRACTION_CUT = "extraction_cut"
-NOT_PUBLISHED = (NOT_UNDERSTOOD, EXTRACTION_CUT)  # rows for the reports only
+STALE_REVIEWS = "stale_reviews"  # reviewers' corrections whose row is gone (scripts/reviews.py)
+NOT_PUBLISHED = (NOT_UNDERSTOOD, EXTRACTION_CUT, STALE_REVIEWS)  # rows for the reports only
 
 
 def _figure_id(article_id: str, item: ClaimedFigure) -> str:

@@ -1,4 +1,5 @@
-"""Ids made from evidence (scripts/ids.py): refining what is read, adding an article or reviewing leaves them as they were."""
+"""Ids made from evidence (scripts/ids.py): refining what is read, adding an article or reviewing leaves them as they
+were; and reviews that name their rows by a quote (scripts/reviews.py) keep applying when the extractor reads differently."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
+from scripts import dates
 from scripts.extraction_runs import run_extractions
 from scripts.reference import load_reference
-from scripts.reviews import Review, apply_reviews
+from scripts.reviews import Review, apply_reviews, read_review
 from scripts.seeds import read_articles
 from scripts.tables import merged_tables
 
-from .conftest import REFERENCE, seeds_without_collections
+from .conftest import REFERENCE, run_build, seeds_without_collections
 
 ARTICLE = "002_aa788a606ac512d4"
 CLASH = "said on Thursday they were continuing attacks on regime checkpoints"  # Idlib city, 26 March 2015
@@ -100,3 +103,53 @@ def test_a_review_adding_a_figure_the_extractor_found_does_not_double_it(extract
     same = next(f for f in reviewed["figures"] if f["figure_id"] == found["figure_id"])
     assert (same["category"], same["subject"], same["review_status"]) == ("executed", "prisoners", "reviewed")
     assert [(r["target_id"], r["action"]) for r in reviewed["reviews"]] == [(found["figure_id"], "fix")]
+
+
+def _read_review(folder: Path, article_id: str, content: dict) -> Review:
+    path = folder / f"{article_id}.yml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return read_review(path, {article_id})
+
+
+def test_a_review_keyed_by_its_quote_applies_when_the_extractor_moves_the_date(reference, tmp_path, monkeypatch):
+    seeds = seeds_without_collections(tmp_path / "seeds")
+    articles = read_articles(seeds, None, reference.published)
+    review = _read_review(tmp_path, ARTICLE, {"reviewer": "test", "events": {"fix": [
+        {"quote": CLASH, "place_id": "qarmid-base", "reason": "test: the checkpoints are the base's"}]}})
+    units = reference.lexicon["figures"]["units"]["by_category"]
+
+    def reviewed_clash() -> tuple[dict, dict]:
+        rows = merged_tables(run_extractions(articles, reference).extractions, reference)
+        return _clash(rows), _clash(apply_reviews(rows, [review], units))
+
+    machine, fixed = reviewed_clash()
+    assert (machine["event_date"], machine["place_id"]) == ("2015-03-26", "idlib-city")
+    assert (fixed["place_id"], fixed["review_status"]) == ("qarmid-base", "reviewed")
+
+    # The extractor reads every date a week earlier: the event moves, and the review still finds it by its quote.
+    find = dates.DateFinder.find
+    monkeypatch.setattr(dates.DateFinder, "find", lambda self, text, offset=0: [
+        dataclasses.replace(d, first=d.first - timedelta(days=7), last=d.last - timedelta(days=7))
+        for d in find(self, text, offset)])
+    machine, fixed = reviewed_clash()
+    assert machine["event_date"] == "2015-03-19" and machine["place_id"] == "idlib-city"
+    assert (fixed["event_date"], fixed["place_id"], fixed["review_status"]) == ("2015-03-19", "qarmid-base", "reviewed")
+
+
+def test_a_stale_review_is_reported_and_the_build_goes_on(tmp_path):
+    seeds = seeds_without_collections(tmp_path / "seeds")
+    stale = {"quote": "denied that its forces were on the retreat in Idlib", "event_date": "2015-03-28",
+             "reason": "test: a sentence that reports no event"}
+    kept = {"quote": CLASH, "place_id": "qarmid-base", "reason": "test: still applies"}
+    (seeds / "reviews" / f"{ARTICLE}.yml").write_text(
+        yaml.safe_dump({"reviewer": "test", "events": {"fix": [stale, kept]}}, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    rows = run_build(seeds, out)
+    assert [(r["review_id"], r["action"]) for r in rows["reviews"] if r["article_id"] == ARTICLE] == [(f"{ARTICLE}-2", "fix")]
+    report = (out / "build-report.txt").read_text(encoding="utf-8")
+    assert "Stale reviewer corrections: 1" in report
+    assert f"{ARTICLE}.yml events.fix[0]: no event of this article is reported there any more" in report
+    article = " ".join((out / "review" / f"{ARTICLE}.txt").read_text(encoding="utf-8").split())
+    assert "Stale reviewer corrections (1)" in article
+    assert "events.fix[0] (event_date: 2015-03-28) at “denied that its forces were on the retreat in Idlib”" in article
+    assert "Reason given: test: a sentence that reports no event" in article

@@ -157,9 +157,9 @@ def _review(seeds: Path, article_id: str, content: dict) -> None:
 
 
 def test_rejecting_an_event_removes_it_with_its_evidence(seeds, tmp_path):
-    event_id = "000_51629ae7086d7ade-e1551-1724"
+    event_id = "000_51629ae7086d7ade-e1551-1724"  # the air strikes on Wadi Deif
     _review(seeds, "000_51629ae7086d7ade", {"reviewer": "test", "events": {
-        "reject": [{"event_id": event_id, "reason": "a test rejection"}]}})
+        "reject": [{"quote": "launching at least 42 airstrikes on Wadi Deif", "reason": "a test rejection"}]}})
     out = tmp_path / "out"
     run_build(seeds, out)
     assert event_id not in {e["event_id"] for e in _csv(out / "data" / "events.csv")}
@@ -172,12 +172,16 @@ def test_rejecting_an_event_removes_it_with_its_evidence(seeds, tmp_path):
 
 
 @pytest.mark.parametrize("content, problem", [
-    ({"reviewer": "t", "events": {"fix": [{"event_id": "no-such-event", "event_date": "2015-01-01", "reason": "x"}]}},
-     r"events\.fix\[0\]: no event 'no-such-event'"),
-    ({"reviewer": "t", "events": {"fix": [{"event_id": "000_51629ae7086d7ade-e1551-1724", "reason": "x",
+    ({"reviewer": "t", "events": {"fix": [{"quote": "Not a sentence of this article.", "event_date": "2015-01-01",
+                                           "reason": "x"}]}},
+     r"events\.fix\[0\]: the quote is not in the article"),
+    ({"reviewer": "t", "events": {"fix": [{"event_id": "2014-12-15-air-drone-strike-wadi-deif-base",
+                                           "event_date": "2014-12-14", "reason": "an entry keyed by an old id"}]}},
+     r"events\.fix\[0\]: unknown field\(s\) event_id"),
+    ({"reviewer": "t", "events": {"fix": [{"quote": "42 airstrikes on Wadi Deif", "reason": "x",
                                            "event_date": "15 Dec"}]}},
      r"events\.fix\[0\]\.event_date: not an ISO date"),
-    ({"reviewer": "t", "events": {"reject": [{"event_id": "000_51629ae7086d7ade-e1551-1724"}]}},
+    ({"reviewer": "t", "events": {"reject": [{"quote": "42 airstrikes on Wadi Deif"}]}},
      r"events\.reject\[0\]: every correction needs a reason"),
     ({"reviewer": "t", "figures": {"add": [{"quote": "Not a sentence of this article.", "value": 1,
                                             "category": "killed", "subject": "people", "reason": "x"}]}},
