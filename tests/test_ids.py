@@ -153,3 +153,32 @@ def test_a_stale_review_is_reported_and_the_build_goes_on(tmp_path):
     assert "Stale reviewer corrections (1)" in article
     assert "events.fix[0] (event_date: 2015-03-28) at “denied that its forces were on the retreat in Idlib”" in article
     assert "Reason given: test: a sentence that reports no event" in article
+
+
+def test_a_quote_picks_one_row_or_the_correction_is_stale(extractions, reference, tmp_path):
+    rows = merged_tables(extractions, reference)
+    units = reference.lexicon["figures"]["units"]["by_category"]
+    review = _read_review(tmp_path, ARTICLE, {"reviewer": "test", "events": {"reject": [
+        {"quote": "a Syrian missile hit the border area", "reason": "test: two events are reported there"},
+        {"quote": "close to the Turkish city of Reyhanli", "reason": "test: the quote names the place of one"}]}})
+    reviewed = apply_reviews(rows, [review], units)
+    [stale] = reviewed["stale_reviews"]
+    assert (stale["where"], stale["problem"]) == (
+        "events.reject[0]", "2 events of this article are reported there (quote the words that name the event's place)")
+    [record] = reviewed["reviews"]
+    assert record["review_id"] == f"{ARTICLE}-2"
+    assert next(e for e in rows["events"] if e["event_id"] == record["target_id"])["place_id"] == "reyhanli"
+    assert record["target_id"] not in {e["event_id"] for e in reviewed["events"]}
+
+
+def test_a_figure_is_rejected_by_the_quote_of_its_number(extractions, reference, tmp_path):
+    rows = merged_tables(extractions, reference)
+    article = "001_69ba249cb100d0c6"
+    review = _read_review(tmp_path, article, {"reviewer": "test", "figures": {"reject": [
+        {"quote": "government raids killed 73 civilians", "reason": "test"},
+        {"quote": "government raids killed 73 civilians", "value": 74, "reason": "test: no such number there"}]}})
+    reviewed = apply_reviews(rows, [review], reference.lexicon["figures"]["units"]["by_category"])
+    assert [(r["target_id"], r["action"]) for r in reviewed["reviews"]] == [(f"{article}-f514-516", "reject")]
+    assert f"{article}-f514-516" not in {f["figure_id"] for f in reviewed["figures"]}
+    assert [s["problem"] for s in reviewed["stale_reviews"]] == [
+        "no figure of this article has its number there any more"]
