@@ -8,9 +8,9 @@ datapackage.json, with the event and figure ids they refer to read as the matche
 whose evidence is in both under another id is listed apart ("same evidence, new id": old → new), with
 whether the id map (seeds/id-map.csv) has the change; --record (`make id-map`) appends the missing
 ones to it under the build's version. A row in both whose values differ is changed (the differing
-columns are named). Prints per table counts and
-the keys, and always exits 0: it is a report, not a check. The last release is the bundle in dist/ with
-the highest version (see scripts/release.py).
+columns are named). Prints per table counts and the keys, and exits 0 (it is a report, not a check)
+unless --record cannot record. The last release is the bundle in dist/ with the highest version (see
+scripts/release.py).
 """
 
 from __future__ import annotations
@@ -62,10 +62,11 @@ def _version_key(bundle: Path) -> tuple:
     return tuple(int(part) for part in re.findall(r"\d+", version)), version
 
 
-def latest_bundle(dist_dir: Path) -> Path | None:
-    """The release bundle in `dist_dir` with the highest version, or None."""
+def latest_bundle(dist_dir: Path, below: str | None = None) -> Path | None:
+    """The release bundle in `dist_dir` with the highest version (lower than `below` if given), or None."""
     bundles = [p for p in dist_dir.glob(f"{NAME}-*") if p.is_dir() and p.name.startswith(f"{NAME}-")
-               and (p / package_zip_name(p.name.removeprefix(f"{NAME}-"))).is_file()]
+               and (p / package_zip_name(p.name.removeprefix(f"{NAME}-"))).is_file()
+               and (below is None or _version_key(p)[0] < _version_tuple(below))]
     return max(bundles, key=_version_key) if bundles else None
 
 
@@ -246,6 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         return record(diffs, args.id_map, old.version, new.version)
     return 0
+
+
+def unrecorded_id_changes(build_dir: Path, dist_dir: Path, id_map: Path) -> tuple[Path | None, list[tuple[str, str, str]]]:
+    """The last release before the build's version in `dist_dir`, and the id changes against it that
+    `id_map` lacks (none when there is no such release)."""
+    new = read_build(build_dir)
+    bundle = latest_bundle(dist_dir, below=new.version)
+    if bundle is None:
+        return None, []
+    mapped = {(r["table_name"], r["old_id"], r["new_id"]) for r in id_map_rows(id_map)}
+    return bundle, [c for c in id_changes(diff_packages(read_bundle(bundle), new)) if c not in mapped]
 
 
 def record(diffs: list[TableDiff], id_map: Path, old_version: str, new_version: str) -> int:

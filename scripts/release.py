@@ -117,8 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="release folder")
     parser.add_argument("--id-map", type=Path, default=ID_MAP, help="the id map of the built seeds")
     args = parser.parse_args(argv)
+    from .diff_release import unrecorded_id_changes  # it reads bundles as this module names them
+
     try:
         version = read_version(args.build)
+        last, missing = unrecorded_id_changes(args.build, args.dist, args.id_map)
+        if missing:
+            table, old_id, new_id = missing[0]
+            raise BuildError(f"{shown_path(args.id_map)} lacks {len(missing)} id change(s) since {last.name} "
+                             f"(such as {table} {old_id} → {new_id}), so their old pages would not redirect: "
+                             "run `make id-map`, then `make publish`")
         previous = args.dist / bundle_name(version) / CHECKSUMS
         before = previous.read_text(encoding="utf-8") if previous.is_file() else None
         bundle = write_release(args.build, args.dist, id_map=args.id_map)

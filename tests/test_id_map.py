@@ -194,3 +194,25 @@ def test_a_bad_id_map_row_is_one_error_naming_it(tmp_path, line, problem):
     with pytest.raises(BuildError) as caught:
         read_id_map(path, {"events", "figures"})
     assert str(caught.value) == f"{path}: {problem}"
+
+
+def test_a_release_is_refused_while_the_id_map_lacks_a_change(releases, tmp_path, capsys):
+    dist = tmp_path / "dist"
+    shutil.copytree(releases["dist"], dist)
+    empty = tmp_path / ID_MAP_FILE
+    empty.write_text(",".join(ID_MAP_COLUMNS) + "\n", encoding="utf-8")
+    assert release.main(["--build", str(releases["build"]), "--dist", str(dist), "--id-map", str(empty)]) == 1
+    error = capsys.readouterr().err
+    assert f"lacks {len(releases['events']) + len(releases['figures'])} id change(s) since idlib-events-{OLD_VERSION}" in error
+    assert "run `make id-map`" in error
+    assert sorted(p.name for p in dist.iterdir()) == [f"idlib-events-{OLD_VERSION}"]  # nothing released
+    assert release.main(["--build", str(releases["build"]), "--dist", str(dist), "--id-map", str(releases["id_map"])]) == 0
+
+
+def test_record_needs_a_later_version(tmp_path, capsys):
+    diffs = [diff_release.TableDiff("events", renamed=[("old-a", "a")])]
+    id_map = tmp_path / ID_MAP_FILE
+    assert diff_release.record(diffs, id_map, "0.2.0", "0.2.0") == 1
+    assert "bump `version` in datapackage.json first" in capsys.readouterr().err and not id_map.exists()
+    assert diff_release.record(diffs, id_map, "0.2.0", "0.10.0") == 0
+    assert id_map.read_text(encoding="utf-8") == "table_name,old_id,new_id,release\nevents,old-a,a,0.10.0\n"
