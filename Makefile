@@ -27,7 +27,7 @@ DRY_RUN ?=
 # Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
 JOBS ?=
 
-.PHONY: build validate test lint evaluate bench load serve publish diff add-article import clean venv
+.PHONY: build validate test lint evaluate bench load serve publish diff id-map add-article import clean venv
 
 venv: $(STAMP)
 
@@ -82,9 +82,14 @@ publish: build validate test
 	$(BIN)/python -m scripts.release --build build --dist dist
 	$(BIN)/python -m scripts.deploy --target $(TARGET) --build build --dist dist$(if $(filter-out 0 no false,$(DRY_RUN)), --dry-run)
 
-# Which rows the build added, removed or changed against the last release bundle in dist/.
+# Which rows the build added, removed or changed against the last release bundle in dist/, and which rows
+# have a new id for the same evidence (events, figures). `make id-map` appends those id changes to
+# seeds/id-map.csv under the build's version (then `make` rebuilds with their redirects).
 diff: $(DB)
 	$(BIN)/python -m scripts.diff_release --build build --dist dist
+
+id-map: $(DB)
+	$(BIN)/python -m scripts.diff_release --build build --dist dist --record
 
 # Add an article to seeds/, rebuild and print its review report (README, "Adding an article"):
 #   make add-article FILE=article.txt TITLE="Headline as printed" PUBLISHER="Outlet" DATE=YYYY-MM-DD

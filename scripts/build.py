@@ -29,6 +29,7 @@ from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
 from .extraction_runs import ExtractionRun, Failure, RunOptions, run_extractions
+from .id_map import ID_MAP_FILE, REDIRECTS, evidence_tables, read_id_map, redirect_rows
 from .load_sqlite import VIEWS, facet_columns, load_database
 from .reference import load_reference
 from .review_report import REVIEW_FOLDER, write_review_reports
@@ -151,6 +152,8 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
         schema = tables(descriptor)
         site = read_site_metadata(site_path)
         reviews = read_reviews(seeds, {a.article_id for a in articles})
+        renamable = {name: next(t.primary_key[0] for t in schema if t.name == name) for name in evidence_tables(schema)}
+        id_map = read_id_map(seeds / ID_MAP_FILE, set(renamable))
 
     with watch.stage("extract"):
         run = run_extractions(articles, reference, RunOptions(jobs, cache, reference_dir))
@@ -161,6 +164,7 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
         rows = apply_reviews(rows, reviews, reference.lexicon["figures"]["units"]["by_category"], reference.published)
     annotation_columns = next(t.columns for t in schema if t.name == "collection_annotations")
     rows.update(collection_tables(collections, articles, annotation_columns))
+    rows[REDIRECTS] = redirect_rows(id_map, rows, renamable)  # old ids of published releases → ids now
 
     with output_folder.writing_into(out):  # a full or read-only disk: one line, and the previous build kept
         build_dir = output_folder.new_build(out)

@@ -5,7 +5,9 @@
 dist/idlib-events-<version>/ holds the Frictionless data package (datapackage.json and every CSV,
 zipped as idlib-events-<version>-datapackage.zip), the SQLite database idlib-events.db (the file name
 is the database name Datasette and metadata.yml use), the build's Datasette metadata.yml, the site's
-own files (templates/, plugins/, static/) and SHA256SUMS (`sha256sum -c SHA256SUMS` checks them). The
+own files (templates/, plugins/, static/), the id map id-map.csv (a copy of seeds/id-map.csv: every id of an
+earlier release that changed for the same evidence, old → new, and in which release; scripts/id_map.py)
+and SHA256SUMS (`sha256sum -c SHA256SUMS` checks them). The
 version is the `version` of the build's datapackage.json. The bundle is written to a temporary folder
 and renamed into place, so a failed release leaves the previous bundle as it was; the same build gives
 byte-identical files.
@@ -25,11 +27,13 @@ from pathlib import Path
 from .atomic import replace_dir
 from .downloads import write_package_zip
 from .errors import BuildError
+from .id_map import ID_MAP_COLUMNS, ID_MAP_FILE
 from .serve import DB_FILE, PLUGINS, ROOT, STATIC_MOUNTS, TEMPLATES
 
 NAME = "idlib-events"
 CHECKSUMS = "SHA256SUMS"
 CHANGELOG = ROOT / "CHANGELOG.md"
+ID_MAP = ROOT / "seeds" / ID_MAP_FILE  # the id map of the seeds `make` builds
 
 
 def read_version(build_dir: Path) -> str:
@@ -65,13 +69,17 @@ def checksums(bundle: Path) -> str:
     return "".join(lines)
 
 
-def _fill(bundle: Path, build_dir: Path, version: str, folders: list[tuple[Path, str]]) -> None:
+def _fill(bundle: Path, build_dir: Path, version: str, folders: list[tuple[Path, str]], id_map: Path) -> None:
     for name in (DB_FILE, "metadata.yml", "datapackage.json"):
         if not (build_dir / name).is_file():
             raise BuildError(f"{build_dir / name}: missing; run `make` first")
     write_package_zip(build_dir, bundle / package_zip_name(version))
     shutil.copyfile(build_dir / DB_FILE, bundle / DB_FILE)
     shutil.copyfile(build_dir / "metadata.yml", bundle / "metadata.yml")
+    if id_map.is_file():
+        shutil.copyfile(id_map, bundle / ID_MAP_FILE)
+    else:
+        (bundle / ID_MAP_FILE).write_text(",".join(ID_MAP_COLUMNS) + "\n", encoding="utf-8")
     for source, target in folders:
         for path in sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             destination = bundle / target / path.relative_to(source)
@@ -80,15 +88,16 @@ def _fill(bundle: Path, build_dir: Path, version: str, folders: list[tuple[Path,
     (bundle / CHECKSUMS).write_text(checksums(bundle), encoding="utf-8")
 
 
-def write_release(build_dir: Path, dist_dir: Path, folders: list[tuple[Path, str]] | None = None) -> Path:
-    """Write the bundle of the build in `build_dir` into `dist_dir`; returns its folder."""
+def write_release(build_dir: Path, dist_dir: Path, folders: list[tuple[Path, str]] | None = None,
+                  id_map: Path = ID_MAP) -> Path:
+    """Write the bundle of the build in `build_dir` into `dist_dir`, with the id map `id_map`; returns its folder."""
     version = read_version(build_dir)
     dist_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
     try:
         bundle = staging / bundle_name(version)
         bundle.mkdir()
-        _fill(bundle, build_dir, version, site_folders() if folders is None else folders)
+        _fill(bundle, build_dir, version, site_folders() if folders is None else folders, id_map)
         target = dist_dir / bundle.name
         replace_dir(bundle, target)
     finally:
@@ -106,12 +115,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="build output folder")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="release folder")
+    parser.add_argument("--id-map", type=Path, default=ID_MAP, help="the id map of the built seeds")
     args = parser.parse_args(argv)
+    from .diff_release import unrecorded_id_changes  # it reads bundles as this module names them
+
     try:
         version = read_version(args.build)
+        last, missing = unrecorded_id_changes(args.build, args.dist, args.id_map)
+        if missing:
+            table, old_id, new_id = missing[0]
+            raise BuildError(f"{shown_path(args.id_map)} lacks {len(missing)} id change(s) since {last.name} "
+                             f"(such as {table} {old_id} → {new_id}), so their old pages would not redirect: "
+                             "run `make id-map`, then `make publish`")
         previous = args.dist / bundle_name(version) / CHECKSUMS
         before = previous.read_text(encoding="utf-8") if previous.is_file() else None
-        bundle = write_release(args.build, args.dist)
+        bundle = write_release(args.build, args.dist, id_map=args.id_map)
     except BuildError as exc:
         print(f"release failed: {exc}", file=sys.stderr)
         return 1

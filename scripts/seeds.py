@@ -17,6 +17,7 @@ from pathlib import Path
 from .control_chars import escaped, first_control, position
 from .csv_in import read_csv_rows
 from .errors import BuildError
+from .id_map import ID_MAP_FILE
 from .seed_writer import METADATA_FILE
 from .shapes import check_shape
 from .textnorm import fold
@@ -32,7 +33,7 @@ ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SEED_SUFFIX = ".txt"
 IMPORT_REPORT_FILE = "import-report.log"  # written by `make import`; not .txt: every .txt of a seeds folder is an article
 # Besides its seed files, what a seeds folder may hold (a README may explain it).
-OTHER_FILES = (METADATA_FILE, COLLECTION_FILE, ANNOTATIONS_FILE, IMPORT_REPORT_FILE, "README.md")
+OTHER_FILES = (METADATA_FILE, COLLECTION_FILE, ANNOTATIONS_FILE, IMPORT_REPORT_FILE, ID_MAP_FILE, "README.md")
 SUBFOLDERS = ("reviews", "reference", COLLECTIONS_FOLDER)  # reviews, the default reference data, collections
 
 

@@ -84,7 +84,8 @@ def test_site_installs_are_every_loaded_plugin_at_its_installed_version():
 def test_bundle_is_named_with_the_version(bundle):
     assert bundle.name == f"idlib-events-{VERSION}"
     top = sorted(p.name for p in bundle.iterdir())
-    assert top == sorted([f"idlib-events-{VERSION}-datapackage.zip", "idlib-events.db", "metadata.yml", "SHA256SUMS"]
+    assert top == sorted([f"idlib-events-{VERSION}-datapackage.zip", "idlib-events.db", "metadata.yml", "id-map.csv",
+                          "SHA256SUMS"]
                          + [folder.name for folder in SITE_FOLDERS])
 
 
