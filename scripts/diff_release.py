@@ -25,7 +25,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .id_map import EVIDENCE, ID_MAP_FILE, append_to_id_map, evidence_of, evidence_tables, id_map_rows, pair_rows
+from .id_map import EVIDENCE, ID_MAP_FILE, append_to_id_map, content_of, evidence_of, evidence_tables, id_map_rows, pair_rows
 from .release import NAME, ROOT, package_zip_name, shown_path
 from .schema import Table
 from .schema import tables as _tables
@@ -123,11 +123,14 @@ def diff_table(name: str, key: tuple[str, ...], old: list[dict[str, str]], new: 
 def diff_packages(old: Package, new: Package) -> list[TableDiff]:
     """Per table of either package (the new one's order first), what changed from `old` to `new`."""
     renamed: dict[str, dict[str, str]] = {}
-    for name, holder in evidence_tables(list(new.schema.values())).items():
+    holders = evidence_tables(list(new.schema.values()))
+    for name, holder in holders.items():
         if name in old.schema and holder in old.schema and set(EVIDENCE) <= set(old.schema[holder].columns):
             table = new.schema[name]
             renamed[name] = pair_rows(evidence_of(table, new.schema[holder], old.tables),
-                                      evidence_of(table, new.schema[holder], new.tables))
+                                      evidence_of(table, new.schema[holder], new.tables),
+                                      content_of(table, old.tables, set(holders)),
+                                      content_of(table, new.tables, set(holders)))
     diffs = []
     for name in list(new.tables) + [n for n in old.tables if n not in new.tables]:
         key = new.keys.get(name, old.keys.get(name, ()))

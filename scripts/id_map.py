@@ -67,25 +67,46 @@ def _evidence_order(item: tuple[str, ...]) -> tuple:
     return article, int(start or 0), int(end or 0)
 
 
-def pair_rows(old: dict[str, Evidence], new: dict[str, Evidence]) -> dict[str, str]:
+def content_of(table: Table, rows: dict[str, list[dict[str, str]]], renamed: set[str]) -> dict[str, tuple[str, ...]]:
+    """id → what the row says besides ids that may change (its columns but its key and its references to
+    the `renamed` tables, whose ids are paired by evidence too): of several rows with the same evidence
+    (two events told in one sentence, two numbers in one quote), the versions that say the same are the
+    same row."""
+    references = {column for column, other, _ in table.foreign_keys if other in renamed}
+    columns = [c for c in table.columns if c not in table.primary_key and c not in references]
+    key = table.primary_key[0]
+    return {row[key]: tuple(row.get(c, "") for c in columns) for row in rows.get(table.name, [])}
+
+
+def pair_rows(old: dict[str, Evidence], new: dict[str, Evidence], old_content: dict[str, tuple] | None = None,
+              new_content: dict[str, tuple] | None = None) -> dict[str, str]:
     """old id → new id of the rows that report the same evidence. An old row goes with an unpaired new row
-    sharing evidence with it, preferring the same first mention, then the same id, then the most evidence
-    shared, then the earlier row; rows left without a partner are paired by id when it is in both."""
+    sharing evidence with it: first the pairs that say exactly the same (`*_content`), then the others,
+    preferring the same first mention, then the fewest columns that differ, then the same id, then the
+    most evidence shared, then the earlier row; rows left without a partner are paired by id when it is
+    in both."""
     order = {row_id: index for index, row_id in enumerate(new)}
+    old_content, new_content = old_content or {}, new_content or {}
     by_item: dict[tuple[str, ...], list[str]] = {}
     for row_id, items in new.items():
         for item in items:
             by_item.setdefault(item, []).append(row_id)
     pairs: dict[str, str] = {}
     taken: set[str] = set()
-    for old_id, items in old.items():
-        candidates = {row_id for item in items for row_id in by_item.get(item, ()) if row_id not in taken}
-        if not candidates:
-            continue
-        best = min(candidates, key=lambda row_id: (new[row_id][:1] != items[:1], row_id != old_id,
-                                                    -len(set(items) & set(new[row_id])), order[row_id]))
-        pairs[old_id] = best
-        taken.add(best)
+    for same_content_only in (True, False):
+        for old_id, items in old.items():
+            if old_id in pairs:
+                continue
+            candidates = {row_id for item in items for row_id in by_item.get(item, ()) if row_id not in taken
+                          and (not same_content_only or old_content.get(old_id, ()) == new_content.get(row_id))}
+            if not candidates:
+                continue
+            said = old_content.get(old_id, ())
+            best = min(candidates, key=lambda row_id: (
+                new[row_id][:1] != items[:1], sum(a != b for a, b in zip(said, new_content.get(row_id, ()), strict=False)),
+                row_id != old_id, -len(set(items) & set(new[row_id])), order[row_id]))
+            pairs[old_id] = best
+            taken.add(best)
     for old_id in old:
         if old_id not in pairs and old_id in new and old_id not in taken:
             pairs[old_id] = old_id

@@ -137,6 +137,11 @@ def _fold_into_captures(groups: dict[tuple[str, str], _Bucket], reference: Refer
                     break
 
 
+def first_report(event: Event) -> EventMention:
+    """The report an event's id is made from (see _evidence_order)."""
+    return min(event.mentions, key=_evidence_order)
+
+
 def _evidence_order(mention: EventMention) -> tuple:
     """The order that picks an event's first report, the one its id is made from: its own reports before those
     of a fight folded into it, then the earliest article id and offset."""
@@ -175,6 +180,6 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
     for event in events:
         event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))
         _assign_actors(event, reference)
-        first = min(event.mentions, key=_evidence_order)
+        first = first_report(event)
         event.event_id = event_id(first.article_id, first.sentence.start, first.sentence.end, ordinals[id(first)])
     return sorted(events, key=lambda e: e.event_id)

@@ -8,7 +8,7 @@ from .errors import BuildError
 from .extract import ArticleExtraction, ClaimedFigure
 from .extraction_runs import run_extractions
 from .ids import figure_id
-from .merge import Event, merge_events
+from .merge import Event, first_report, merge_events
 from .reference import Reference
 from .seeds import ANNOTATIONS_FILE, Article, Collection
 
@@ -23,12 +23,16 @@ def _figure_id(article_id: str, item: ClaimedFigure) -> str:
     return figure_id(article_id, item.figure.number_start, item.figure.number_end)
 
 
-def _figure_events(events: list[Event]) -> dict[tuple[str, int], list[tuple[int, str]]]:
-    """(article, sentence index) → [(trigger offset, event id)] for linking figures to events."""
-    index: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+def _figure_events(events: list[Event]) -> dict[tuple[str, int], list[tuple[int, bool, str]]]:
+    """(article, sentence index) → [(trigger offset, whether the sentence is not the event's first report,
+    event id)] for linking figures to events: of two triggers as near to a number, the event first told in
+    that sentence takes it (not one it mentions again), whatever their ids."""
+    index: dict[tuple[str, int], list[tuple[int, bool, str]]] = defaultdict(list)
     for event in events:
+        first = first_report(event)
         for mention in event.mentions:
-            index[(mention.article_id, mention.sentence.index)].append((mention.trigger_start, event.event_id))
+            retold = (mention.article_id, mention.sentence.index) != (first.article_id, first.sentence.index)
+            index[(mention.article_id, mention.sentence.index)].append((mention.trigger_start, retold, event.event_id))
     return index
 
 
@@ -53,7 +57,7 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
         for position, item in enumerate(items):
             figure = item.figure
             candidates = links.get((article_id, item.event_sentence), []) if item.event_sentence is not None else []
-            event_id = min(candidates, key=lambda c: (abs(c[0] - figure.number_start), c[1]))[1] if candidates else None
+            event_id = min(candidates, key=lambda c: (abs(c[0] - figure.number_start), c[1], c[0]))[2] if candidates else None
             parent = _parent_figure(items, position) if figure.is_part else None
             rows.append({
                 "figure_id": _figure_id(article_id, item),

@@ -216,3 +216,27 @@ def test_record_needs_a_later_version(tmp_path, capsys):
     assert "bump `version` in datapackage.json first" in capsys.readouterr().err and not id_map.exists()
     assert diff_release.record(diffs, id_map, "0.2.0", "0.10.0") == 0
     assert id_map.read_text(encoding="utf-8") == "table_name,old_id,new_id,release\nevents,old-a,a,0.10.0\n"
+
+
+def test_rows_told_in_one_sentence_are_paired_by_what_they_say(built):
+    """Two events of one sentence share their evidence: the old and new versions pair by what they say
+    (place, actors, type), not by the order of their ids, so an id map never sends a saved link to the
+    other event of the sentence."""
+    from scripts.id_map import content_of, evidence_of, evidence_tables, pair_rows
+    from scripts.schema import load_descriptor, tables
+
+    schema = {t.name: t for t in tables(load_descriptor(built / "datapackage.json"))}
+    rows = {name: _read(built / "data" / f"{name}.csv")[1] for name in ("events", "event_mentions")}
+    holders = evidence_tables(list(schema.values()))
+    events, holder = schema["events"], schema[holders["events"]]
+    evidence = evidence_of(events, holder, rows)
+    twins = sorted(row_id for row_id in evidence if row_id.endswith("-2") and row_id[:-2] in evidence
+                   and evidence[row_id] == evidence[row_id[:-2]])
+    assert twins, "the seeds have sentences that report two events"
+    swap = {**{twin: twin[:-2] for twin in twins}, **{twin[:-2]: twin for twin in twins}}
+    old_rows = {"events": [dict(row, event_id=swap.get(row["event_id"], row["event_id"])) for row in rows["events"]],
+                "event_mentions": [dict(row, event_id=swap.get(row["event_id"], row["event_id"]))
+                                   for row in rows["event_mentions"]]}
+    pairs = pair_rows(evidence_of(events, holder, old_rows), evidence, content_of(events, old_rows, set(holders)),
+                      content_of(events, rows, set(holders)))
+    assert {old: new for old, new in pairs.items() if old != new} == swap
