@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from scripts.build import ROOT
 from scripts.serve import SETTINGS
@@ -44,19 +46,32 @@ def server(built, tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by Playwright."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server) -> Page:
-    """A fresh page that may only reach the server (map tiles and anything else external are refused)."""
+def server_only(browser: Browser, server: str) -> BrowserContext:
+    """A browser context that may only reach the server (map tiles and anything else external are refused)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
     context.route(re.compile(rf"^(?!{re.escape(server)}/)"), lambda route: route.abort())
+    return context
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser, server) -> Page:
+    """A fresh page that may only reach the server."""
+    context = server_only(browser, server)
     page = context.new_page()
     yield page
     context.close()

@@ -224,18 +224,11 @@ def _edit_place(reference: Path, place_id: str, **values: str) -> None:
     ({"country": "France", "governorate": "Ile-de-France", "latitude": "48.85341", "longitude": "2.3488"},
      "country 'France' is not in countries.csv"),
     ({"governorate": "Paris"}, "governorate 'Paris' of Syria is not in governorates.csv"),
+    ({"geo_precision": "two"}, "geo_precision: expected a whole number, got 'two'"),  # a value of the wrong type
+    ({"longitude": "36,6"}, "longitude: expected a number, got '36,6'"),  # names its column
 ])
-def test_a_place_in_the_wrong_place_is_refused(seed_copy, reference_copy, kept_build, values, expected):
-    line = _place_line(reference_copy, "ariha")
-    _edit_place(reference_copy, "ariha", **values)
-    _refused(seed_copy, kept_build, reference_copy, f"places.csv, line {line} (place_id 'ariha'): {expected}")
-
-
-@pytest.mark.parametrize("values, expected", [
-    ({"geo_precision": "two"}, "geo_precision: expected a whole number, got 'two'"),
-    ({"longitude": "36,6"}, "longitude: expected a number, got '36,6'"),
-])
-def test_a_place_value_of_the_wrong_type_names_its_column(seed_copy, reference_copy, kept_build, values, expected):
+def test_a_place_in_the_wrong_place_or_of_the_wrong_type_is_refused(seed_copy, reference_copy, kept_build, values,
+                                                                    expected):
     line = _place_line(reference_copy, "ariha")
     _edit_place(reference_copy, "ariha", **values)
     _refused(seed_copy, kept_build, reference_copy, f"places.csv, line {line} (place_id 'ariha'): {expected}")

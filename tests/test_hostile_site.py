@@ -9,11 +9,11 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from datasette.utils import tilde_encode
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from .hostile import FAR_PLACE, HOSTILE_COLLECTION, MARKED_ACTOR, MARKED_PLACE, XSS
 from .serving import serving
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import chromium, server_only
 
 DB = "idlib-events"
 SHOWN = "__xss"  # the text every payload carries: on a page that shows a payload as text, it is in the text
@@ -42,18 +42,14 @@ def server(hostile_built, tmp_path_factory):
 def page(server):
     """One page for the whole module, which may reach the server only; `page.pending` counts its requests
     in flight."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
-        context.route(lambda url: not url.startswith(server + "/"), lambda route: route.abort())
-        page = context.new_page()
+    with chromium() as browser:
+        page = server_only(browser, server).new_page()
         pending = set()
         page.on("request", lambda request: pending.add(request))
         page.on("requestfinished", lambda request: pending.discard(request))
         page.on("requestfailed", lambda request: pending.discard(request))
         page.pending = pending
         yield page
-        browser.close()
 
 
 def settle(page: Page, quiet_ms: int = 150) -> None:
