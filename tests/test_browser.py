@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from scripts.build import ROOT
 from scripts.serve import SETTINGS
@@ -162,10 +162,9 @@ def test_events_map_marks_events_known_only_to_a_governorate(page, db):
     expect(page.locator("h3").first).to_contain_text(f"{unlocated:,} row")
 
 
-@pytest.mark.parametrize("table", ["events", "places"])
-def test_map_popup_shows_the_row(page, db, table):
-    goto(page, f"/{DB}/{table}", ".leaflet-container .leaflet-marker-icon")
-    for _ in range(10):  # open clusters until a single marker shows
+def open_a_popup(page: Page) -> Locator:
+    """Open clusters on the map until a single marker shows, click it, and return its visible popup."""
+    for _ in range(10):
         single = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
         if single.count():
             break
@@ -174,6 +173,13 @@ def test_map_popup_shows_the_row(page, db, table):
     single.first.click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_be_visible()
+    return popup
+
+
+@pytest.mark.parametrize("table", ["events", "places"])
+def test_map_popup_shows_the_row(page, db, table):
+    goto(page, f"/{DB}/{table}", ".leaflet-container .leaflet-marker-icon")
+    popup = open_a_popup(page)
     href = popup.locator("a").first.get_attribute("href")
     match = re.fullmatch(rf"/{DB}/{table}/([^/]+)", href or "")
     assert match, href

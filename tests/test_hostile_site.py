@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from .hostile import FAR_PLACE, HOSTILE_COLLECTION, MARKED_ACTOR, MARKED_PLACE, XSS
 from .serving import serving
-from .test_browser import chromium, server_only
+from .test_browser import chromium, open_a_popup, server_only
 
 DB = "idlib-events"
 SHOWN = "__xss"  # the text every payload carries: on a page that shows a payload as text, it is in the text
@@ -179,15 +179,7 @@ def open_popup(page: Page, path: str) -> str:
     """Open `path`, open clusters until a single marker shows, open its popup; returns the popup's text."""
     visit(page, path)
     page.locator(".leaflet-container .leaflet-marker-icon").first.wait_for(timeout=15_000)
-    for _ in range(10):
-        single = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
-        if single.count():
-            break
-        page.locator(".leaflet-marker-icon.marker-cluster").first.click()
-        page.wait_for_timeout(600)
-    single.first.click()
-    popup = page.locator(".leaflet-popup-content")
-    expect(popup).to_be_visible()
+    popup = open_a_popup(page)
     settle(page)
     assert_nothing_ran(page, f"a map popup on {path}")
     return popup.inner_text()
