@@ -23,12 +23,13 @@ from pathlib import Path
 
 from .atomic import write_bytes
 from .extract import ArticleExtraction, Extractor
+from .extraction.model import model_key
 from .reference import Reference
 from .seeds import Article
 
 SCRIPTS = Path(__file__).resolve().parent
 # The libraries the extractor calls (sentences, dates, fuzzy name matching): their versions are part of the cache key.
-EXTRACTOR_LIBRARIES = ("pysbd", "dateparser", "rapidfuzz")
+EXTRACTOR_LIBRARIES = ("pysbd", "dateparser", "rapidfuzz", "text2num")
 CACHE_SUFFIX = ".pickle"
 CHUNKS_PER_JOB = 4  # articles go to the pool in this many chunks per process: few round trips, even load
 
@@ -91,9 +92,16 @@ def _hash_files(digest, root: Path, paths: list[Path]) -> None:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+def _module_path(module: str) -> Path:
+    """scripts/<a>/<b>.py for the module "a.b" of scripts/, or the package's __init__.py."""
+    path = SCRIPTS.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
 def extractor_sources() -> list[Path]:
-    """The modules an extraction runs: scripts/extract.py and every module of scripts/ it imports, directly
-    or not, and this one (it writes the cache); a change to the others (the build, tables, merge) keeps the cache."""
+    """The modules an extraction runs: scripts/extract.py and every module of scripts/ (and of its packages) it
+    imports, directly or not, and this one (it writes the cache); a change to the others (the build, tables,
+    merge) keeps the cache."""
     seen: set[str] = set()
     todo = ["extract", Path(__file__).stem]
     while todo:
@@ -101,15 +109,21 @@ def extractor_sources() -> list[Path]:
         if name in seen:
             continue
         seen.add(name)
-        for node in ast.walk(ast.parse((SCRIPTS / f"{name}.py").read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                todo += [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
-    return sorted(SCRIPTS / f"{name}.py" for name in seen)
+        path = _module_path(name)
+        package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 1:
+                base = package[: len(package) - (node.level - 1)]
+                if node.module:
+                    todo.append(".".join(base + [node.module]))
+                else:
+                    todo += [".".join(base + [alias.name]) for alias in node.names]
+    return sorted({_module_path(name) for name in seen})
 
 
 def code_key() -> str:
     """Hash of the extractor's code (its modules in scripts/), the Python version and the extractor's libraries."""
-    digest = hashlib.sha256(sys.version.encode("utf-8"))
+    digest = hashlib.sha256(f"{sys.version}\0{model_key()}\0".encode())
     for library in EXTRACTOR_LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\0".encode())
     _hash_files(digest, SCRIPTS, extractor_sources())
@@ -150,7 +164,8 @@ class _Cache:
 
     def write(self, extraction: ArticleExtraction) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_bytes(self._path(extraction.article), pickle.dumps(replace(extraction, article=None), pickle.HIGHEST_PROTOCOL))
+        kept = replace(extraction, article=None, sentences=[replace(s, doc=None) for s in extraction.sentences])
+        write_bytes(self._path(extraction.article), pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
 
 
 _worker_extractor: Extractor | None = None

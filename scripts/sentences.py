@@ -1,4 +1,5 @@
-"""Split an article body into sentences with exact character offsets (pysbd inside each paragraph).
+"""Split an article body into sentences with exact character offsets (pysbd inside each paragraph), each
+with its spaCy parse (scripts/extraction/model.py).
 
 A paragraph longer than the limits' max_paragraph_chars is given to pysbd in pieces, and a sentence
 longer than max_sentence_chars is cut into pieces, so that no text costs more than its length
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pysbd
+from spacy.tokens import Doc
 
+from .extraction.model import parse
 from .limits import Limits
 
 # Where a long paragraph is cut: after a sentence end (the white space after it is left out), else at white space.
@@ -30,6 +33,7 @@ class Sentence:
     start: int
     end: int
     text: str
+    doc: Doc | None = field(default=None, compare=False, repr=False)  # the parse of `text` (not kept in the cache)
 
 
 @lru_cache(maxsize=1)
@@ -101,12 +105,12 @@ def read_sentences(body: str, limits: Limits | None = None) -> Iterator[Sentence
         pieces = [(0, len(paragraph))] if limits is None or len(paragraph) <= limits.max_paragraph_chars else \
             _pieces(paragraph, 0, len(paragraph), limits.max_paragraph_chars, (_SENTENCE_END, _SPACE))
         for piece_start, piece_end in pieces:
+            found = []
             for start, end in _spans_in_paragraph(paragraph[piece_start:piece_end]):
                 start, end = piece_start + start, piece_start + end
                 spans = [(start, end)] if limits is None or end - start <= limits.max_sentence_chars else \
                     _pieces(paragraph, start, end, limits.max_sentence_chars, (_SPACE,))
-                for first, last in spans:
-                    absolute = line.start() + first
-                    text = body[absolute : line.start() + last]
-                    yield Sentence(index, number, absolute, absolute + len(text), text)
-                    index += 1
+                found += [(line.start() + first, line.start() + last) for first, last in spans]
+            for (start, end), doc in zip(found, parse([body[start:end] for start, end in found]), strict=True):
+                yield Sentence(index, number, start, end, body[start:end], doc)
+                index += 1
