@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .alias_matcher import AliasMatcher, Mention
 from .attribution import ClaimantFinder
 from .dates import DateFinder
-from .events import EventDate, EventFinder, EventMention, publication_fallback
+from .extraction.events import EventDate, EventFinder, EventMention, publication_fallback
 from .figures import Figure, FigureFinder, NotUnderstood
 from .limits import Deadline
 from .reference import Reference
@@ -70,7 +70,7 @@ class Extractor:
     def __init__(self, reference: Reference):
         self.reference = reference
         self.matcher = AliasMatcher(reference)
-        self.events = EventFinder(reference.lexicon["events"], reference, reference.lexicon["dates"])
+        self.events = EventFinder(reference.extraction, reference, reference.lexicon["dates"])
         self.figures = FigureFinder(reference.lexicon["figures"])
         self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
@@ -92,7 +92,7 @@ class Extractor:
         limits = self.reference.limits
         deadline = deadline or Deadline(limits.article_seconds if limits else None)
         body = article.body
-        mentions = self.events.places.read_capitals(body, self.matcher.find(body))
+        mentions = self.matcher.find(body)
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
         home = self._home_governorate(mentions)
         title = fold(article.title)
@@ -123,7 +123,9 @@ class Extractor:
                 paragraph = sentence.paragraph
                 inherited = publication_fallback(article.published_date)
             first = bisect_left(starts, sentence.start)
-            in_sentence = [m for m in mentions[first:bisect_left(starts, sentence.end, first)] if m.end <= sentence.end]
+            last = bisect_left(starts, sentence.end, first)
+            mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
+            in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
             sentence_dates = dates.find(sentence.text, sentence.start)
             context = [home] if home else []  # the article's governorate (events.py reuses a story place by type)
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .event_dates import AREA_TYPES, refine_dates
-from .events import EventMention
+from .extraction.events import EventMention
 from .ids import event_id
 from .reference import Reference
 
@@ -114,7 +114,7 @@ def _infighting(event: Event, reference: Reference) -> bool:
 def _fold_into_captures(groups: dict[tuple[str, str], _Bucket], reference: Reference) -> None:
     """A clash or shelling at a place, in days a capture of that place covers, was the fight for it
     (when the article that reports the fight also reports the capture)."""
-    lexicon = reference.lexicon["events"]
+    lexicon = reference.extraction["triggers"]
     absorbed = set(lexicon["absorbed_by_territory_change"])
     captures = {t for spec in lexicon["triggers"] if spec.get("government_sub_event_type")
                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}

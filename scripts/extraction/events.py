@@ -1,0 +1,244 @@
+"""Event reports of one sentence: triggers (triggers.py) that modality.py lets through, with their
+roles (roles.py), place (places.py) and date. The date is the one attached to the trigger's clause
+(dates.py finds and resolves them; the date rules of seeds/reference/lexicon/dates.yml apply)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from spacy.tokens import Token
+
+from ..alias_matcher import Mention
+from ..dates import DateMention
+from ..reference import Reference
+from ..sentences import Sentence
+from .modality import Modality
+from .places import EventPlace, PlaceReader
+from .relations import SentenceNames
+from .roles import RoleReader
+from .triggers import Trigger, TriggerFinder
+
+FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication
+# Relations that open a clause of their own: a date in one clause does not date another clause's event.
+CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "conj"}
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """When an event happened, as far as one sentence tells."""
+
+    first: date
+    last: date
+    precision: str
+    basis: str  # explicit, relative or publication
+    bound: bool = False  # the days only bound the event: the week before publication, or before a report
+
+    @property
+    def span_days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass
+class EventMention:
+    """One sentence's report of one event (before reports of the same event are merged)."""
+
+    article_id: str
+    sentence: Sentence
+    trigger_start: int
+    trigger_end: int
+    event_type: str
+    sub_event_type: str
+    place_id: str
+    geo_precision: int
+    when: EventDate
+    attackers: list[str] = field(default_factory=list)  # actor ids on the acting side, the agent first
+    targets: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
+    headline: bool = False  # reported in the article's title: a summary of a story the body tells
+    starts_campaign: bool = False  # the start of an offensive, which bounds the undated events of it
+    # "Three weeks after X fell, Y began": (days after X, trigger start of X's report in this sentence)
+    after_event: tuple[int, int] | None = None
+
+
+def _more_precise(candidate: EventDate, current: EventDate) -> bool:
+    rank = {"explicit": 0, "relative": 1, "publication": 2}
+    return (candidate.span_days, rank[candidate.basis]) < (current.span_days, rank[current.basis])
+
+
+def publication_fallback(published: date) -> EventDate:
+    return EventDate(published - timedelta(days=FALLBACK_SPAN_DAYS - 1), published, "week", "publication", bound=True)
+
+
+def clause_head(token: Token) -> Token:
+    """The head of the clause the token is in (a verb's own clause, or the sentence's root)."""
+    while token.dep_ not in CLAUSE_DEPS or (token.dep_ == "conj" and token.pos_ not in ("VERB", "AUX")):
+        if token.head is token:
+            break
+        token = token.head
+    return token
+
+
+def _token_at(sentence: Sentence, offset: int) -> Token | None:
+    for token in sentence.doc or ():
+        if sentence.start + token.idx <= offset < sentence.start + token.idx + len(token.text):
+            return token
+    return None
+
+
+class EventFinder:
+    """Applies triggers, modality, roles and places to one sentence at a time."""
+
+    def __init__(self, extraction: dict, reference: Reference, date_lexicon: dict):
+        self.reference = reference
+        self.triggers = TriggerFinder(extraction["triggers"])
+        self.modality = Modality(extraction["modality"])
+        self.roles = RoleReader(extraction["roles"], reference)
+        self.places = PlaceReader(extraction["places"], reference)
+        self.absorbed = set(extraction["triggers"]["absorbed_by_territory_change"])
+        self.territory_types = {t for spec in self.triggers.specs if spec.get("government_sub_event_type")
+                                for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
+        self.offsets = {k.lower(): v for k, v in date_lexicon["offsets_before_event"].items()}
+        self._report_date = re.compile(date_lexicon["report_date_before"], re.I)
+        self._ongoing = re.compile(date_lexicon["ongoing_near_event"], re.I)
+        self.report_span_days = int(date_lexicon["report_span_days"])
+        names = "|".join(re.escape(k) for k in sorted(self.offsets, key=len, reverse=True))
+        self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
+        self._fronted_re = re.compile(rf"^\W*({names})\b([^,;]*)[,;]", re.I)
+        self._undated = re.compile(date_lexicon["undated_before"], re.I)
+
+    # -- dates ---------------------------------------------------------------------------------
+
+    def _clause_dates(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention],
+                      several: bool) -> list[DateMention]:
+        """The dates of the trigger's clause, else of the clauses above it; any date of the sentence
+        only when the sentence reports one event."""
+        own = clause_head(trigger.head)
+        above = [own] + [t for t in own.ancestors if t is clause_head(t)]
+        placed = [(d, _token_at(sentence, d.start)) for d in dates]
+        for clause in above:
+            found = [d for d, token in placed if token is not None and clause_head(token) is clause]
+            if found:
+                return found
+        return [] if several else dates
+
+    def _date(self, sentence: Sentence, dates: list[DateMention], t_start: int, t_end: int) -> EventDate | None:
+        """The nearest of the dates; a date that belongs to the report ("told AFP on Monday") covers the week
+        up to it, unless the event was going on."""
+        if not dates:
+            return None
+        nearest = min(dates, key=lambda d: (abs(d.start - t_start), d.start))
+        if nearest.precision == "day" and self._report_date.search(sentence.text[: nearest.start - sentence.start]):
+            around = sentence.text[max(0, t_start - sentence.start - 25):t_end - sentence.start + 25]
+            if not self._ongoing.search(around):
+                first = nearest.last - timedelta(days=self.report_span_days - 1)
+                return EventDate(first, nearest.last, "week", nearest.basis, bound=True)
+        return EventDate(nearest.first, nearest.last, nearest.precision, nearest.basis)
+
+    def _offset(self, sentence: Sentence, t_start: int, dates: list[DateMention]) -> EventDate | None:
+        """"..., a day after government raids killed": the sentence's date moved by the stated days."""
+        before = sentence.text[max(0, t_start - sentence.start - 40):t_start - sentence.start]
+        match = self._offset_re.search(before)
+        if not match or not dates:
+            return None
+        days = timedelta(days=self.offsets[match.group(1).lower()])
+        anchor = min(dates, key=lambda d: abs(d.start - t_start))
+        return EventDate(anchor.first + days, anchor.last + days, anchor.precision, anchor.basis)
+
+    def _when(self, sentence: Sentence, trigger: Trigger, t_start: int, t_end: int, dates: list[DateMention],
+              several: bool, inherited: EventDate, may_offset: bool) -> EventDate:
+        """When the event of one trigger happened, as far as its sentence tells (else `inherited`)."""
+        own = self._date(sentence, self._clause_dates(sentence, trigger, dates, several), t_start, t_end)
+        if self._undated.search(sentence.text[: t_start - sentence.start]):
+            own = None  # "following recent infighting": earlier than the sentence's date
+        when = own or inherited
+        return (self._offset(sentence, t_start, dates) or when) if may_offset else when
+
+    # -- places --------------------------------------------------------------------------------
+
+    def _fallback_place(self, trigger: Trigger, previous: list[EventMention],
+                        context_places: list[str]) -> list[EventPlace]:
+        """An event the sentence does not place: "the attack" at the place of the event just told; a strike
+        (story_place) at the place of the last sentence's event of its kind, else the article's governorate."""
+        definite = trigger.head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lemma_.lower() in ("the", "this", "that")
+                                                       for c in trigger.head.children)
+        spec = trigger.spec
+        same = [e for e in previous if e.sub_event_type == spec["sub_event_type"]] or \
+            [e for e in previous if e.event_type == spec["event_type"]]
+        if (definite or spec.get("story_place")) and same:
+            return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
+        if spec.get("story_place") and context_places:
+            place = context_places[-1]
+            return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
+        return []
+
+    # -- one sentence ---------------------------------------------------------------------------
+
+    def find(self, article_id: str, sentence: Sentence, mentions: list[Mention], dates: list[DateMention],
+             inherited: EventDate, context_places: list[str], recent_places: list[Mention],
+             salience: Counter[str], previous: list[EventMention]) -> list[EventMention]:
+        """Event reports in the sentence.
+
+        `inherited` dates the reports that name no date of their own. `recent_places` are the places named
+        in the last sentences ("the town", "there" point back to them); `previous` are the events of the
+        sentence before; `context_places` the article's governorate (see `_fallback_place`).
+        """
+        if sentence.doc is None:
+            return []
+        doc = sentence.doc
+        names = SentenceNames(sentence, mentions)
+        civilians = [m.entity_id for m in mentions if m.entity_type == "actor"
+                     and self.reference.actors[m.entity_id].actor_type == "civilians"]
+        triggers = [t for t in self.triggers.find(doc) if not names.by_token.get(t.head.i)
+                    or all(m.entity_type == "place" for m in names.by_token[t.head.i])]
+        triggers = [t for t in triggers if self.modality.blocked(t.head) is None]
+        fronted = self._fronted_re.match(sentence.text)
+        anchor_end = sentence.start + fronted.end() if fronted else sentence.start
+        anchors = [sentence.start + doc[t.start].idx for t in triggers if sentence.start + doc[t.start].idx < anchor_end]
+        found: dict[tuple, EventMention] = {}
+        for trigger in triggers:
+            t_start = sentence.start + doc[trigger.start].idx
+            last = doc[trigger.end - 1]
+            t_end = sentence.start + last.idx + len(last.text)
+            spec = trigger.spec
+            places = self.places.event_places(trigger, names, recent_places) or \
+                self._fallback_place(trigger, previous, context_places)
+            if not places:
+                continue
+            roles = self.roles.read(trigger, names, civilians)
+            sub_type = spec["sub_event_type"]
+            if roles.attackers and spec.get("government_sub_event_type") and \
+                    self.reference.actors[roles.attackers[0]].side == "government":
+                sub_type = spec["government_sub_event_type"]
+            when = self._when(sentence, trigger, t_start, t_end, dates, len(triggers) > 1, inherited,
+                              t_start >= anchor_end)
+            after_event = (-self.offsets[fronted.group(1).lower()], anchors[0]) \
+                if fronted and anchors and t_start >= anchor_end else None
+            for place in places:
+                key: tuple = (sub_type, place.mention.entity_id)
+                if key in found and (when.last < found[key].when.first or when.first > found[key].when.last):
+                    key = (sub_type, place.mention.entity_id, t_start)  # another day there
+                if key in found:  # two words for one event ("helicopters dropped barrel bombs")
+                    held = found[key]
+                    if _more_precise(when, held.when):
+                        held.when = when
+                    held.attackers = list(dict.fromkeys(held.attackers + roles.attackers))
+                    held.targets = list(dict.fromkeys(held.targets + roles.targets))
+                    held.participants = list(dict.fromkeys(held.participants + roles.participants))
+                    continue
+                found[key] = EventMention(
+                    article_id=article_id, sentence=sentence, trigger_start=t_start, trigger_end=t_end,
+                    event_type=spec["event_type"], sub_event_type=sub_type, place_id=place.mention.entity_id,
+                    geo_precision=place.precision, when=when, attackers=list(roles.attackers),
+                    targets=list(roles.targets), participants=list(roles.participants),
+                    starts_campaign=bool(spec.get("starts_campaign")), after_event=after_event)
+        for event in found.values():
+            if not event.attackers:
+                event.attackers = self.roles.default_attackers(event.sub_event_type)
+        # A clash at a place the same sentence reports taken is the fight for it, not another event.
+        taken = {key[1] for key in found if key[0] in self.territory_types}
+        return sorted((e for key, e in found.items() if not (key[0] in self.absorbed and key[1] in taken)),
+                      key=lambda e: (e.trigger_start, e.place_id))

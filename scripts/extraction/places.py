@@ -1,0 +1,133 @@
+"""Places: where a trigger's event happened, from the dependency paths of
+seeds/reference/extraction/places.yml (the place attached to the trigger or its object, not the nearest
+name); "near X" at geo precision 2; "the town" / "there" pointing back to a place just named; a
+province's bare name read as its capital where the sentence means the city."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from ..alias_matcher import Mention
+from ..reference import Reference
+from ..sentences import Sentence
+from ..textnorm import alias_key
+from .relations import SentenceNames, cover, is_verbal, read_paths
+from .triggers import Trigger
+
+NOUN_DEPTH = 2  # "a town in the countryside of X": how many place nouns a path may pass under
+
+
+@dataclass(frozen=True)
+class EventPlace:
+    mention: Mention
+    precision: int
+
+
+class PlaceReader:
+    """Place readings driven by places.yml and the gazetteer."""
+
+    def __init__(self, data: dict, reference: Reference):
+        self.reference = reference
+        self.paths = read_paths(data["paths"])
+        self.cover = set(data["cover"])
+        self.through_prep = set(data["through_prep"])
+        self.near_words = set(data["near_words"])
+        self.near_precision = int(data["near_precision"])
+        self.place_nouns = {noun: set(types) for noun, types in data["place_nouns"].items()}
+        self.there = set(data["there"])
+        self.capital_under = set(data["capital_under"])
+        self.capitals: dict[str, str] = {}
+        self.bare_names: dict[str, set[str]] = {}
+        for place in reference.places.values():
+            if place.place_type != "governorate":
+                continue
+            self.bare_names[place.place_id] = {alias_key(a) for a in place.aliases if len(alias_key(a).split()) == 1}
+            for city in reference.places.values():
+                if city.place_type == "city" and city.governorate == place.governorate and \
+                        alias_key(city.name).split()[0] in self.bare_names[place.place_id]:
+                    self.capitals[place.place_id] = city.place_id
+
+    # -- a province's bare name ----------------------------------------------------------------
+
+    def capital(self, mention: Mention) -> Mention:
+        """The capital city for a province's bare name ("Idlib"), else the mention itself."""
+        capital = self.capitals.get(mention.entity_id)
+        if capital and alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
+            return Mention("place", capital, mention.surface, mention.start, mention.end)
+        return mention
+
+    def means_city(self, token: Token) -> bool:
+        """Whether a name at `token` is the object of "the outskirts of" / "the road to" (the city)."""
+        return token.dep_ == "pobj" and token.head.lemma_.lower() in ("of", "to") and \
+            token.head.head.lemma_.lower() in self.capital_under
+
+    def read_capitals(self, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+        """The sentence's mentions with a province's bare name read as its capital where the parse says so."""
+        names = SentenceNames(sentence, mentions)
+        result = []
+        for mention in mentions:
+            if mention.entity_type == "place" and mention.entity_id in self.capitals:
+                token = names.token_of(mention)
+                if token is not None and self.means_city(token):
+                    mention = self.capital(mention)
+            result.append(mention)
+        return result
+
+    # -- the event's place ---------------------------------------------------------------------
+
+    def _is_near(self, token: Token) -> bool:
+        return token.lemma_.lower() in self.near_words or (
+            token.dep_ == "pobj" and token.head.lemma_.lower() in self.near_words)
+
+    def _at(self, token: Token, names: SentenceNames, recent: list[Mention], near: bool,
+            depth: int = 0) -> list[EventPlace]:
+        """The places named at a token a path reached, or under the place noun it is ("the town of X")."""
+        near = near or self._is_near(token)
+        found = [m for m in names.at(cover(token, self.cover)) if m.entity_type == "place"]
+        if found:
+            return [EventPlace(m, self._precision(m, near)) for m in found]
+        noun = token.lemma_.lower()
+        if noun not in self.place_nouns or depth >= NOUN_DEPTH:
+            return []
+        for child in token.children:
+            if child.dep_ == "prep" and child.lemma_.lower() in self.through_prep:
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    below = self._at(pobj, names, recent, near or child.lemma_.lower() in self.near_words, depth + 1)
+                    if below:
+                        return below
+        kinds = self.place_nouns[noun]
+        if kinds and any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children):
+            return self._back(kinds, recent, near)  # "the town": the latest such place named
+        return []
+
+    def _back(self, kinds: set[str], recent: list[Mention], near: bool) -> list[EventPlace]:
+        for mention in reversed(recent):
+            if self.reference.places[mention.entity_id].place_type in kinds:
+                return [EventPlace(mention, self._precision(mention, near))]
+        return []
+
+    def _precision(self, mention: Mention, near: bool) -> int:
+        base = self.reference.places[mention.entity_id].geo_precision
+        return max(base, self.near_precision) if near else base
+
+    def event_places(self, trigger: Trigger, names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
+        """Where the trigger's event happened, as the sentence ties it to the trigger (else [])."""
+        allowed = set(trigger.spec.get("place_types") or ())
+        capture = trigger.kind in ("territory", "fall")
+        for path in self.paths:
+            if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
+                continue
+            found: list[EventPlace] = []
+            for token in path.walk(trigger.head):
+                found += self._at(token, names, recent, False)
+            if capture:  # a town is taken, not a province: "seized Idlib" is the city
+                found = [EventPlace(self.capital(p.mention), p.precision) for p in found]
+            if allowed:
+                found = [p for p in found if self.reference.places[p.mention.entity_id].place_type in allowed]
+            if found:
+                return list({p.mention.entity_id: p for p in found}.values())
+        if any(c.dep_ == "advmod" and c.lemma_.lower() in self.there for c in trigger.head.children) and recent:
+            return [EventPlace(recent[-1], self._precision(recent[-1], False))]
+        return []

@@ -1,0 +1,76 @@
+"""Roles: the acting side (subject, passive by-agent, "fell to Y"), the side acted on (object, "from X"),
+partners ("backed by X", coordination) and participants of developments, from the dependency paths of
+seeds/reference/extraction/roles.yml. No path, no role: nobody is guessed, except the gold rule that
+unattributed air strikes are the government's (`default_agent`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..reference import Reference
+from .relations import SentenceNames, cover, is_verbal, read_paths
+from .triggers import Trigger
+
+ROLES = ("agent", "target", "associated", "participant")
+
+
+@dataclass
+class Roles:
+    attackers: list[str] = field(default_factory=list)  # actor ids on the acting side, the agent first
+    targets: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+
+
+class RoleReader:
+    """Reads the roles of one trigger's event."""
+
+    def __init__(self, data: dict, reference: Reference):
+        self.reference = reference
+        self.paths = {role: read_paths(data["paths"].get(role) or []) for role in ROLES}
+        self.cover = set(data["cover"])
+        self.default_agent = dict(data.get("default_agent") or {})
+        self.civilian_types = set(data["civilian_target_event_types"])
+        self.combatant_types = set(data["combatant_types"])
+        # A government in a fight is represented by its forces (the state force that is part_of it).
+        self.forces_of = {related: actor.actor_id for actor in reference.actors.values()
+                          if actor.actor_type in ("state_force", "foreign_state_force")
+                          for related, relation in actor.relations
+                          if relation == "part_of" and reference.actors[related].actor_type == "government"}
+
+    def _actors(self, role: str, trigger: Trigger, names: SentenceNames) -> list[str]:
+        found: list[str] = []
+        for path in self.paths[role]:
+            if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
+                continue
+            for token in path.walk(trigger.head):
+                for mention in names.at(cover(token, self.cover)):
+                    if mention.entity_type == "actor" and mention.entity_id not in found:
+                        found.append(mention.entity_id)
+        return found
+
+    def _combatant(self, actor_id: str) -> bool:
+        return self.reference.actors[actor_id].actor_type in self.combatant_types
+
+    def _forces(self, actors: list[str]) -> list[str]:
+        return list(dict.fromkeys(self.forces_of.get(a, a) for a in actors))
+
+    def default_attackers(self, sub_event_type: str) -> list[str]:
+        """The gold rule's actor of an event no sentence attributes (unattributed air strikes), else []."""
+        actor = self.default_agent.get(sub_event_type)
+        return [actor] if actor else []
+
+    def read(self, trigger: Trigger, names: SentenceNames, civilians: list[str]) -> Roles:
+        """The roles of the trigger's event; `civilians` are the civilian actors the sentence names."""
+        spec = trigger.spec
+        if trigger.kind == "development":
+            named = [a for role in ROLES for a in self._actors(role, trigger, names)]
+            return Roles(participants=list(dict.fromkeys(named)))
+        agents = [a for a in self._actors("agent", trigger, names) if self._combatant(a)]
+        associated = [a for a in self._actors("associated", trigger, names) if self._combatant(a)]
+        targets = [a for a in self._actors("target", trigger, names) if a not in agents]
+        if spec["event_type"] in self.civilian_types:
+            targets += civilians
+        else:
+            targets = [a for a in targets if self._combatant(a)]
+        attackers = self._forces(agents + [a for a in associated if a not in agents])
+        return Roles(attackers=attackers, targets=[t for t in self._forces(targets) if t not in attackers])

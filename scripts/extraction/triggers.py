@@ -1,0 +1,67 @@
+"""Event triggers: the lemma lists of seeds/reference/extraction/triggers.yml, matched on each
+sentence's parse with a spaCy Matcher; one trigger per head token, the first listed entry reading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from ..errors import BuildError
+from .model import pipeline
+
+REQUIRED = ("name", "kind", "event_type", "sub_event_type", "patterns")
+KINDS = ("territory", "fall", "attack", "development")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One event word of a sentence: its entry (spec) and the head token of the matched words."""
+
+    spec: dict
+    head: Token
+    start: int  # token index of the first matched word
+    end: int  # token index after the last matched word
+
+    @property
+    def kind(self) -> str:
+        return self.spec["kind"]
+
+
+def check_triggers(data: dict, source: str = "triggers.yml") -> None:
+    """Raise BuildError when the trigger file lacks what the extractor reads."""
+    if not isinstance(data, dict) or "triggers" not in data:
+        raise BuildError(f"{source}: missing field(s) triggers")
+    for n, spec in enumerate(data["triggers"], start=1):
+        missing = [key for key in REQUIRED if key not in spec]
+        if missing:
+            raise BuildError(f"{source}: trigger {n}: missing field(s) {', '.join(missing)}")
+        if spec["kind"] not in KINDS:
+            raise BuildError(f"{source}: trigger {spec['name']}: kind must be one of {', '.join(KINDS)}")
+
+
+class TriggerFinder:
+    """The trigger entries compiled into one Matcher."""
+
+    def __init__(self, data: dict):
+        check_triggers(data)
+        self.specs = list(data["triggers"])
+        self.matcher = Matcher(pipeline().vocab)
+        for spec in self.specs:
+            self.matcher.add(spec["name"], spec["patterns"])
+        self.rank = {spec["name"]: n for n, spec in enumerate(self.specs)}
+        self.by_name = {spec["name"]: spec for spec in self.specs}
+
+    def find(self, doc: Doc) -> list[Trigger]:
+        """The sentence's triggers in text order; where entries share a head, the first listed one."""
+        best: dict[int, tuple[int, int, Trigger]] = {}
+        for match_id, start, end in self.matcher(doc):
+            name = doc.vocab.strings[match_id]
+            span = doc[start:end]
+            trigger = Trigger(self.by_name[name], span.root, start, end)
+            key = (self.rank[name], -(end - start))
+            held = best.get(span.root.i)
+            if held is None or key < held[:2]:
+                best[span.root.i] = (*key, trigger)
+        return sorted((t for *_, t in best.values()), key=lambda t: t.head.i)
