@@ -76,7 +76,7 @@ def publication_fallback(published: date) -> EventDate:
 def clause_head(token: Token) -> Token:
     """The head of the clause the token is in (a verb's own clause, or the sentence's root)."""
     while token.dep_ not in CLAUSE_DEPS or (token.dep_ == "conj" and token.pos_ not in ("VERB", "AUX")):
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
     return token
@@ -117,13 +117,14 @@ class EventFinder:
         """The dates of the trigger's clause, else of the clauses above it; any date of the sentence
         only when the sentence reports one event."""
         own = clause_head(trigger.head)
-        above = [own] + [t for t in own.ancestors if t is clause_head(t)]
         placed = [(d, _token_at(sentence, d.start)) for d in dates]
-        for clause in above:
-            found = [d for d, token in placed if token is not None and clause_head(token) is clause]
-            if found:
-                return found
-        return [] if several else dates
+        placed = [(d, clause_head(token)) for d, token in placed if token is not None]
+        found = [d for d, clause in placed if clause.i == own.i]
+        # a clause of the trigger's own words ("air strikes that killed 73 on Sunday")
+        found = found or [d for d, clause in placed if clause.i != own.i and trigger.head.is_ancestor(clause)]
+        for above in (t for t in own.ancestors if t.i == clause_head(t).i):
+            found = found or [d for d, clause in placed if clause.i == above.i]
+        return found if found or several else dates
 
     def _date(self, sentence: Sentence, dates: list[DateMention], t_start: int, t_end: int) -> EventDate | None:
         """The nearest of the dates; a date that belongs to the report ("told AFP on Monday") covers the week
@@ -170,6 +171,9 @@ class EventFinder:
             [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
+        if spec.get("default_place") in self.reference.places:
+            place = spec["default_place"]
+            return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
         if spec.get("story_place") and context_places:
             place = context_places[-1]
             return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]

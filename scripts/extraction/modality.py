@@ -17,6 +17,7 @@ class Modality:
         self.max_climb = int(data["max_climb"])
         self.climb = set(data["climb"])
         self.stop_at = set(data["stop_at"])
+        self.climb_preps = set(data["climb_preps"])
         self.rules = list(data["rules"])
 
     def heads(self, token: Token) -> list[tuple[Token, bool]]:
@@ -24,7 +25,9 @@ class Modality:
         found = [(token, True)]
         same = True
         for _ in range(self.max_climb):
-            if token.head is token or token.dep_ not in self.climb or token.lemma_.lower() in self.stop_at:
+            if token.head.i == token.i or token.dep_ not in self.climb or token.lemma_.lower() in self.stop_at:
+                break
+            if token.dep_ == "prep" and token.lemma_.lower() not in self.climb_preps:
                 break
             same = same and token.dep_ in SAME_CLAUSE
             token = token.head
@@ -39,7 +42,7 @@ class Modality:
             return True
         if rule.get("aux_lemmas") and any(c.dep_ == "aux" and c.lemma_.lower() in rule["aux_lemmas"] for c in children):
             return True
-        if rule.get("infinitive") and token.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children):
+        if rule.get("infinitive") and is_trigger and token.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children):
             return token.head.lemma_.lower() not in set(rule.get("except_heads") or ())
         if rule.get("mark_lemmas") and any(c.dep_ == "mark" and c.lemma_.lower() in rule["mark_lemmas"] for c in children):
             return True
@@ -56,6 +59,6 @@ class Modality:
             for token, same_clause in heads:
                 if rule.get("same_clause") and not same_clause:
                     continue
-                if self._fires(rule, token, token is trigger):
+                if self._fires(rule, token, token.i == trigger.i):
                     return rule["name"]
         return None

@@ -36,7 +36,8 @@ class PlaceReader:
         self.near_words = set(data["near_words"])
         self.near_precision = int(data["near_precision"])
         self.place_nouns = {noun: set(types) for noun, types in data["place_nouns"].items()}
-        self.there = set(data["there"])
+        self.there = set(data["there"]["words"])
+        self.there_types = set(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
@@ -121,13 +122,15 @@ class PlaceReader:
                 continue
             found: list[EventPlace] = []
             for token in path.walk(trigger.head):
-                found += self._at(token, names, recent, False)
-            if capture:  # a town is taken, not a province: "seized Idlib" is the city
-                found = [EventPlace(self.capital(p.mention), p.precision) for p in found]
+                here = self._at(token, names, recent, False)
+                if capture and any(m.entity_type == "place" for m in names.at([token])):
+                    # a town is taken, not a province: "seized Idlib" is the city
+                    here = [EventPlace(self.capital(p.mention), p.precision) for p in here]
+                found += here
             if allowed:
                 found = [p for p in found if self.reference.places[p.mention.entity_id].place_type in allowed]
             if found:
                 return list({p.mention.entity_id: p for p in found}.values())
-        if any(c.dep_ == "advmod" and c.lemma_.lower() in self.there for c in trigger.head.children) and recent:
-            return [EventPlace(recent[-1], self._precision(recent[-1], False))]
+        if any(c.dep_ == "advmod" and c.lemma_.lower() in self.there for c in trigger.head.children):
+            return self._back(self.there_types, recent, False)
         return []

@@ -22,7 +22,7 @@ class Step:
     def follow(self, token: Token) -> list[Token]:
         if self.up:
             head = token.head
-            if head is token or token.dep_ != self.dep or (self.lemmas and head.lemma_.lower() not in self.lemmas):
+            if head.i == token.i or token.dep_ != self.dep or (self.lemmas and head.lemma_.lower() not in self.lemmas):
                 return []
             return [head]
         return [c for c in token.children
