@@ -65,6 +65,16 @@ def _load_yaml(path: Path):
     return read_yaml(path, "reference file")
 
 
+def _load_extraction(path: Path) -> dict:
+    """One pattern file of seeds/reference/extraction/ (a mapping; triggers.yml with its triggers)."""
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise BuildError(f"{path}: expected a mapping, got {'nothing (empty)' if data is None else type(data).__name__}")
+    if path.stem == "triggers" and "triggers" not in data:
+        raise BuildError(f"{path}: missing field(s) triggers")
+    return data
+
+
 def load_actors(path: Path) -> dict[str, Actor]:
     items = _load_yaml(path)
     check_shape(items, path, "actors.schema.json")
@@ -231,7 +241,7 @@ def load_reference(ref_dir: Path) -> Reference:
         path = ref_dir / "lexicon" / f"{name}.yml"
         lexicon[name] = _load_yaml(path)
         check_shape(lexicon[name], path, "lexicon.schema.json", name)
-    extraction = {path.stem: _load_yaml(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
+    extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
     published = PublishedLimits.from_limits(limits, str(ref_dir / LIMITS_FILE))
     return Reference(actors=actors, places=places, lexicon=lexicon, extraction=extraction, published=published,
                      limits=extraction_limits(limits))

@@ -160,10 +160,9 @@ class EventFinder:
 
     # -- places --------------------------------------------------------------------------------
 
-    def _fallback_place(self, trigger: Trigger, previous: list[EventMention],
-                        context_places: list[str]) -> list[EventPlace]:
-        """An event the sentence does not place: "the attack" at the place of the event just told; a strike
-        (story_place) at the place of the last sentence's event of its kind, else the article's governorate."""
+    def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool) -> list[EventPlace]:
+        """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
+        event of its kind the sentence before told; the background protests at their `default_place`."""
         definite = trigger.head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lemma_.lower() in ("the", "this", "that")
                                                        for c in trigger.head.children)
         spec = trigger.spec
@@ -171,11 +170,8 @@ class EventFinder:
             [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
-        if spec.get("default_place") in self.reference.places:
+        if spec.get("default_place") in self.reference.places and dated:
             place = spec["default_place"]
-            return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
-        if spec.get("story_place") and context_places:
-            place = context_places[-1]
             return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
         return []
 
@@ -208,8 +204,10 @@ class EventFinder:
             last = doc[trigger.end - 1]
             t_end = sentence.start + last.idx + len(last.text)
             spec = trigger.spec
-            places = self.places.event_places(trigger, names, recent_places) or \
-                self._fallback_place(trigger, previous, context_places)
+            places = self.places.event_places(trigger, names, recent_places)
+            own_date = bool(self._clause_dates(sentence, trigger, dates, len(triggers) > 1))
+            if not places:  # background protests are coded only with a date of their own
+                places = self._fallback_place(trigger, previous, own_date)
             if not places:
                 continue
             roles = self.roles.read(trigger, names, civilians)

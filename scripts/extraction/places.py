@@ -39,6 +39,7 @@ class PlaceReader:
         self.there = set(data["there"]["words"])
         self.there_types = set(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
+        self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
         for place in reference.places.values():
@@ -121,12 +122,15 @@ class PlaceReader:
             if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
                 continue
             found: list[EventPlace] = []
-            for token in path.walk(trigger.head):
+            starts = [trigger.head] if trigger.anchor.i == trigger.head.i else [trigger.head, trigger.anchor]
+            for token in (t for start in starts for t in path.walk(start)):
                 here = self._at(token, names, recent, False)
                 if capture and any(m.entity_type == "place" for m in names.at([token])):
                     # a town is taken, not a province: "seized Idlib" is the city
                     here = [EventPlace(self.capital(p.mention), p.precision) for p in here]
                 found += here
+            found = [p for p in found
+                     if self.reference.places[p.mention.entity_id].place_type not in self.not_event_types.get(trigger.kind, ())]
             if allowed:
                 found = [p for p in found if self.reference.places[p.mention.entity_id].place_type in allowed]
             if found:

@@ -42,7 +42,8 @@ class RoleReader:
         for path in self.paths[role]:
             if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
                 continue
-            for token in path.walk(trigger.head):
+            starts = [trigger.head] if trigger.anchor.i == trigger.head.i else [trigger.head, trigger.anchor]
+            for token in (t for start in starts for t in path.walk(start)):
                 for mention in names.at(cover(token, self.cover)):
                     if mention.entity_type == "actor" and mention.entity_id not in found:
                         found.append(mention.entity_id)

@@ -23,6 +23,7 @@ class Trigger:
     head: Token
     start: int  # token index of the first matched word
     end: int  # token index after the last matched word
+    anchor: Token  # where roles and places are read from: the head, or the quantity it counts ("a wave of")
 
     @property
     def kind(self) -> str:
@@ -52,6 +53,14 @@ class TriggerFinder:
             self.matcher.add(spec["name"], spec["patterns"])
         self.rank = {spec["name"]: n for n, spec in enumerate(self.specs)}
         self.by_name = {spec["name"]: spec for spec in self.specs}
+        self.quantity_nouns = set(data.get("quantity_nouns") or ())
+
+    def _anchor(self, head: Token) -> Token:
+        """"a wave of air strikes", "dozens of raids": the counting noun stands in the sentence for the event."""
+        of = head.head
+        if head.dep_ == "pobj" and of.lemma_.lower() == "of" and of.head.lemma_.lower() in self.quantity_nouns:
+            return of.head
+        return head
 
     def find(self, doc: Doc) -> list[Trigger]:
         """The sentence's triggers in text order; where entries share a head, the first listed one."""
@@ -59,7 +68,7 @@ class TriggerFinder:
         for match_id, start, end in self.matcher(doc):
             name = doc.vocab.strings[match_id]
             span = doc[start:end]
-            trigger = Trigger(self.by_name[name], span.root, start, end)
+            trigger = Trigger(self.by_name[name], span.root, start, end, self._anchor(span.root))
             key = (self.rank[name], -(end - start))
             held = best.get(span.root.i)
             if held is None or key < held[:2]:
