@@ -57,7 +57,7 @@ class Modality:
             if end and sentence.endswith(end):
                 return rule["name"]
             for token, same_clause in heads:
-                if rule.get("same_clause") and not same_clause:
+                if (rule.get("same_clause") and not same_clause) or (rule.get("on_trigger") and token.i != trigger.i):
                     continue
                 if self._fires(rule, token, token.i == trigger.i):
                     return rule["name"]

@@ -35,9 +35,9 @@ class PlaceReader:
         self.through_prep = set(data["through_prep"])
         self.near_words = set(data["near_words"])
         self.near_precision = int(data["near_precision"])
-        self.place_nouns = {noun: set(types) for noun, types in data["place_nouns"].items()}
+        self.place_nouns = {noun: list(types) for noun, types in data["place_nouns"].items()}
         self.there = set(data["there"]["words"])
-        self.there_types = set(data["there"]["place_types"])
+        self.there_types = list(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
         self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
@@ -104,10 +104,12 @@ class PlaceReader:
             return self._back(kinds, recent, near)  # "the town": the latest such place named
         return []
 
-    def _back(self, kinds: set[str], recent: list[Mention], near: bool) -> list[EventPlace]:
-        for mention in reversed(recent):
-            if self.reference.places[mention.entity_id].place_type in kinds:
-                return [EventPlace(mention, self._precision(mention, near))]
+    def _back(self, kinds: list[str], recent: list[Mention], near: bool) -> list[EventPlace]:
+        """The latest place of the first of the kinds ("the city": a city, else a town) named recently."""
+        for kind in kinds:
+            for mention in reversed(recent):
+                if self.reference.places[mention.entity_id].place_type == kind:
+                    return [EventPlace(mention, self._precision(mention, near))]
         return []
 
     def _precision(self, mention: Mention, near: bool) -> int:
