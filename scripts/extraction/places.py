@@ -36,6 +36,7 @@ class PlaceReader:
         self.near_words = set(data["near_words"])
         self.near_precision = int(data["near_precision"])
         self.place_nouns = {noun: list(types) for noun, types in data["place_nouns"].items()}
+        self.counts = dict(data["counts"])
         self.there = set(data["there"]["words"])
         self.there_types = list(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
@@ -94,6 +95,10 @@ class PlaceReader:
         if noun not in self.place_nouns or depth >= NOUN_DEPTH:
             return []
         for child in token.children:
+            if child.dep_ == "poss":  # "Idlib's outskirts"
+                below = self._at(child, names, recent, near, depth + 1)
+                if below:
+                    return below
             if child.dep_ == "prep" and child.lemma_.lower() in self.through_prep:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     below = self._at(pobj, names, recent, near or child.lemma_.lower() in self.near_words, depth + 1)
@@ -101,15 +106,19 @@ class PlaceReader:
                         return below
         kinds = self.place_nouns[noun]
         if kinds and any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children):
-            return self._back(kinds, recent, near)  # "the town": the latest such place named
+            count = max([self.counts.get(c.lower_, 1) for c in token.children if c.dep_ in ("nummod", "det", "predet")] + [1])
+            return self._back(kinds, recent, near, count)  # "the town": the latest such place named
         return []
 
-    def _back(self, kinds: list[str], recent: list[Mention], near: bool) -> list[EventPlace]:
-        """The latest place of the first of the kinds ("the city": a city, else a town) named recently."""
+    def _back(self, kinds: list[str], recent: list[Mention], near: bool, count: int = 1) -> list[EventPlace]:
+        """The latest `count` places of the first of the kinds ("the city": a city, else a town) named recently."""
         for kind in kinds:
+            found: dict[str, Mention] = {}
             for mention in reversed(recent):
-                if self.reference.places[mention.entity_id].place_type == kind:
-                    return [EventPlace(mention, self._precision(mention, near))]
+                if self.reference.places[mention.entity_id].place_type == kind and len(found) < count:
+                    found.setdefault(mention.entity_id, mention)
+            if found:
+                return [EventPlace(m, self._precision(m, near)) for m in found.values()]
         return []
 
     def _precision(self, mention: Mention, near: bool) -> int:
