@@ -82,6 +82,12 @@ def clause_head(token: Token) -> Token:
     return token
 
 
+def _definite(token: Token) -> bool:
+    """A noun with a definite determiner ("the attack", "this strike")."""
+    return token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lemma_.lower() in ("the", "this", "that", "these")
+                                        for c in token.children)
+
+
 def _token_at(sentence: Sentence, offset: int) -> Token | None:
     for token in sentence.doc or ():
         if sentence.start + token.idx <= offset < sentence.start + token.idx + len(token.text):
@@ -163,8 +169,7 @@ class EventFinder:
     def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool) -> list[EventPlace]:
         """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
         event of its kind the sentence before told; the background protests at their `default_place`."""
-        definite = trigger.head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lemma_.lower() in ("the", "this", "that")
-                                                       for c in trigger.head.children)
+        definite = _definite(trigger.head)
         spec = trigger.spec
         same = [e for e in previous if e.sub_event_type == spec["sub_event_type"]] or \
             [e for e in previous if e.event_type == spec["event_type"]]
@@ -211,6 +216,9 @@ class EventFinder:
             if not places:
                 continue
             roles = self.roles.read(trigger, names, civilians)
+            if spec.get("needs_actor") and _definite(trigger.head) and \
+                    not (roles.attackers or [t for t in roles.targets if t not in civilians]):
+                continue  # "the attack" retells an event told before, unless it names who fought
             sub_type = spec["sub_event_type"]
             if roles.attackers and spec.get("government_sub_event_type") and \
                     self.reference.actors[roles.attackers[0]].side == "government":

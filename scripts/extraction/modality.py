@@ -56,7 +56,9 @@ class Modality:
             end = rule.get("sentence_ends_with")
             if end and sentence.endswith(end):
                 return rule["name"]
-            for token, same_clause in heads:
+            for step, (token, same_clause) in enumerate(heads):
+                if rule.get("within") and step > int(rule["within"]):
+                    break
                 if (rule.get("same_clause") and not same_clause) or (rule.get("on_trigger") and token.i != trigger.i):
                     continue
                 if self._fires(rule, token, token.i == trigger.i):
