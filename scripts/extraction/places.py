@@ -23,6 +23,7 @@ NOUN_DEPTH = 2  # "a town in the countryside of X": how many place nouns a path 
 class EventPlace:
     mention: Mention
     precision: int
+    direct: bool = True  # named at the token the path reached (not under "villages in X")
 
 
 class PlaceReader:
@@ -98,12 +99,12 @@ class PlaceReader:
             if child.dep_ == "poss":  # "Idlib's outskirts"
                 below = self._at(child, names, recent, near, depth + 1)
                 if below:
-                    return below
+                    return [EventPlace(p.mention, p.precision, False) for p in below]
             if child.dep_ == "prep" and child.lemma_.lower() in self.through_prep:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     below = self._at(pobj, names, recent, near or child.lemma_.lower() in self.near_words, depth + 1)
                     if below:
-                        return below
+                        return [EventPlace(p.mention, p.precision, False) for p in below]
         kinds = self.place_nouns[noun]
         if kinds and any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children):
             count = max([self.counts.get(c.lower_, 1) for c in token.children if c.dep_ in ("nummod", "det", "predet")] + [1])
@@ -142,8 +143,9 @@ class PlaceReader:
                 found += here
             found = [p for p in found
                      if self.reference.places[p.mention.entity_id].place_type not in self.not_event_types.get(trigger.kind, ())]
-            if allowed:
-                found = [p for p in found if self.reference.places[p.mention.entity_id].place_type in allowed]
+            if allowed:  # "captured villages in Idlib province": the province, at its precision
+                found = [p for p in found if not p.direct
+                         or self.reference.places[p.mention.entity_id].place_type in allowed]
             if found:
                 return list({p.mention.entity_id: p for p in found}.values())
         if any(c.dep_ == "advmod" and c.lemma_.lower() in self.there for c in trigger.head.children):
