@@ -16,7 +16,7 @@ from ..textnorm import alias_key
 from .relations import SentenceNames, cover, is_verbal, read_paths
 from .triggers import Trigger
 
-NOUN_DEPTH = 2  # "a town in the countryside of X": how many place nouns a path may pass under
+NOUN_DEPTH = 3  # "dozens of villages in the countryside of X": how many place nouns a path may pass under
 
 
 @dataclass(frozen=True)
