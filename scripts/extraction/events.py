@@ -189,7 +189,8 @@ class EventFinder:
 
         `inherited` dates the reports that name no date of their own. `recent_places` are the places named
         in the last sentences ("the town", "there" point back to them); `previous` are the events of the
-        sentence before; `context_places` the article's governorate (see `_fallback_place`).
+        sentence before. `context_places` (the article's governorate) and `salience` are no longer read: an
+        event is placed by its sentence or the story just told, not by the article's area.
         """
         if sentence.doc is None:
             return []

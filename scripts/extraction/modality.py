@@ -42,7 +42,8 @@ class Modality:
             return True
         if rule.get("aux_lemmas") and any(c.dep_ == "aux" and c.lemma_.lower() in rule["aux_lemmas"] for c in children):
             return True
-        if rule.get("infinitive") and is_trigger and token.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children):
+        infinitive = token.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)
+        if rule.get("infinitive") and is_trigger and infinitive:
             return token.head.lemma_.lower() not in set(rule.get("except_heads") or ())
         if rule.get("mark_lemmas") and any(c.dep_ == "mark" and c.lemma_.lower() in rule["mark_lemmas"] for c in children):
             return True
