@@ -89,13 +89,14 @@ class PlaceReader:
             depth: int = 0) -> list[EventPlace]:
         """The places named at a token a path reached, or under the place noun it is ("the town of X")."""
         near = near or self._is_near(token)
-        found = [m for m in names.at(cover(token, self.cover)) if m.entity_type == "place"]
+        covered = cover(token, self.cover)
+        found = [m for m in names.at(covered) if m.entity_type == "place"]
         if found:
             return [EventPlace(m, self._precision(m, near)) for m in found]
         noun = token.lemma_.lower()
         if noun not in self.place_nouns or depth >= NOUN_DEPTH:
             return []
-        for child in token.children:
+        for child in (c for t in covered for c in t.children):  # "villages and towns inside Idlib province"
             if child.dep_ == "poss":  # "Idlib's outskirts"
                 below = self._at(child, names, recent, near, depth + 1)
                 if below:
