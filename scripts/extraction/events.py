@@ -166,15 +166,21 @@ class EventFinder:
 
     # -- places --------------------------------------------------------------------------------
 
-    def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool) -> list[EventPlace]:
+    def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool,
+                        context_places: list[str]) -> list[EventPlace]:
         """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
-        event of its kind the sentence before told; the background protests at their `default_place`."""
+        event of its kind the sentence before told, else a strike at the article's governorate (the gold rule
+        for strikes told only as "towns in Idlib province", precision 3); background protests at their
+        `default_place` when their sentence dates them."""
         definite = _definite(trigger.head)
         spec = trigger.spec
         same = [e for e in previous if e.sub_event_type == spec["sub_event_type"]] or \
             [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
+        if spec.get("story_place") and context_places:  # "towns in Idlib province": the article's governorate
+            place = context_places[-1]
+            return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
         if spec.get("default_place") in self.reference.places and dated:
             place = spec["default_place"]
             return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
@@ -189,8 +195,8 @@ class EventFinder:
 
         `inherited` dates the reports that name no date of their own. `recent_places` are the places named
         in the last sentences ("the town", "there" point back to them); `previous` are the events of the
-        sentence before. `context_places` (the article's governorate) and `salience` are no longer read: an
-        event is placed by its sentence or the story just told, not by the article's area.
+        sentence before; `context_places` the article's governorate (see `_fallback_place`). `salience` is not
+        read (kept for extract.py's call).
         """
         if sentence.doc is None:
             return []
@@ -213,7 +219,7 @@ class EventFinder:
             places = self.places.event_places(trigger, names, recent_places)
             own_date = bool(self._clause_dates(sentence, trigger, dates, len(triggers) > 1))
             if not places:  # background protests are coded only with a date of their own
-                places = self._fallback_place(trigger, previous, own_date)
+                places = self._fallback_place(trigger, previous, own_date, context_places)
             if not places:
                 continue
             roles = self.roles.read(trigger, names, civilians)
