@@ -156,9 +156,10 @@ class EventFinder:
         return EventDate(anchor.first + days, anchor.last + days, anchor.precision, anchor.basis)
 
     def _when(self, sentence: Sentence, trigger: Trigger, t_start: int, t_end: int, dates: list[DateMention],
-              several: bool, inherited: EventDate, may_offset: bool) -> EventDate:
-        """When the event of one trigger happened, as far as its sentence tells (else `inherited`)."""
-        own = self._date(sentence, self._clause_dates(sentence, trigger, dates, several), t_start, t_end)
+              several: bool, inherited: EventDate, may_offset: bool, fronted: list[DateMention]) -> EventDate:
+        """When the event of one trigger happened, as far as its sentence tells (else `inherited`); a main clause
+        after "Three weeks after X fell in 2015," is dated by that clause (event_dates.py moves it after X)."""
+        own = self._date(sentence, self._clause_dates(sentence, trigger, dates, several) or fronted, t_start, t_end)
         if self._undated.search(sentence.text[: t_start - sentence.start]):
             own = None  # "following recent infighting": earlier than the sentence's date
         when = own or inherited
@@ -230,8 +231,9 @@ class EventFinder:
             if roles.attackers and spec.get("government_sub_event_type") and \
                     self.reference.actors[roles.attackers[0]].side == "government":
                 sub_type = spec["government_sub_event_type"]
+            fronted_dates = [d for d in dates if d.start < anchor_end] if fronted and t_start >= anchor_end else []
             when = self._when(sentence, trigger, t_start, t_end, dates, len(triggers) > 1, inherited,
-                              t_start >= anchor_end)
+                              t_start >= anchor_end, fronted_dates)
             after_event = (-self.offsets[fronted.group(1).lower()], anchors[0]) \
                 if fronted and anchors and t_start >= anchor_end else None
             for place in places:

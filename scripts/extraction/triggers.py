@@ -73,4 +73,8 @@ class TriggerFinder:
             held = best.get(span.root.i)
             if held is None or key < held[:2]:
                 best[span.root.i] = (*key, trigger)
-        return sorted((t for *_, t in best.values()), key=lambda t: t.head.i)
+        found = [t for *_, t in best.values()]
+        # one event per phrase: a word inside another trigger's words ("starting the battle") is part of it
+        found = [t for t in found if not any(o.head.i != t.head.i and o.start <= t.head.i < o.end
+                                             and (o.end - o.start) > (t.end - t.start) for o in found)]
+        return sorted(found, key=lambda t: t.head.i)
