@@ -219,6 +219,12 @@ class EventFinder:
             spec = trigger.spec
             places = self.places.event_places(trigger, names, recent_places)
             own_date = bool(self._clause_dates(sentence, trigger, dates, len(triggers) > 1))
+            same_sentence = [e for e in found.values() if e.place_id]
+            if not places and same_sentence and trigger.kind in self.places.sentence_story_kinds:
+                # "After taking the airbase, rebel fighters captured and executed 56 soldiers": where the
+                # sentence's other event happened
+                first = same_sentence[0]
+                places = [EventPlace(Mention("place", first.place_id, "", 0, 0), first.geo_precision)]
             if not places:  # background protests are coded only with a date of their own
                 places = self._fallback_place(trigger, previous, own_date, context_places)
             if not places:
