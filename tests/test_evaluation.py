@@ -23,17 +23,19 @@ from scripts.import_collection import import_collection, load_format
 
 GOLD = ROOT / "tests" / "gold"
 
+# Issue 13 replaced the seed-specific event rules (events precision 0.98, recall 0.94, roles 0.62) by
+# triggers, modality, roles and places read off the parse: measured 0.667, 0.566 and 0.522 on the seeds.
 SEED_FLOORS = {
-    ("events", "precision"): 0.90,
-    ("events", "recall"): 0.88,
+    ("events", "precision"): 0.60,
+    ("events", "recall"): 0.50,
     ("figures", "f1"): 0.87,
     ("places", "f1"): 0.92,
     ("actors", "f1"): 0.91,
-    ("event_actors", "f1"): 0.55,
+    ("event_actors", "f1"): 0.48,
 }
 SEED_DATES_EXACT_FLOOR = 0.85
-DEV_FLOORS = {  # measured: events 0.105, figures 0.632, places 0.570, actors 0.587, roles 0.367
-    ("events", "f1"): 0.08,
+DEV_FLOORS = {  # measured: events 0.177 (0.105 before issue 13), figures 0.632, places 0.573, actors 0.587, roles 0.378
+    ("events", "f1"): 0.15,
     ("figures", "f1"): 0.58,
     ("places", "f1"): 0.52,
     ("actors", "f1"): 0.53,
