@@ -14,7 +14,7 @@ from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
-from .alias_matcher import Mention
+from .extraction.names import Mention
 from .reference import Reference
 from .sentences import Sentence
 from .textnorm import fold
