@@ -7,6 +7,8 @@ import pytest
 
 from scripts.extraction.names import NameMatcher
 from scripts.reference import load_reference
+from scripts.sentences import read_sentences
+from scripts.unresolved import NameSpotter
 
 from .conftest import REFERENCE, SEEDS
 
@@ -87,3 +89,22 @@ def test_mentions_are_exact_ordered_and_disjoint_in_the_seeds(matcher):
         assert mentions, path.name
         assert all(body[m.start:m.end] == m.surface for m in mentions)
         assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))
+
+
+def test_an_unknown_name_is_said_to_look_like_a_place_an_organisation_or_a_person():
+    """The parse's entity labels, on sentences of fakes-1924058039 (The Jordan Times) and fakes-1915433685
+    (The New Arab)."""
+    reference = load_reference(REFERENCE)
+    body = ("Ghina Quwayders leg was shattered when she was shot by a government sniper at a checkpoint in the "
+            "southwestern town earlier this month while buying medicine for her mother Amnesty International said.\n"
+            "A US-led coalition is also battling Daesh in Syria and Iraq with air strikes and backing for the "
+            "Syrian Democratic Forces an Arab-Kurdish militia alliance which on Friday took full control of the "
+            "strategic city of Manbij after Daesh retreated.\n"
+            "In September Ahrar al-Shams leader Hassan Abboud was killed along with several other leading members "
+            "of the group in a similar bombing also in Idlib province.")
+    sentences = list(read_sentences(body))
+    spotter = NameSpotter(reference.lexicon["names"], reference)
+    looks = {u.surface: u.looks_like for u in spotter.find(body, sentences, NameMatcher(reference).find(body))}
+    assert looks["Amnesty International"] == "organisation"
+    assert looks["Manbij"] == looks["Iraq"] == "place"
+    assert looks["Ghina Quwayders"] == looks["Hassan Abboud"] == "person"

@@ -65,6 +65,8 @@ def read_names_data(ref_dir: Path) -> dict:
                 raise TypeError(f"article.{group}: expected a list of words")
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["distributive_heads"]["heads"].items()):
             raise TypeError("distributive_heads.heads: expected plural: singular words")
+        if not set(data["unknown_name_kinds"]["labels"].values()) <= {"place", "organisation", "person"}:
+            raise TypeError("unknown_name_kinds.labels: expected place, organisation or person for each label")
     except (KeyError, TypeError, AttributeError) as exc:
         raise BuildError(f"{path}: {exc}") from None
     return data
