@@ -38,6 +38,9 @@ def _found(matcher, text):
      [("hayat-tahrir-al-sham", "Hay’at Tahrir a-Sham"), ("hayat-tahrir-al-sham", "Hayat Tahrir al Sham"),
       ("syrian-government-forces", "regimes forces"), ("syria-turkey-border", "Syria–Turkey border"),
       ("idlib-city", "Idlib\ncity")]),
+    # the article before a word with an apostrophe
+    ("al-Qa'ida, al Qaeda and Maarrat al-Nu'man", [("al-qaeda", "al-Qa'ida"), ("al-qaeda", "al Qaeda"),
+                                                  ("maarat-al-numan", "Maarrat al-Nu'man")]),
     # diacritics folded, and a word with them is whole
     ("Turkish President Recep Tayyip Erdoğan said the Kızılay sent aid from Reyhanli to Türkiye's border",
      [("turkish-red-crescent", "Kızılay"), ("reyhanli", "Reyhanli"), ("turkey", "Türkiye")]),

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..reference import Reference
 
 NAMES_FILE = Path("extraction") / "names.yml"  # in the reference folder
+FOLD_CACHE = 100_000  # distinct token texts whose fold is kept
 PARAGRAPH = "\u00b6"  # the key of a blank line: no alias contains it, so no name spans two paragraphs
 
 
@@ -83,6 +84,8 @@ class NameForms:
     def _fold(self, text: str) -> str:
         folded = self._folded.get(text)
         if folded is None:
+            if len(self._folded) >= FOLD_CACHE:
+                self._folded.clear()
             folded = self._folded[text] = fold(text)
         return folded
 
@@ -90,9 +93,9 @@ class NameForms:
         """Whether token i is the Arabic article of the next word ("al-Sham", "a-Sham", "al Qaeda")."""
         if i + 2 < len(doc) and folded in self.hyphenated and not doc[i].whitespace_:
             hyphen, word = doc[i + 1], doc[i + 2]
-            if self._fold(hyphen.text) == "-" and not hyphen.whitespace_ and word.is_alpha:
+            if self._fold(hyphen.text) == "-" and not hyphen.whitespace_ and word.text[0].isalpha():
                 return True
-        return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].is_alpha
+        return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].text[0].isalpha()
 
     def words(self, doc: Doc) -> list[_Word]:
         """The tokens of `doc` that names are matched on: hyphens, dashes, single line breaks and the Arabic
