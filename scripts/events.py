@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .alias_matcher import Mention
 from .dates import DateMention
+from .extraction.names import Mention
 from .place_reading import PlaceReader
 from .reference import Reference
 from .sentences import Sentence, found_before

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .alias_matcher import Mention
+from .extraction.names import Mention, NameForms
 from .reference import Reference
 from .sentences import Sentence
-from .textnorm import alias_key
 
 # How many places a counted plural anaphor ("the two bases") points back to.
 COUNT_WORDS = {"": 1, "both": 2, "two": 2, "three": 3, "four": 4}
@@ -27,6 +26,7 @@ class PlaceReader:
         self._paired = re.compile(lexicon["city_reading"]["paired_with_city"], re.I)
         self._place_noun = re.compile(lexicon["place_nouns"], re.I)
         self.capitals: dict[str, str] = {}
+        self.alias_key = alias_key = NameForms(reference.extraction["names"]).key
         self.bare_names: dict[str, set[str]] = {}
         for place in reference.places.values():
             if place.place_type != "governorate":
@@ -70,7 +70,7 @@ class PlaceReader:
 
     def capital(self, mention: Mention) -> Mention:
         capital = self.capitals.get(mention.entity_id)
-        if capital and alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
+        if capital and self.alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
             return Mention("place", capital, mention.surface, mention.start, mention.end)
         return mention
 
