@@ -64,8 +64,6 @@ def read_names_data(ref_dir: Path) -> dict:
         for group in ("hyphenated", "spaced"):
             if not all(isinstance(form, str) and form for form in data["article"][group]):
                 raise TypeError(f"article.{group}: expected a list of words")
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["distributive_heads"]["heads"].items()):
-            raise TypeError("distributive_heads.heads: expected plural: singular words")
         if not set(data["unknown_name_kinds"]["labels"].values()) <= {"place", "organisation", "person"}:
             raise TypeError("unknown_name_kinds.labels: expected place, organisation or person for each label")
     except (KeyError, TypeError, AttributeError) as exc:
@@ -159,11 +157,9 @@ class NameMatcher:
     def __init__(self, reference: Reference):
         data = reference.extraction["names"]
         self.forms = NameForms(data)
-        self._heads: dict[str, str] = dict(data["distributive_heads"]["heads"])
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._entities: dict[int, tuple[str, str]] = {}  # match id → (entity_type, entity_id)
-        self._by_key: dict[str, tuple[str, str]] = {}
         self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
@@ -177,7 +173,6 @@ class NameMatcher:
                     self._learn_longer_names(keys, words)
                     if keys:
                         patterns[" ".join(keys)] = keys
-                        self._by_key.setdefault(" ".join(keys), (entity_type, entity_id))
             label = f"{entity_type}:{entity_id}"
             self._matcher.add(label, [Doc(self._vocab, words=keys) for keys in patterns.values()])
             self._entities[self._vocab.strings[label]] = (entity_type, entity_id)
@@ -219,45 +214,6 @@ class NameMatcher:
             found.add((start, words[last - 1].end, *self._entities[match_id]))
         return found
 
-    def _list_items(self, doc: Doc, head: int) -> list[tuple[int, int]]:
-        """Token ranges of the capitalised names listed before the plural head at token `head`
-        ("Cairo, Tal Wasit and Sawamaa checkpoints"): at least two names, the last joined by "and"."""
-        items: list[tuple[int, int]] = []
-        end = head
-        while True:
-            start = end
-            while start > 0 and doc[start - 1].is_alpha and _capitalised(doc[start - 1]):
-                start -= 1
-            if start == end:
-                break
-            items.append((start, end))
-            joiner = doc[start - 1].lower_ if start else ""
-            if joiner == "and" and len(items) == 1:
-                end = start - 1 - (start > 1 and doc[start - 2].text == ",")
-            elif joiner == "," and len(items) > 1:
-                end = start - 1
-            else:
-                break
-        return items if len(items) > 1 else []
-
-    def _listed_with_head(self, doc: Doc, taken: _Spans) -> list[tuple[int, int, str, str]]:
-        """Names in a list that share a plural head, known only with the singular ("the Cairo ... checkpoints")."""
-        found = []
-        for token in doc:
-            singular = self._heads.get(token.lower_)
-            if not singular:
-                continue
-            for first, last in self._list_items(doc, token.i):
-                for begin in range(first, last):  # "The Cairo" is tried as "Cairo" too
-                    span = doc[begin:last]
-                    entity = self._by_key.get(self.forms.key(f"{span.text} {singular}"))
-                    start, end = span.start_char, span.end_char
-                    if entity and taken.free(start, end):
-                        found.append((start, end, *entity))
-                        taken.add(start, end)
-                        break
-        return found
-
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in `text`, in text order; overlaps go to the longest match."""
         doc = pipeline().tokenizer(text)  # the tokenizer alone: no length limit, no parse
@@ -268,6 +224,5 @@ class NameMatcher:
             if spans.free(candidate[0], candidate[1]):
                 taken.append(candidate)
                 spans.add(candidate[0], candidate[1])
-        taken += self._listed_with_head(doc, spans)
         taken.sort()
         return [Mention(t[2], t[3], text[t[0]:t[1]], t[0], t[1]) for t in taken]
