@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .alias_matcher import Mention
+from .extraction.names import Mention
 from .reference import Reference
 from .sentences import Sentence
 from .textnorm import fold

@@ -113,6 +113,8 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
         for surface, hits in sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             articles = ", ".join(sorted({h["article_id"] for h in hits}))
             hint = f"  (maybe {hits[0]['suggested_entity_id']}?)" if hits[0]["suggested_entity_id"] else ""
+            kinds = sorted({h["looks_like"] for h in hits if h.get("looks_like")})
+            hint += f"  (looks like: {', '.join(kinds)})" if kinds else ""
             lines.append(f"  {surface} ×{len(hits)} in {articles}{hint}")
     return escaped("\n".join(lines) + "\n")  # printed to terminals: no raw control characters
 

@@ -6,10 +6,10 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .alias_matcher import AliasMatcher, Mention
 from .attribution import ClaimantFinder
 from .dates import DateFinder
 from .extraction.events import EventDate, EventFinder, EventMention, publication_fallback
+from .extraction.names import Mention, NameMatcher
 from .figures import Figure, FigureFinder, NotUnderstood
 from .limits import Deadline
 from .reference import Reference
@@ -69,7 +69,7 @@ class Extractor:
 
     def __init__(self, reference: Reference):
         self.reference = reference
-        self.matcher = AliasMatcher(reference)
+        self.matcher = NameMatcher(reference)
         self.events = EventFinder(reference.extraction, reference, reference.lexicon["dates"])
         self.figures = FigureFinder(reference.lexicon["figures"])
         self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)

@@ -164,8 +164,7 @@ class _Cache:
 
     def write(self, extraction: ArticleExtraction) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        kept = replace(extraction, article=None, sentences=[replace(s, doc=None) for s in extraction.sentences])
-        write_bytes(self._path(extraction.article), pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
+        write_bytes(self._path(extraction.article), pickle.dumps(replace(extraction, article=None), pickle.HIGHEST_PROTOCOL))
 
 
 _worker_extractor: Extractor | None = None

@@ -8,10 +8,10 @@ from pathlib import Path
 from .csv_in import read_csv_rows
 from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE
 from .errors import BuildError
+from .extraction.names import NameForms, read_names_data, spellings
 from .limits import LIMITS_FILE, Limits, extraction_limits, read_limits
 from .seeds import PublishedLimits
 from .shapes import check_shape
-from .textnorm import alias_key
 from .yaml_in import read_yaml
 
 LEXICON_FILES = ("figures", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
@@ -56,9 +56,9 @@ class Reference:
     actors: dict[str, Actor]
     places: dict[str, Place]
     lexicon: dict[str, dict] = field(default_factory=dict)
-    extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<concern>.yml
     published: PublishedLimits | None = None  # the publication dates a seed article may have
     limits: Limits | None = None  # bounds on one article's extraction (limits.yml); none: unbounded
+    extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<concern>.yml
 
 
 def _load_yaml(path: Path):
@@ -213,19 +213,21 @@ def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Pa
                              f"({GOVERNORATES_FILE}, margin {margin} degree)")
 
 
-def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path) -> None:
+def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path, names: dict) -> None:
     """One spelling may name one entity only; otherwise matching would be ambiguous."""
+    alias_key = NameForms(names).key
     owners: dict[str, str] = {}
     entries = [(f"actor {a.actor_id}", a.aliases) for a in actors.values()]
     entries += [(f"place {p.place_id}", p.aliases) for p in places.values()]
     for owner, aliases in entries:
         for alias in aliases:
-            key = alias_key(alias)
-            if not key:
-                raise BuildError(f"{ref_dir}: {owner} has an empty alias")
-            other = owners.setdefault(key, owner)
-            if other != owner:
-                raise BuildError(f"{ref_dir}: alias {alias!r} names both {other} and {owner}")
+            for spelling in spellings(alias):
+                key = alias_key(spelling)
+                if not key:
+                    raise BuildError(f"{ref_dir}: {owner} has an empty alias")
+                other = owners.setdefault(key, owner)
+                if other != owner:
+                    raise BuildError(f"{ref_dir}: alias {alias!r} names both {other} and {owner}")
 
 
 def load_reference(ref_dir: Path) -> Reference:
@@ -235,13 +237,14 @@ def load_reference(ref_dir: Path) -> Reference:
     places = load_places(ref_dir / "places.csv", lines)
     limits = read_limits(ref_dir / LIMITS_FILE)
     check_geography(places, lines, ref_dir, float(limits["bounds_margin_degrees"]))
-    _check_unique_aliases(actors, places, ref_dir)
+    extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
+    extraction["names"] = read_names_data(ref_dir)
+    _check_unique_aliases(actors, places, ref_dir, extraction["names"])
     lexicon = {}
     for name in LEXICON_FILES:
         path = ref_dir / "lexicon" / f"{name}.yml"
         lexicon[name] = _load_yaml(path)
         check_shape(lexicon[name], path, "lexicon.schema.json", name)
-    extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
     published = PublishedLimits.from_limits(limits, str(ref_dir / LIMITS_FILE))
-    return Reference(actors=actors, places=places, lexicon=lexicon, extraction=extraction, published=published,
-                     limits=extraction_limits(limits))
+    return Reference(actors=actors, places=places, lexicon=lexicon, published=published,
+                     limits=extraction_limits(limits), extraction=extraction)

@@ -105,6 +105,7 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
                           "seeds/reference/lexicon/names.yml:", "  ")
         for name in unresolved:
             hint = f" (maybe {name['suggested_entity_id']}?)" if name["suggested_entity_id"] else ""
+            hint += f" (looks like a {name['looks_like']})" if name.get("looks_like") else ""
             lines.append(f"    {name['surface']} at characters {name['char_start']}–{name['char_end']}{hint}")
     else:
         lines.append("  Unknown names: none.")

@@ -33,7 +33,11 @@ class Sentence:
     start: int
     end: int
     text: str
-    doc: Doc | None = field(default=None, compare=False, repr=False)  # the parse of `text` (not kept in the cache)
+    doc: Doc | None = field(default=None, compare=False, repr=False)  # the parse of `text`
+
+    def __reduce__(self):
+        """Pickled without its parse: the extraction cache keeps offsets and text, not spaCy's objects."""
+        return Sentence, (self.index, self.paragraph, self.start, self.end, self.text)
 
 
 @lru_cache(maxsize=1)

@@ -28,8 +28,11 @@ def normalize(name: str) -> str:
 
 
 def _requirements(path: Path) -> list[Requirement]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [Requirement(line) for line in lines if line]
+    """The requirements of a pip requirements file: continued lines joined, comments and options
+    (`--hash=…` of a hashed file) left out."""
+    text = path.read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = (line.split("#", 1)[0].split(" --", 1)[0].strip() for line in text.splitlines())
+    return [Requirement(line) for line in lines if line and not line.startswith("-")]
 
 
 def pins(requirements_txt: Path = REQUIREMENTS_TXT) -> dict[str, str]:

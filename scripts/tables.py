@@ -180,7 +180,7 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
         "unresolved_mentions": [{
             "article_id": x.article.article_id, "surface": u.surface, "char_start": u.start, "char_end": u.end,
             "suggested_entity_type": u.suggested_type, "suggested_entity_id": u.suggested_id,
-            "suggestion_score": u.score,
+            "suggestion_score": u.score, "looks_like": u.looks_like,
         } for x in extractions for u in x.unresolved],
     }
     return tables

@@ -1,20 +1,21 @@
 """Spot capitalised names that match no actor or place, so a maintainer sees what to add.
 
-No name-spotting library works here without downloading a model, so this reads runs of capitalised
-words (with the connectors of Arabic names) and filters them with the names lexicon. Suggestions
-come from rapidfuzz: the closest known spelling by edit distance, when it is close enough to be a variant.
+This reads runs of capitalised words (with the connectors of Arabic names) and filters them with the
+names lexicon. Suggestions come from rapidfuzz: the closest known spelling by edit distance, when it is
+close enough to be a variant. What the name looks like (a place, an organisation, a person) comes from the
+named-entity labels of the sentence's parse, read through seeds/reference/extraction/names.yml.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
-from .alias_matcher import Mention
+from .extraction.names import Mention
 from .reference import Reference
 from .sentences import Sentence
 from .textnorm import fold
@@ -32,6 +33,7 @@ class Unresolved:
     suggested_type: str | None
     suggested_id: str | None
     score: int | None
+    looks_like: str | None = None  # "place", "organisation" or "person", from the parse's entity label
 
 
 class NameSpotter:
@@ -44,6 +46,7 @@ class NameSpotter:
         self._connectors = set(lexicon["connectors"])
         self._ignored = set(lexicon["ignore_names"])
         self.min_score = lexicon["suggestion_min_score"]
+        self._kinds: dict[str, str] = dict(reference.extraction["names"]["unknown_name_kinds"]["labels"])
         self._choices: dict[str, tuple[str, str]] = {}
         for actor in reference.actors.values():
             for alias in actor.aliases:
@@ -74,12 +77,23 @@ class NameSpotter:
             return kind, entity, int(round(best[1]))
         return None, None, None
 
+    def _looks_like(self, sentences: list[Sentence], starts: list[int], start: int, end: int) -> str | None:
+        """The kind of name the entity label of the parse gives the span [start, end), if a label covers it."""
+        sentence = sentences[bisect_right(starts, start) - 1] if starts else None
+        if sentence is None or sentence.doc is None or end > sentence.end:
+            return None
+        overlaps = [(min(end, sentence.start + e.end_char) - max(start, sentence.start + e.start_char), e.label_)
+                    for e in sentence.doc.ents]
+        overlap, label = max(overlaps, default=(0, ""))
+        return self._kinds.get(label) if overlap > 0 else None
+
     @staticmethod
     def _starts_sentence(body: str, at: int, sentence_starts: set[int]) -> bool:
         return at in sentence_starts or body[max(0, at - 1):at] in ("“", '"', "‘", "'")
 
     def find(self, body: str, sentences: list[Sentence], known: list[Mention]) -> list[Unresolved]:
         sentence_starts = {s.start for s in sentences}
+        starts = [s.start for s in sentences]
         # `known` is in text order: a span overlaps a known mention when one of those starting before its
         # end reaches past its start (the largest end so far tells, by bisection)
         known_starts = [m.start for m in known]
@@ -107,5 +121,6 @@ class NameSpotter:
                     continue  # only ever capitalised because it starts a sentence ("Battles began ...")
             if surface not in suggestions:
                 suggestions[surface] = self._suggest(surface)
-            found.append(Unresolved(surface, start, end, *suggestions[surface]))
+            found.append(Unresolved(surface, start, end, *suggestions[surface],
+                                    self._looks_like(sentences, starts, start, end)))
         return found

@@ -181,6 +181,18 @@ def test_the_code_key_follows_the_extractors_modules_only(tmp_path, monkeypatch)
     with (scripts_copy / "extraction" / "roles.py").open("a", encoding="utf-8") as handle:
         handle.write("# changed\n")
     assert code_key() != key
+    key = code_key()
+    with (scripts_copy / "extraction" / "model.py").open("a", encoding="utf-8") as handle:  # a module of a package
+        handle.write("# changed\n")
+    assert code_key() != key
+
+
+def test_a_cache_entry_keeps_no_parse(articles, reference, tmp_path):
+    """The sentences' spaCy parses are not pickled (a parse drags the whole vocabulary into each entry)."""
+    run_extractions(articles, reference, RunOptions(cache=tmp_path / "cache", reference_dir=REFERENCE))
+    for entry in (tmp_path / "cache").iterdir():
+        data = entry.read_bytes()
+        assert b"spacy" not in data and len(data) < 200_000, entry.name
 
 
 def test_a_corrupt_cache_entry_is_recomputed(articles, reference, tmp_path):

@@ -4,7 +4,6 @@ reported, an article too large is refused with one line, and the bounds change n
 from __future__ import annotations
 
 import csv
-import random
 import re
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ import pytest
 import yaml
 
 from scripts import stress_articles
-from scripts.alias_matcher import _NAME_LIST, _name_lists
 from scripts.build import ROOT, BuildWatch, build
 from scripts.errors import BuildError
 from scripts.extract import Extractor
@@ -193,17 +191,6 @@ def test_news_articles_are_split_as_without_limits():
     for path in sorted(SEEDS.glob("*.txt")):
         body = path.read_text(encoding="utf-8")
         assert list(read_sentences(body, limits)) == list(read_sentences(body))
-
-
-def test_lists_of_names_are_found_as_by_trying_every_position():
-    texts = ["the Cairo, Tal Wasit, Tal Atram and Sawamaa checkpoints", "In Cairo and Tal checkpoints, Abu Zaid and Kafr posts",
-             "A, B and C, D and E villages", "McDonald and O'Neil-Smith and Al Bab towns", "Aa Bb Cc, Dd and Ee"]
-    letters = ["A", "B", "a", "b", " ", ",", "and", " and ", "-", "'", "\n"]
-    generator = random.Random(11)
-    texts += ["".join(generator.choice(letters) for _ in range(60)) for _ in range(3000)]
-    for text in texts:
-        assert [m.span() + m.groups() for m in _name_lists(text)] == \
-            [m.span() + m.groups() for m in _NAME_LIST.finditer(text)], text
 
 
 def test_an_article_longer_than_a_csv_field_by_default_builds_again(tmp_path):

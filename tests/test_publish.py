@@ -76,7 +76,8 @@ def test_site_installs_are_every_loaded_plugin_at_its_installed_version():
             "datasette-leaflet"} <= set(pinned)
     for name, pin in pinned.items():
         assert pin == installed_version(name), name
-        assert f"{name}=={pin}\n" in (ROOT / "requirements.txt").read_text(encoding="utf-8")
+        assert re.search(rf"^{re.escape(name)}=={re.escape(pin)} \\$", (ROOT / "requirements.txt").read_text(encoding="utf-8"),
+                         re.M), name  # the pin's line, its hashes on the lines after it
 
 
 # The release bundle ---------------------------------------------------------------------------------

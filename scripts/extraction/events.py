@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from spacy.tokens import Token
 
-from ..alias_matcher import Mention
 from ..dates import DateMention
 from ..reference import Reference
 from ..sentences import Sentence
 from .modality import Modality
+from .names import Mention
 from .places import EventPlace, PlaceReader
 from .relations import SentenceNames
 from .roles import RoleReader

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from ..alias_matcher import Mention
 from ..reference import Reference
 from ..sentences import Sentence
-from ..textnorm import alias_key
+from .names import Mention, NameForms
 from .relations import SentenceNames, cover, is_verbal, read_paths
 from .triggers import Trigger
 
@@ -45,6 +44,7 @@ class PlaceReader:
         self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
+        self.alias_key = alias_key = NameForms(reference.extraction["names"]).key
         for place in reference.places.values():
             if place.place_type != "governorate":
                 continue
@@ -59,7 +59,7 @@ class PlaceReader:
     def capital(self, mention: Mention) -> Mention:
         """The capital city for a province's bare name ("Idlib"), else the mention itself."""
         capital = self.capitals.get(mention.entity_id)
-        if capital and alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
+        if capital and self.alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
             return Mention("place", capital, mention.surface, mention.start, mention.end)
         return mention
 

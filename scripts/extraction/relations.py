@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from ..alias_matcher import Mention
 from ..sentences import Sentence
+from .names import Mention
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,228 @@
+"""Reference names in an article: one spaCy PhraseMatcher over the folded tokens of the whole body.
+
+Every alias of seeds/reference/actors.yml and places.csv is cut into tokens by the pipeline's tokenizer
+and folded as seeds/reference/extraction/names.yml says (case, diacritics, quotes and apostrophes, hyphen
+or space, the Arabic article); the body is tokenized once and folded the same way, and one PhraseMatcher
+finds every alias in it. Overlapping matches go to the longest; a shorter alias inside a longer name
+the reference data does not know ("Ahrar" in "Ahrar al-Sahel") is no match.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+from ..errors import BuildError
+from ..textnorm import fold
+from ..yaml_in import read_yaml
+from .model import pipeline
+
+if TYPE_CHECKING:
+    from ..reference import Reference
+
+NAMES_FILE = Path("extraction") / "names.yml"  # in the reference folder
+FOLD_CACHE = 100_000  # distinct token texts whose fold is kept
+PARAGRAPH = "\u00b6"  # the key of a blank line: no alias contains it, so no name spans two paragraphs
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity: `text[start:end] == surface`."""
+
+    entity_type: str  # "actor" or "place"
+    entity_id: str
+    surface: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A token that takes part in matching: its folded key, its place in the body and in the Doc, and the
+    Arabic article dropped right before it (None when there is none)."""
+
+    key: str
+    start: int
+    end: int
+    token: int
+    article: int | None  # the token of the article
+
+
+def read_names_data(ref_dir: Path) -> dict:
+    """The data of seeds/reference/extraction/names.yml, with its keys checked."""
+    path = ref_dir / NAMES_FILE
+    if not path.is_file():
+        raise BuildError(f"{path}: reference file not found")
+    data = read_yaml(path, "reference file")
+    try:
+        for group in ("hyphenated", "spaced"):
+            if not all(isinstance(form, str) and form for form in data["article"][group]):
+                raise TypeError(f"article.{group}: expected a list of words")
+        if not set(data["unknown_name_kinds"]["labels"].values()) <= {"place", "organisation", "person"}:
+            raise TypeError("unknown_name_kinds.labels: expected place, organisation or person for each label")
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise BuildError(f"{path}: {exc}") from None
+    return data
+
+
+class NameForms:
+    """How tokens are folded into the keys names are matched on."""
+
+    def __init__(self, data: dict):
+        self.hyphenated = frozenset(data["article"]["hyphenated"])
+        self.spaced = frozenset(data["article"]["spaced"])
+        self._folded: dict[str, str] = {}
+
+    def _fold(self, text: str) -> str:
+        folded = self._folded.get(text)
+        if folded is None:
+            if len(self._folded) >= FOLD_CACHE:
+                self._folded.clear()
+            folded = self._folded[text] = fold(text)
+        return folded
+
+    def _is_article(self, doc: Doc, i: int, folded: str) -> bool:
+        """Whether token i is the Arabic article of the next word ("al-Sham", "a-Sham", "al Qaeda")."""
+        if i + 2 < len(doc) and folded in self.hyphenated and not doc[i].whitespace_:
+            hyphen, word = doc[i + 1], doc[i + 2]
+            if self._fold(hyphen.text) == "-" and not hyphen.whitespace_ and word.text[0].isalpha():
+                return True
+        return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].text[0].isalpha()
+
+    def words(self, doc: Doc) -> list[_Word]:
+        """The tokens of `doc` that names are matched on: hyphens, dashes, single line breaks and the Arabic
+        article are left out, a blank line is kept as PARAGRAPH."""
+        words: list[_Word] = []
+        article: int | None = None
+        for i, token in enumerate(doc):
+            if token.is_space:
+                if token.text.replace("\r", "").count("\n") > 1:
+                    words.append(_Word(PARAGRAPH, token.idx, token.idx + len(token), i, None))
+                    article = None
+                continue
+            folded = self._fold(token.text)
+            if not folded.strip("-"):
+                continue  # a hyphen or dash between words counts as a space
+            if self._is_article(doc, i, folded):
+                article = i if article is None else article
+                continue
+            words.append(_Word(folded.replace("'", "") or folded, token.idx, token.idx + len(token), i, article))
+            article = None
+        return words
+
+    def keys(self, text: str) -> list[str]:
+        """The keys of a short text (an alias), tokenized as a body is."""
+        return [word.key for word in self.words(pipeline().make_doc(text))]
+
+    def key(self, text: str) -> str:
+        """One string for an alias: aliases with the same key match the same words."""
+        return " ".join(self.keys(text))
+
+
+def spellings(alias: str) -> set[str]:
+    """The alias, and the alias without its apostrophes ("regime's forces", "regimes forces")."""
+    return {alias, "".join(c for c in alias if fold(c) != "'")}
+
+
+def _capitalised(token: Token) -> bool:
+    return token.text[:1].isupper()
+
+
+class _Spans:
+    """Non-overlapping spans kept in order, to tell in log time whether a new span overlaps one of them."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        at = bisect_right(self.starts, start)
+        return (at == 0 or self.ends[at - 1] <= start) and (at == len(self.starts) or self.starts[at] >= end)
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
+
+
+class NameMatcher:
+    """Every alias of the reference data in one PhraseMatcher, built once."""
+
+    def __init__(self, reference: Reference):
+        data = reference.extraction["names"]
+        self.forms = NameForms(data)
+        self._vocab = Vocab()
+        self._matcher = PhraseMatcher(self._vocab)
+        self._entities: dict[int, tuple[str, str]] = {}  # match id → (entity_type, entity_id)
+        self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
+        self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
+        entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
+        entries += [("place", p.place_id, p.aliases) for p in reference.places.values()]
+        for entity_type, entity_id, aliases in sorted(entries):
+            patterns = {}
+            for alias in aliases:
+                for spelling in spellings(alias):
+                    words = self.forms.words(pipeline().make_doc(spelling))
+                    keys = [word.key for word in words]
+                    self._learn_longer_names(keys, words)
+                    if keys:
+                        patterns[" ".join(keys)] = keys
+            label = f"{entity_type}:{entity_id}"
+            self._matcher.add(label, [Doc(self._vocab, words=keys) for keys in patterns.values()])
+            self._entities[self._vocab.strings[label]] = (entity_type, entity_id)
+
+    def _inside_longer_name(self, doc: Doc, words: list[_Word], first: int, last: int) -> bool:
+        """Whether words[first:last] is cut from a longer name that the reference data does not know: the
+        match begins names of the reference data that go on with the Arabic article ("Ahrar" of "Ahrar
+        al-Sham"), and the text goes on with the article and another capitalised word ("Ahrar al-Sahel");
+        or it ends such names ("Assad" of "Bashar al-Assad"), and the text has a capitalised word right
+        before its article ("Hafez al-Assad")."""
+        keys = tuple(word.key for word in words[first:last])
+        if keys in self._continued and last < len(words):
+            after = words[last]
+            if after.article == words[last - 1].token + 1 and _capitalised(doc[after.token]):
+                return True
+        article = words[first].article
+        if keys in self._preceded and article is not None and first:
+            before = doc[words[first - 1].token]
+            return before.i + 1 == article and before.whitespace_ == " " and before.is_alpha and before.is_title \
+                and not before.is_stop and not before.like_num
+        return False
+
+    def _learn_longer_names(self, keys: list[str], words: list[_Word]) -> None:
+        """Note the beginnings and ends of an alias that the Arabic article separates."""
+        for at in range(1, len(words)):
+            if words[at].article is not None:
+                self._continued.add(tuple(keys[:at]))
+                self._preceded.add(tuple(keys[at:]))
+
+    def _candidates(self, doc: Doc, words: list[_Word]) -> set[tuple[int, int, str, str]]:
+        """Every match of an alias as (start, end, entity_type, entity_id), overlapping ones included."""
+        keys = Doc(self._vocab, words=[word.key for word in words])
+        found = set()
+        for match_id, first, last in self._matcher(keys):
+            if self._inside_longer_name(doc, words, first, last):
+                continue
+            head = words[first]
+            start = head.start if head.article is None else doc[head.article].idx
+            found.add((start, words[last - 1].end, *self._entities[match_id]))
+        return found
+
+    def find(self, text: str) -> list[Mention]:
+        """Non-overlapping mentions in `text`, in text order; overlaps go to the longest match."""
+        doc = pipeline().tokenizer(text)  # the tokenizer alone: no length limit, no parse
+        candidates = sorted(self._candidates(doc, self.forms.words(doc)), key=lambda c: (c[0] - c[1], c))
+        taken: list[tuple[int, int, str, str]] = []
+        spans = _Spans()
+        for candidate in candidates:
+            if spans.free(candidate[0], candidate[1]):
+                taken.append(candidate)
+                spans.add(candidate[0], candidate[1])
+        taken.sort()
+        return [Mention(t[2], t[3], text[t[0]:t[1]], t[0], t[1]) for t in taken]
