@@ -167,8 +167,17 @@ class EventFinder:
 
     # -- places --------------------------------------------------------------------------------
 
+    def _elsewhere(self, trigger: Trigger, names: SentenceNames, governorate_place: str) -> bool:
+        """Whether the trigger's clause names a place outside the article's governorate (another province,
+        a country): an unnamed "village" there is not in the article's governorate."""
+        home = self.reference.places[governorate_place].governorate
+        clause = clause_head(trigger.head).i
+        doc = trigger.head.doc
+        return any(m.entity_type == "place" and self.reference.places[m.entity_id].governorate != home
+                   and clause_head(doc[i]).i == clause for i, ms in names.by_token.items() for m in ms)
+
     def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool,
-                        context_places: list[str]) -> list[EventPlace]:
+                        context_places: list[str], names: SentenceNames) -> list[EventPlace]:
         """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
         event of its kind the sentence before told, else a strike at the article's governorate (the gold rule
         for strikes told only as "towns in Idlib province", precision 3); background protests at their
@@ -179,7 +188,10 @@ class EventFinder:
             [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
-        if spec.get("story_place") and context_places:  # "towns in Idlib province": the article's governorate
+        unnamed = context_places and self.places.unnamed_place(trigger) and \
+            not self._elsewhere(trigger, names, context_places[-1])
+        if (spec.get("story_place") or unnamed) and context_places:
+            # "towns in Idlib province", "capturing villages": the article's governorate
             place = context_places[-1]
             return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
         if spec.get("default_place") in self.reference.places and dated:
@@ -226,7 +238,7 @@ class EventFinder:
                 first = same_sentence[0]
                 places = [EventPlace(Mention("place", first.place_id, "", 0, 0), first.geo_precision)]
             if not places:  # background protests are coded only with a date of their own
-                places = self._fallback_place(trigger, previous, own_date, context_places)
+                places = self._fallback_place(trigger, previous, own_date, context_places, names)
             if not places:
                 continue
             roles = self.roles.read(trigger, names, civilians)

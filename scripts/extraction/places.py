@@ -41,6 +41,7 @@ class PlaceReader:
         self.there = set(data["there"]["words"])
         self.there_types = list(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
+        self.indefinite = set(data["unnamed_place"]["determiners"])
         self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
@@ -127,6 +128,19 @@ class PlaceReader:
     def _precision(self, mention: Mention, near: bool) -> int:
         base = self.reference.places[mention.entity_id].geo_precision
         return max(base, self.near_precision) if near else base
+
+    def unnamed_place(self, trigger: Trigger) -> bool:
+        """Whether a path from the trigger reaches a place noun without a determiner ("capturing villages",
+        "clashes in a town"): the event is told as at a place the sentence does not name."""
+        starts = [trigger.head] if trigger.anchor.i == trigger.head.i else [trigger.head, trigger.anchor]
+        for path in self.paths:
+            if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
+                continue
+            for token in (t for start in starts for t in path.walk(start)):
+                if self.place_nouns.get(token.lemma_.lower()) and \
+                        not any(c.dep_ in ("det", "poss") and c.lemma_.lower() not in self.indefinite for c in token.children):
+                    return True
+        return False
 
     def event_places(self, trigger: Trigger, names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
         """Where the trigger's event happened, as the sentence ties it to the trigger (else [])."""
