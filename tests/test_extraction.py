@@ -9,12 +9,14 @@ import pytest
 
 from scripts.dates import DateFinder
 from scripts.errors import BuildError
-from scripts.figures import FigureFinder
+from scripts.extraction.figures import FigureFinder
 from scripts.reference import load_reference
 
 from .conftest import REFERENCE
 
-LEXICON = load_reference(REFERENCE).lexicon
+_REFERENCE = load_reference(REFERENCE)
+LEXICON = _REFERENCE.lexicon
+FIGURES = _REFERENCE.extraction["figures"]
 
 
 def _surfaces(db, entity_id):
@@ -116,10 +118,10 @@ def test_every_figure_carries_its_unit(db):
 
 
 def test_a_category_without_a_unit_is_a_lexicon_error():
-    lexicon = copy.deepcopy(LEXICON["figures"])
-    del lexicon["units"]["by_category"]["wounded"]
-    with pytest.raises(BuildError, match=r"figures\.yml: units\.by_category gives no unit for wounded"):
-        FigureFinder(lexicon)
+    data = copy.deepcopy(FIGURES)
+    del data["figures"]["units"]["by_category"]["wounded"]
+    with pytest.raises(BuildError, match=r"extraction/figures\.yml: units\.by_category gives no unit for wounded"):
+        FigureFinder(data)
 
 
 def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
@@ -131,7 +133,7 @@ def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
 def test_cumulative_cues_mark_running_totals_only():
     from scripts.sentences import Sentence
 
-    finder = FigureFinder(LEXICON["figures"])
+    finder = FigureFinder(FIGURES)
 
     def cumulative(text):
         [figure] = finder.find(Sentence(index=0, paragraph=0, start=0, end=len(text), text=text))
