@@ -19,7 +19,7 @@ from ..reference import Reference
 from ..sentences import Sentence
 from .model import parse
 
-_INSIDE_PHRASE = ("compound", "amod", "pobj", "prep", "punct", "nmod", "poss", "case", "nummod", "det")
+_INSIDE_PHRASE = ("compound", "amod", "pobj", "prep", "punct", "nmod", "poss", "case", "nummod", "det", "conj", "cc")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class ClaimantFinder:
         self.actors = reference.actors
         self.verbs = set(spec["reporting_verbs"]["lemmas"])
         self.addressed = set(spec["addressed_verbs"]["lemmas"])
+        self.toll_verbs = set(spec["toll_reports"]["verbs"])
+        self.toll_objects = set(spec["toll_reports"]["objects"])
         self.according = {tuple(p.split()) for p in spec["according_to"]["words"]}
         self.anaphors = set(spec["anaphoric_speakers"]["lemmas"])
         self.unnamed = {lemma: actor_type for actor_type, entry in spec["unnamed_speakers"].items()
@@ -51,7 +53,7 @@ class ClaimantFinder:
         if verb.i == 0:
             return None
         token = verb.doc[verb.i - 1]
-        while (token.dep_ in _INSIDE_PHRASE and token.head.i < verb.i and token.head is not verb
+        while (token.dep_ in _INSIDE_PHRASE and token.head.i < verb.i and token.head != verb
                and token.head.right_edge.i == verb.i - 1):
             token = token.head
         if token.pos_ not in ("NOUN", "PROPN", "PRON") or token.ent_type_ in ("DATE", "TIME"):
@@ -63,13 +65,16 @@ class ClaimantFinder:
         before it, else its subject; a participle with no subject ("…, adding that") speaks for the verb it
         hangs on; "…, reported the monitoring group X": the object after a verb that takes no addressee."""
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and verb.tag_ == "VBG":  # "…, adding that": the speaker of the report it continues
+            reporting = next((a for a in verb.ancestors if a.lemma_.lower() in self.verbs), None)
+            return self._speaker(reporting) if reporting is not None else None
         closing = not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
         before = self._phrase_before(verb)
         if closing and before is not None and before.dep_ != "nsubjpass":
             return before
         if subjects:
             return subjects[-1] if subjects[-1].dep_ == "nsubj" else None
-        if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.lemma_.lower() in self.verbs and verb.head is not verb:
+        if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.lemma_.lower() in self.verbs and verb.head != verb:
             return self._speaker(verb.head)
         if before is not None:
             return before
@@ -77,10 +82,15 @@ class ClaimantFinder:
             return next((c for c in verb.rights if c.dep_ in ("dobj", "attr")), None)
         return None
 
+    def _gives_toll(self, verb: Token) -> bool:
+        """A source giving a toll: "the monitor gave a toll of 48 dead", "puts the death toll at 470,000"."""
+        return verb.lemma_.lower() in self.toll_verbs and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.toll_objects for c in verb.children)
+
     def _attributions(self, doc: Doc) -> list[Attribution]:
         found = []
         for token in doc:
-            if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.verbs:
+            if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in self.verbs or self._gives_toll(token)):
                 speaker = self._speaker(token)
                 if speaker is not None:
                     found.append(Attribution(speaker, {t.i for t in token.subtree} - {t.i for t in speaker.subtree}))
@@ -88,7 +98,7 @@ class ClaimantFinder:
                 if tuple(t.lower_ for t in doc[token.i:token.i + len(words)]) == words:
                     objects = [c for t in doc[token.i:token.i + len(words)] for c in t.children if c.dep_ == "pobj"]
                     if objects:
-                        clause = token.head if token.head is not token else token
+                        clause = token.head if token.head != token else token
                         scope = {t.i for t in clause.subtree} - {t.i for t in objects[0].subtree}
                         found.append(Attribution(objects[0], scope))
         return found
@@ -113,8 +123,9 @@ class ClaimantFinder:
         if named:
             head = sentence.start + speaker.idx  # the actor nearest the phrase's head word
             return min(named, key=lambda m: (0 if m.start <= head < m.end else 1, abs(m.start - head))).entity_id
-        if speaker.lemma_.lower() in self.unnamed:
-            return self._unnamed(sentence, self.unnamed[speaker.lemma_.lower()], article, previous)
+        kinds = [self.unnamed[t.lemma_.lower()] for t in [speaker, *speaker.subtree] if t.lemma_.lower() in self.unnamed]
+        if kinds:  # "a monitor said", "according to an Observatory toll"
+            return self._unnamed(sentence, kinds[0], article, previous)
         if speaker.pos_ == "PRON" or speaker.lemma_.lower() in self.anaphors:
             return previous
         return None

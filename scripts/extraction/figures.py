@@ -75,6 +75,8 @@ class FigureFinder:
         self.toll_verbs = set(spec["toll_verbs"]["lemmas"])
         self.noun_categories: list[tuple[str, tuple[str, ...]]] = []  # (category, lemmas of the counted noun)
         self.governed: dict[str, list[tuple[str, set[str]]]] = {}  # governor lemma → [(category, required nouns)]
+        self.fallback_nouns = {noun: category for category, entry in spec["categories"].items()
+                               for noun in entry.get("fallback_nouns") or []}
         for category, entry in spec["categories"].items():
             nouns = {n for n in entry.get("nouns") or []}
             if entry.get("governors"):
@@ -97,7 +99,8 @@ class FigureFinder:
         civilians" → dozens, civilians; "Five of them" → Five, them, partitive; "killing 14" → 14, None."""
         top = number.top(doc)
         if top.dep_ in ("nummod", "quantmod", "amod", "compound") and top.head.i > number.last:
-            return top.head, top.head, False
+            hedge = self._hedge_preposition(doc, number, top.head)
+            return (hedge if hedge is not None else top.head), top.head, False
         if top.dep_ == "nummod" and top.head.i < number.first:
             return None  # "Aug 9", "Resolution 2118": a name or a date, counting nothing
         for child in top.children:
@@ -107,6 +110,20 @@ class FigureFinder:
                     partitive = any(d.dep_ in ("det", "poss") for d in objects[0].children) or objects[0].pos_ == "PRON"
                     return top, objects[0], partitive
         return top, None, False
+
+    def _hedge_preposition(self, doc: Doc, number: Number, noun: Token) -> Token | None:
+        """A hedge the parse read as a preposition governing the counted noun ("seize over a dozen villages":
+        "over" → villages): the hedge, through which the count hangs on its verb."""
+        before = doc[number.first - 1] if number.first > 0 else None
+        if (before is not None and noun.dep_ == "pobj" and noun.head == before
+                and (before.lower_,) in self.qualifiers):
+            return before
+        return None
+
+    @staticmethod
+    def _words(noun: Token) -> set[str]:
+        """The lemmas of a noun and of its compounds and adjectives."""
+        return {t.lemma_.lower() for t in noun.lefts if t.dep_ in ("compound", "amod")} | {noun.lemma_.lower()}
 
     @staticmethod
     def _noun_key(noun: Token) -> str:
@@ -138,7 +155,7 @@ class FigureFinder:
         verb also "were among the dead" and a toll as subject ("the toll reached 51")."""
         verb = token.pos_ in ("VERB", "AUX")
         for child in token.children:
-            if child is skip:
+            if child == skip:
                 continue
             if child.dep_ in self.beside_deps:
                 category = self._governed(child, noun)
@@ -167,9 +184,9 @@ class FigureFinder:
     def _whole(self, head: Token) -> Token | None:
         """The larger count a sub-count belongs to: "18 people including five children" → people."""
         token = head
-        while token.dep_ == "conj" and token.head is not token:
+        while token.dep_ == "conj" and token.head != token:
             token = token.head
-        if token.dep_ != "pobj" or token.head.lower_ not in self.part_preps or token.head.head is token.head:
+        if token.dep_ != "pobj" or token.head.lower_ not in self.part_preps or token.head.head == token.head:
             return None
         whole = token.head.head
         if whole.pos_ in ("VERB", "AUX"):  # "were killed including two babies": the verb's count
@@ -187,11 +204,14 @@ class FigureFinder:
             category, governor = self._climb(whole, whole if whole.pos_ in ("NOUN", "PROPN") else None)
             if category != OTHER:
                 return category, governor
-        if noun is not None and noun is not head:  # "dozens of wounded", "hundreds of injured civilians"
+        if noun is not None and noun != head:  # "dozens of wounded", "hundreds of injured civilians"
             category = self._governed(noun, noun) or self._beside(noun, noun, None)
             if category:
                 return category, noun
-        return self._climb(head, noun)
+        category, governor = self._climb(head, noun)
+        if category == OTHER and noun is not None and noun.lemma_.lower() in self.fallback_nouns:
+            return self.fallback_nouns[noun.lemma_.lower()], noun  # "mustered 10,000 fighters"
+        return category, governor
 
     def _climb(self, head: Token, noun: Token | None) -> tuple[str, Token | None]:
         """Up the parse from the counted phrase to the first word that gives it a category."""
@@ -203,7 +223,7 @@ class FigureFinder:
             category = self._beside(token, noun, previous)
             if category:
                 return category, token
-            if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep" and token is not head:
+            if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep" and token != head:
                 if token.lemma_.lower() in self.part_preps:  # "those killed include 14 children"
                     for subject in (c for c in token.children if c.dep_ == "nsubj"):
                         category = self._governed(subject, noun) or self._beside(subject, noun, None)
@@ -212,13 +232,7 @@ class FigureFinder:
                 break  # the clause of the count ends at its verb
             if (token.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in token.head.children)
                     and token.head.lemma_.lower() not in self.subject_verbs):
-                # the subject of a transitive verb is its agent, not what it did to; but it suffered its object
-                # ("three people sustained injuries")
-                for obj in (c for c in token.head.children if c.dep_ == "dobj"):
-                    category = self._governed(obj, noun)
-                    if category:
-                        return category, obj
-                break
+                break  # the subject of a transitive verb is its agent, not what it did to
             if token.dep_ == "pobj" and token.head.lower_ not in self.through_preps | self.part_preps:
                 break  # "killed in the two attacks": the attacks are not the killed
             if token.dep_ == "ROOT":
@@ -232,6 +246,9 @@ class FigureFinder:
         """The hedge written as the number's own left modifiers ("at least", "more than", "some")."""
         top = number.top(doc)
         subtree = {t.i for t in top.subtree}
+        hedge = self._hedge_preposition(doc, number, top.head)
+        if hedge is not None:
+            subtree.add(hedge.i)
         for child in top.head.lefts:  # "Some 120 fighters": the hedge may hang on the counted noun
             if child.i < number.first:
                 subtree |= {t.i for t in child.subtree}
@@ -247,13 +264,16 @@ class FigureFinder:
         return "exact"
 
     def _is_part(self, head: Token) -> bool:
-        """A sub-count: "including 21 children", "among them 10 children"."""
+        """A sub-count: "including 21 children", "19 children were among the dead"."""
         token = head
         while token.dep_ == "conj":
             token = token.head
         if token.dep_ == "pobj" and token.head.lower_ in self.part_preps:
             return True
-        return any(c.dep_ == "prep" and c.lower_ in self.part_preps for c in head.children)
+        if token.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "prep" and c.lower_ in self.part_preps
+                                                        for c in token.head.children):
+            return True
+        return False
 
     def _cumulative(self, clause: Token) -> bool:
         """A running total of the war: "since the war began", "killed in the conflict"."""
@@ -299,7 +319,7 @@ class FigureFinder:
         if counted is None:
             return None
         head, noun, partitive = counted
-        if noun is not None and set(self._noun_key(noun).split()) & self.not_counted:
+        if noun is not None and self._words(noun) & self.not_counted:
             return None  # "seven days", "2 min read"
         if noun is None and self.numbers.could_be_year(number, doc):
             return None

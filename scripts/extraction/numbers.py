@@ -76,7 +76,7 @@ class NumberReader:
             if not _DIGITS.fullmatch(head):
                 return None
             value = float(head.replace(",", ""))
-            rest = [t.lower_ for t in words if t is not digits[0]]
+            rest = [t.lower_ for t in words if t.i != digits[0].i]
             if not rest:
                 return value
             multiplier = self._words_value(rest)
