@@ -12,10 +12,12 @@ Floors are set below the figures measured when the development gold was added, w
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from scripts.build import ROOT
 from scripts.evaluate import DEV_CORPUS, evaluate, evaluate_corpus
@@ -71,6 +73,36 @@ def test_the_development_gold_is_consistent_with_the_imported_corpus(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": OK") == len(files) >= 40
+
+
+def _seen_in(data, path=""):
+    """(entry path, seen_in list) of every entry of an extraction pattern file."""
+    if isinstance(data, dict):
+        if "seen_in" in data:
+            yield path, data["seen_in"]
+        for key, value in data.items():
+            if key != "seen_in":
+                yield from _seen_in(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for number, value in enumerate(data):
+            yield from _seen_in(value, f"{path}[{number}]")
+
+
+def test_every_extraction_pattern_is_seen_in_three_outlets(tmp_path):
+    # each entry of seeds/reference/extraction/ names development articles (or seeds) from three outlets or more
+    corpus = tmp_path / "fakes-dev"
+    import_collection(DEV_CORPUS, load_format("fakes"), corpus)
+    publisher = {}
+    for folder in (corpus, ROOT / "seeds"):
+        with (folder / "articles.csv").open(encoding="utf-8") as rows:
+            publisher |= {row["seed_file"].removesuffix(".txt"): row["publisher"] for row in csv.DictReader(rows)}
+    for path in sorted((ROOT / "seeds" / "reference" / "extraction").glob("*.yml")):
+        entries = list(_seen_in(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        assert entries, path
+        for entry, articles in entries:
+            unknown = [a for a in articles if a not in publisher]
+            assert not unknown, f"{path.name}{entry}: no such article {unknown}"
+            assert len({publisher[a] for a in articles}) >= 3, f"{path.name}{entry}: fewer than three outlets"
 
 
 def test_the_development_gold_is_large_and_varied(development):

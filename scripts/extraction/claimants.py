@@ -37,6 +37,7 @@ class ClaimantFinder:
         spec = data["claimants"]
         self.actors = reference.actors
         self.verbs = set(spec["reporting_verbs"]["lemmas"])
+        self.not_reported = set(spec["reporting_verbs"]["not_with_objects"])
         self.addressed = set(spec["addressed_verbs"]["lemmas"])
         self.toll_verbs = set(spec["toll_reports"]["verbs"])
         self.toll_objects = set(spec["toll_reports"]["objects"])
@@ -82,6 +83,11 @@ class ClaimantFinder:
             return next((c for c in verb.rights if c.dep_ in ("dobj", "attr")), None)
         return None
 
+    def _reports(self, verb: Token) -> bool:
+        """A reporting verb used to report ("SOHR claimed", not "the fighting claimed the lives of 129")."""
+        return verb.lemma_.lower() in self.verbs and not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.not_reported for c in verb.children)
+
     def _gives_toll(self, verb: Token) -> bool:
         """A source giving a toll: "the monitor gave a toll of 48 dead", "puts the death toll at 470,000"."""
         return verb.lemma_.lower() in self.toll_verbs and any(
@@ -90,7 +96,7 @@ class ClaimantFinder:
     def _attributions(self, doc: Doc) -> list[Attribution]:
         found = []
         for token in doc:
-            if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in self.verbs or self._gives_toll(token)):
+            if token.pos_ in ("VERB", "AUX") and (self._reports(token) or self._gives_toll(token)):
                 speaker = self._speaker(token)
                 if speaker is not None:
                     found.append(Attribution(speaker, {t.i for t in token.subtree} - {t.i for t in speaker.subtree}))

@@ -70,7 +70,8 @@ class FigureFinder:
         self.person_nouns = set(spec["person_nouns"]["lemmas"])
         self.through_preps = set(spec["through_prepositions"]["lemmas"])
         self.part_preps = set(spec["part_of"]["lemmas"])
-        self.beside_deps = set(spec["beside_dependencies"])
+        self.named_again = set(spec["named_again"]["determiners"])
+        self.beside_deps = set(spec["beside_dependencies"]["labels"])
         self.subject_verbs = set(spec["subject_counted"]["lemmas"])
         self.toll_verbs = set(spec["toll_verbs"]["lemmas"])
         self.noun_categories: list[tuple[str, tuple[str, ...]]] = []  # (category, lemmas of the counted noun)
@@ -91,6 +92,8 @@ class FigureFinder:
             raise BuildError(f"{DATA_FILE}: units.by_category gives no unit for {', '.join(sorted(missing))}")
         cumulative = spec["cumulative"]
         self.cumulative = {prep: set(words) for prep, words in cumulative["objects"].items()}
+        self.anywhere = set(cumulative["anywhere"])
+        self.war_subjects = set(cumulative["subjects"])
 
     # -- what the number counts ----------------------------------------------------------------
 
@@ -107,8 +110,7 @@ class FigureFinder:
             if child.dep_ == "prep" and child.lower_ == "of":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
-                    partitive = any(d.dep_ in ("det", "poss") for d in objects[0].children) or objects[0].pos_ == "PRON"
-                    return top, objects[0], partitive
+                    return top, objects[0], number.vague is None  # "one of many camps"; not "dozens of civilians"
         return top, None, False
 
     def _hedge_preposition(self, doc: Doc, number: Number, noun: Token) -> Token | None:
@@ -275,16 +277,54 @@ class FigureFinder:
             return True
         return False
 
+    @staticmethod
+    def _phrase_words(noun: Token) -> set[str]:
+        """The words naming a noun phrase: its head, compounds and adjectives, and the object of its "of"
+        ("the start of the war" → start, war)."""
+        words = {t.lemma_.lower() for t in noun.lefts if t.dep_ in ("compound", "amod", "nmod", "poss")}
+        words |= {t.lower_ for t in noun.lefts if t.dep_ in ("compound", "amod")}  # "war-ravaged": war
+        words.add(noun.lemma_.lower())
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                words |= {obj.lemma_.lower()} | {t.lemma_.lower() for t in obj.lefts if t.dep_ in ("compound", "poss")}
+        return words
+
     def _cumulative(self, clause: Token) -> bool:
-        """A running total of the war: "since the war began", "killed in the conflict"."""
+        """A running total of the war: "since the war began", "since 2011" anywhere in the count's clause, or the
+        count's verb modified by "in the conflict" (not "in an attack that took the war to …")."""
         for token in clause.subtree:
             words = self.cumulative.get(token.lower_)
             if not words:
                 continue
-            scope = token.head.subtree if token.dep_ == "mark" else token.subtree
+            if token.dep_ == "mark":  # "since the war began"
+                scope = set(token.head.subtree)
+            elif token.dep_ == "prep" and token.head == clause:  # "killed in the conflict", "since the start"
+                scope = {w for obj in token.children if obj.dep_ == "pobj" for w in self._phrase_tokens(obj)}
+            elif token.dep_ == "prep" and token.lower_ in self.anywhere:  # "since the start of the war"
+                scope = set(token.subtree)
+            else:
+                continue
             if any(t.lemma_.lower() in words or t.lower_ in words for t in scope):
                 return True
+        return self._war_as_subject(clause)
+
+    def _war_as_subject(self, clause: Token) -> bool:
+        """The war itself as the subject of the count's verb: "the conflict has claimed the lives of 470,000",
+        "Syria's war has left more than 320,000 people dead", "the civil war, which has killed 300,000"."""
+        for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if subject.tag_ in ("WDT", "WP") and clause.dep_ == "relcl":
+                subject = clause.head
+            if subject.lemma_.lower() in self.war_subjects:
+                return True
         return False
+
+    @staticmethod
+    def _phrase_tokens(noun: Token) -> list[Token]:
+        """A noun with the words of its compounds and adjectives ("war-ravaged") and the object of its "of"."""
+        heads = [noun] + [obj for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                          for obj in prep.children if obj.dep_ == "pobj"]
+        return [t for head in heads for left in head.lefts if left.dep_ in ("compound", "amod", "nmod", "poss")
+                for t in left.subtree] + heads
 
     # -- the figures of a sentence ---------------------------------------------------------------
 
@@ -324,6 +364,9 @@ class FigureFinder:
         if noun is None and self.numbers.could_be_year(number, doc):
             return None
         category, governor = self._category(head, noun)
+        if category == OTHER and noun is not None and any(c.dep_ == "det" and c.lower_ in self.named_again
+                                                          for c in noun.lefts):
+            return None  # "stormed the two regime bases": things counted before, named again
         if category == OTHER and (noun is None or partitive):
             return None  # a bare number counting nothing named ("one of the largest bases")
         qualifier = "vague" if number.vague else self._qualifier(doc, number)
