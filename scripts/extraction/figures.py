@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from ..errors import BuildError
 from ..sentences import Sentence
-from .model import parse
+from .model import parse, pipeline
 from .numbers import Number, NumberReader
 
 PEOPLE = "people"
@@ -53,6 +53,19 @@ class Figure:
     subject: str
     is_part: bool  # a sub-count of a larger figure ("including eight children")
     cumulative: bool = False  # a running total of the whole war: it belongs to no single event
+
+
+def _lemmas(token: Token) -> set[str]:
+    """The token's lemma; for a capitalised word the parse took for a name (a headline's "Killed", "Kills"),
+    also the lemmatizer's reading of it as a verb and as a noun."""
+    lemmas = {token.lemma_.lower()}
+    if token.pos_ == "PROPN" and (token.is_title or token.is_upper):
+        lemmatizer, pos = pipeline().get_pipe("lemmatizer"), token.pos_
+        for reading in ("VERB", "NOUN"):
+            token.pos_ = reading
+            lemmas.update(lemma.lower() for lemma in lemmatizer.rule_lemmatize(token))
+        token.pos_ = pos
+    return lemmas
 
 
 def _doc(sentence: Sentence) -> Doc:
@@ -146,7 +159,7 @@ class FigureFinder:
         """The category `token` gives the counted noun when it governs it, if any."""
         key = self._noun_key(noun) if noun is not None else ""
         lemma = noun.lemma_.lower() if noun is not None else ""
-        entries = self.governed.get(token.lemma_.lower(), [])
+        entries = [entry for lemma in _lemmas(token) for entry in self.governed.get(lemma, [])]
         for category, nouns in entries:
             if nouns and (lemma in nouns or key in nouns):
                 return category
