@@ -11,15 +11,24 @@ seeds/reference/extraction/figures.yml (section `claimants`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from spacy.tokens import Doc, Token
 
-from ..alias_matcher import Mention
 from ..reference import Reference
 from ..sentences import Sentence
 from .model import parse
 
 _INSIDE_PHRASE = ("compound", "amod", "pobj", "prep", "punct", "nmod", "poss", "case", "nummod", "det", "conj", "cc")
+
+
+class Mention(Protocol):
+    """A name found in the article (the name matcher's mentions): what it names and where."""
+
+    entity_type: str
+    entity_id: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
