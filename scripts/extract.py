@@ -6,11 +6,11 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .attribution import ClaimantFinder
 from .dates import DateFinder
 from .events import EventDate, EventFinder, EventMention, publication_fallback
+from .extraction.claimants import ClaimantFinder
+from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
-from .figures import Figure, FigureFinder, NotUnderstood
 from .limits import Deadline
 from .reference import Reference
 from .seeds import Article
@@ -71,8 +71,8 @@ class Extractor:
         self.reference = reference
         self.matcher = NameMatcher(reference)
         self.events = EventFinder(reference.lexicon["events"], reference, reference.lexicon["dates"])
-        self.figures = FigureFinder(reference.lexicon["figures"])
-        self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)
+        self.figures = FigureFinder(reference.extraction["figures"])
+        self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
 
     def _home_governorate(self, mentions: list[Mention]) -> str | None:
@@ -138,7 +138,7 @@ class Extractor:
                 for mention in found:
                     mention.headline = True
             events.extend(found)
-            claimant = self.claimants.find(sentence, in_sentence, last_claimant)
+            claimant = self.claimants.find(sentence, in_sentence, last_claimant, article=mentions)
             last_claimant = claimant or last_claimant
             place_mentions = [m for m in in_sentence if m.entity_type == "place"]
             if found:
@@ -151,7 +151,9 @@ class Extractor:
                     event_sentence = last_event_sentence  # "The White Helmets put the death toll at 27."
                 if figure.cumulative:
                     event_sentence = None  # a toll of the whole war is no event's fatalities
-                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimant, event_sentence))
+                claimed_by = self.claimants.find(sentence, in_sentence, last_claimant, figure.number_start,
+                                                  mentions)
+                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
             if sentence_dates:  # the next sentence, if undated, continues this one's story
                 last = sentence_dates[-1]
                 inherited = EventDate(last.first, last.last, last.precision, last.basis)

@@ -14,7 +14,8 @@ from .seeds import PublishedLimits
 from .shapes import check_shape
 from .yaml_in import read_yaml
 
-LEXICON_FILES = ("events", "figures", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
+LEXICON_FILES = ("events", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
+EXTRACTION_FILES = ("figures",)  # seeds/reference/extraction/<name>.yml: patterns read from the parse (extraction.schema.json)
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,9 @@ class Reference:
     actors: dict[str, Actor]
     places: dict[str, Place]
     lexicon: dict[str, dict] = field(default_factory=dict)
+    extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<name>.yml
     published: PublishedLimits | None = None  # the publication dates a seed article may have
     limits: Limits | None = None  # bounds on one article's extraction (limits.yml); none: unbounded
-    extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<concern>.yml
 
 
 def _load_yaml(path: Path):
@@ -234,6 +235,10 @@ def load_reference(ref_dir: Path) -> Reference:
         path = ref_dir / "lexicon" / f"{name}.yml"
         lexicon[name] = _load_yaml(path)
         check_shape(lexicon[name], path, "lexicon.schema.json", name)
+    for name in EXTRACTION_FILES:
+        path = ref_dir / "extraction" / f"{name}.yml"
+        extraction[name] = _load_yaml(path)
+        check_shape(extraction[name], path, "extraction.schema.json", name)
     published = PublishedLimits.from_limits(limits, str(ref_dir / LIMITS_FILE))
-    return Reference(actors=actors, places=places, lexicon=lexicon, published=published,
-                     limits=extraction_limits(limits), extraction=extraction)
+    return Reference(actors=actors, places=places, lexicon=lexicon, extraction=extraction, published=published,
+                     limits=extraction_limits(limits))
