@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from .alias_matcher import Mention
+from .extraction.structure import Sentence
 from .reference import Reference
-from .sentences import Sentence
 from .textnorm import fold
 
 _ASIDE = re.compile(r",\s+(?:who|which|whose|a|an|the|its|his|her)\b[^\"“”]*,\s*")

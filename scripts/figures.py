@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import BuildError
-from .sentences import Sentence
+from .extraction.structure import Sentence
 from .textnorm import fold
 
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 
 from .alias_matcher import Mention
+from .extraction.structure import Sentence
 from .reference import Reference
-from .sentences import Sentence
 from .textnorm import alias_key
 
 # How many places a counted plural anaphor ("the two bases") points back to.

@@ -129,7 +129,7 @@ def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
 
 
 def test_cumulative_cues_mark_running_totals_only():
-    from scripts.sentences import Sentence
+    from scripts.extraction.structure import Sentence
 
     finder = FigureFinder(LEXICON["figures"])
 
