@@ -101,17 +101,23 @@ class Furniture:
         self.closers.add("closer", spec["head_closers"]["patterns"])
         self.starts = Matcher(vocab)
         self.anywhere = Matcher(vocab)
+        self.whole = {kind for kind, entry in spec["lines"].items() if entry.get("extent") == "sentence"}
         for kind, entry in spec["lines"].items():
             if entry.get("starts"):
                 self.starts.add(kind, entry["starts"])
             if entry.get("anywhere"):
                 self.anywhere.add(kind, entry["anywhere"])
 
-    def line_kind(self, doc: Doc) -> str | None:
-        """The kind of a sentence that one of the `starts` patterns opens (after leading punctuation)."""
+    def line_kind(self, doc: Doc) -> tuple[str, int] | None:
+        """(kind, character offset where it ends) of the furniture that one of the `starts` patterns opens a
+        sentence with (after leading punctuation): to the sentence's end for a kind of extent `sentence`."""
         first = next((t.i for t in doc if not t.is_punct and not t.is_space), None)
-        found = [m for m in self.starts(doc) if m[1] == first]
-        return doc.vocab.strings[found[0][0]] if found else None
+        found = [m for m in self.starts(doc) if m[1] == first or (m[1] == 0 and m[2] > first)]
+        if not found:
+            return None
+        name, _, end = max(found, key=lambda m: m[2])
+        kind = doc.vocab.strings[name]
+        return kind, len(doc.text) if kind in self.whole else doc[end - 1].idx + len(doc[end - 1])
 
     def cut(self, doc: Doc) -> tuple[int, str] | None:
         """(character offset in the sentence, kind) where an `anywhere` pattern starts furniture to its end."""
@@ -397,9 +403,11 @@ class _Reader:
 
     def _parts(self, span: _Span) -> list[_Span]:
         text = self.body[span.start:span.end]
-        kind = self.furniture.line_kind(span.doc)
-        if kind:
-            return [_Span(span.start, span.end, kind, span.doc)]
+        line = self.furniture.line_kind(span.doc)
+        if line and line[1] >= len(text.rstrip()):
+            return [_Span(span.start, span.end, line[0], span.doc)]
+        if line:  # "SEND httpsabahdai.ly912r3U A twin bombing struck …": the share line, then the report
+            return [_Span(span.start, span.start + line[1], line[0]), _Span(*_strip(self.body, span.start + line[1], span.end))]
         parts = []
         first = _CREDIT_FIRST.match(text)
         if first and first.end() < len(text):
