@@ -44,7 +44,8 @@ FURNITURE_FILE = Path(__file__).resolve().parents[2] / "seeds" / "reference" / "
 
 HEADLINE, STANDFIRST, STAMP, BYLINE, CREDIT, DATELINE, DATE, CAPTION = (
     "headline", "standfirst", "date_stamp", "byline", "credit", "dateline", "date_line", "caption")
-HEAD_KINDS = {HEADLINE, STANDFIRST, STAMP, DATE, CAPTION, CREDIT}  # kinds of line that belong to a page's head
+PAGE_TOOLS = "page_tools"  # the kind of furniture.yml whose lines close a page head
+HEAD_KINDS = {HEADLINE, STANDFIRST, STAMP, DATE, CAPTION, CREDIT, PAGE_TOOLS}  # kinds of line in a page's head
 
 # Where a long paragraph is cut: after a sentence end (the white space after it is left out), else at white space.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(\s+)")
@@ -61,6 +62,7 @@ _DATELINE = re.compile(r"^([A-Z][A-Z]{2,}(?:[ ,][A-Z]{3,})*)(?:\s*[-–—:]\s+|
 # Parts of speech on which a line of its own cannot end: the sentence goes on in the next line.
 _OPEN_ENDS = {"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART"}
 _CAPTION_TAGS = {"VBZ", "VBP"}  # a photo caption tells what the picture shows, in the present
+_TOOLS_LINE_CHARS = 40  # a short line is parsed to see whether it is a share line or a reading time
 _DATE_LINE_CHARS = 40  # a date line is short; dateparser is not asked about longer lines
 _STAMP_TOKENS = 6  # a date stamp has at most this many words ("Saturday 11 April 2015 18:05")
 _BYLINE_TOKENS = 8  # "by Asharq Al-Awsat English" between a stamp and the headline
@@ -97,8 +99,6 @@ class Furniture:
         self.head_window = int(spec["head_window"])
         self.leads = Matcher(vocab)
         self.leads.add("lead", spec["stamp_leads"]["patterns"])
-        self.closers = Matcher(vocab)
-        self.closers.add("closer", spec["head_closers"]["patterns"])
         self.starts = Matcher(vocab)
         self.anywhere = Matcher(vocab)
         self.whole = {kind for kind, entry in spec["lines"].items() if entry.get("extent") == "sentence"}
@@ -127,9 +127,6 @@ class Furniture:
     def stamp_lead(self, doc: Doc) -> int:
         """The number of tokens of a stamp's lead words at the start of `doc` (0 without)."""
         return max((end for _, start, end in self.leads(doc) if start == 0), default=0)
-
-    def closes_head(self, doc: Doc) -> bool:
-        return any(start == 0 for _, start, _ in self.closers(doc))
 
 
 @lru_cache(maxsize=1)
@@ -276,22 +273,29 @@ class _Reader:
             return DATE
         if _CREDIT_AT_END.search(text) and "\n" not in text:
             return CAPTION  # "Regime forces have been impotent in the face of opposition advances [Anadolu]"
+        if len(text) <= _TOOLS_LINE_CHARS:
+            line = self.furniture.line_kind(parse([_parse_text(text)])[0])
+            return line[0] if line and line[1] >= len(text) else None
         return None
 
     def head(self, paragraphs: list[tuple[int, int, str | None]]) -> tuple[list[tuple[int, int, str | None]], int]:
         """The kinds of the paragraphs of the page head, and the number of paragraphs it has: up to the last
-        furniture line within the head window, or up to the paragraph a dateline opens. Lines of the head
-        that no mark types are its standfirst."""
-        last = -1
+        furniture line within the head window, or up to the paragraph a dateline opens. A line of the head
+        that no mark types is its standfirst; two such lines in a row are report, and the head ends before."""
+        last, gap = -1, 0
+        paragraphs = [(start, end, CAPTION if kind is None and _CREDIT_AFTER_STOP.search(self.body[start:end]) else kind)
+                      for start, end, kind in paragraphs]  # "Al-Nusra Front attacks the base. (YouTube/Al-Nusra)"
         for number, (start, _, kind) in enumerate(paragraphs):
             if kind is None and _DATELINE.match(self.body[start:]):
+                last = number - 1
                 break
-            if kind in HEAD_KINDS or kind == "page_tools":
+            gap = 0 if kind in HEAD_KINDS else gap + 1
+            if gap > 1:
+                break
+            if kind in HEAD_KINDS:
                 last = number
-        else:
-            number = last + 1
-        head = [(start, end, kind or STANDFIRST) for start, end, kind in paragraphs[:number]]
-        return head, number
+        head = [(start, end, kind or STANDFIRST) for start, end, kind in paragraphs[:last + 1]]
+        return head, last + 1
 
     # the first report paragraph: stamp, headline, credits, dateline ----------------------------------
 
@@ -431,11 +435,10 @@ class _Reader:
         return [p for p in parts if p.end > p.start]
 
     def close_head(self, spans: list[_Span], start: int) -> None:
-        """Sentences of the first report paragraph before a credit or a head closer ("Tags") within the head
+        """Sentences of the first report paragraph before a credit or page tools ("Tags") within the head
         window are its standfirst (the one the credit closes its caption)."""
         limit = start + self.furniture.head_window
-        closing = [n for n, s in enumerate(spans) if s.start < limit and (
-            s.furniture == CREDIT or (s.doc is not None and self.furniture.closes_head(s.doc)))]
+        closing = [n for n, s in enumerate(spans) if s.start < limit and s.furniture in (CREDIT, PAGE_TOOLS)]
         if not closing:
             return
         for span in spans[:closing[-1]]:
