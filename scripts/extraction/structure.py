@@ -426,7 +426,7 @@ class _Reader:
             parts += [_Span(*_strip(self.body, span.start, span.start + cut[0])),
                       _Span(span.start + cut[0], span.end, cut[1])]
         elif cut:
-            parts.append(_Span(span.start, span.end, cut[1]))
+            parts.append(_Span(span.start, span.end, cut[1], span.doc))
         elif last:
             parts += [_Span(*_strip(self.body, span.start, span.start + last.start(1))),
                       _Span(span.start + last.start(1), span.start + last.end(1), CREDIT)]
