@@ -62,6 +62,7 @@ _DATELINE = re.compile(r"^([A-Z][A-Z]{2,}(?:[ ,][A-Z]{3,})*)(?:\s*[-–—:]\s+|
 # Parts of speech on which a line of its own cannot end: the sentence goes on in the next line.
 _OPEN_ENDS = {"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART"}
 _CAPTION_TAGS = {"VBZ", "VBP"}  # a photo caption tells what the picture shows, in the present
+_CAPTION_CHARS = 300  # a caption is one short line: a longer paragraph closed by a credit is a report
 _TOOLS_LINE_CHARS = 40  # a short line is parsed to see whether it is a share line or a reading time
 _DATE_LINE_CHARS = 40  # a date line is short; dateparser is not asked about longer lines
 _STAMP_TOKENS = 6  # a date stamp has at most this many words ("Saturday 11 April 2015 18:05")
@@ -271,7 +272,7 @@ class _Reader:
             return STANDFIRST  # a standfirst cut short: "THE GREAT ESCAPE: Regime forces fled en masse from the […]"
         if len(text) <= _DATE_LINE_CHARS and _full_date(text):
             return DATE
-        if _CREDIT_AT_END.search(text) and "\n" not in text:
+        if len(text) <= _CAPTION_CHARS and _CREDIT_AT_END.search(text) and "\n" not in text:
             return CAPTION  # "Regime forces have been impotent in the face of opposition advances [Anadolu]"
         if len(text) <= _TOOLS_LINE_CHARS:
             line = self.furniture.line_kind(parse([_parse_text(text)])[0])
@@ -283,8 +284,8 @@ class _Reader:
         furniture line within the head window, or up to the paragraph a dateline opens. A line of the head
         that no mark types is its standfirst; two such lines in a row are report, and the head ends before."""
         last, gap = -1, 0
-        paragraphs = [(start, end, CAPTION if kind is None and _CREDIT_AFTER_STOP.search(self.body[start:end]) else kind)
-                      for start, end, kind in paragraphs]  # "Al-Nusra Front attacks the base. (YouTube/Al-Nusra)"
+        paragraphs = [(start, end, CAPTION if kind is None and _is_caption_line(self.body[start:end]) else kind)
+                      for start, end, kind in paragraphs]
         for number, (start, _, kind) in enumerate(paragraphs):
             if kind is None and _DATELINE.match(self.body[start:]):
                 last = number - 1
@@ -503,6 +504,11 @@ class _Reader:
             text = self.body[span.start:span.end]
             yield Sentence(self.index, paragraph, span.start, span.end, text, span.furniture, span.doc)
             self.index += 1
+
+
+def _is_caption_line(text: str) -> bool:
+    """Whether a paragraph is a short line closed by a credit: "Al-Nusra Front attacks the base. (YouTube/Al-Nusra)"."""
+    return len(text) <= _CAPTION_CHARS and "\n" not in text and _CREDIT_AFTER_STOP.search(text) is not None
 
 
 def _token_at(doc: Doc, offset: int) -> int:
