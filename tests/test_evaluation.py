@@ -38,10 +38,12 @@ DEV_FLOORS = {  # measured: events 0.105, figures 0.632, places 0.570, actors 0.
     ("places", "f1"): 0.52,
     ("actors", "f1"): 0.53,
 }
-AGREEMENT_FLOORS = {  # measured: 0.600, 0.598, 0.846, 0.765, 0.485
+AGREEMENT_FLOORS = {  # measured: 0.590, 0.573, 0.798, 0.754, 0.458
     "governorate": 0.55,
     "date within a day": 0.55,
-    "counts": 0.80,
+    # 0.846 before page furniture was recognised: the counts that only a headline or standfirst gave ("Death
+    # toll … rises to 76") are no longer figures (issue 13); the body's "Seventy-six people" is the figures' part.
+    "counts": 0.78,
     "cause of death": 0.70,
     "actor side": 0.43,
 }
