@@ -67,6 +67,8 @@ _TOOLS_LINE_CHARS = 40  # a short line is parsed to see whether it is a share li
 _DATE_LINE_CHARS = 40  # a date line is short; dateparser is not asked about longer lines
 _STAMP_TOKENS = 6  # a date stamp has at most this many words ("Saturday 11 April 2015 18:05")
 _BYLINE_TOKENS = 8  # "by Asharq Al-Awsat English" between a stamp and the headline
+_YEAR_END = re.compile(r"(?:19|20)\d\d$")  # a stamp's date ends with its year …
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")  # … or with a time after it ("Saturday 11 April 2015 18:05")
 _DATE_SETTINGS = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
 
 
@@ -275,7 +277,7 @@ class _Reader:
         if len(text) <= _CAPTION_CHARS and _CREDIT_AT_END.search(text) and "\n" not in text:
             return CAPTION  # "Regime forces have been impotent in the face of opposition advances [Anadolu]"
         if len(text) <= _TOOLS_LINE_CHARS:
-            line = self.furniture.line_kind(parse([_parse_text(text)])[0])
+            line = self.furniture.line_kind(pipeline().make_doc(_parse_text(text)))  # the patterns read words only
             return line[0] if line and line[1] >= len(text) else None
         return None
 
@@ -301,8 +303,9 @@ class _Reader:
     # the first report paragraph: stamp, headline, credits, dateline ----------------------------------
 
     def _window(self, start: int, end: int) -> Doc:
-        """The parse of the head window from `start` (furniture at the start of the report is looked for in it)."""
-        return parse([_parse_text(self.body[start:min(end, start + self.furniture.head_window)])])[0]
+        """The words of the head window from `start` (furniture at the start of the report is looked for in them;
+        the patterns read the words only, so the tokenizer is enough)."""
+        return pipeline().make_doc(_parse_text(self.body[start:min(end, start + self.furniture.head_window)]))
 
     def _stamp_at(self, doc: Doc, first: int) -> int | None:
         """The token after a date stamp (with its lead words) that begins at token `first` of `doc`, or None."""
@@ -312,7 +315,8 @@ class _Reader:
             return None
         best = None
         for stop in range(lead + 1, min(len(doc), lead + _STAMP_TOKENS) + 1):
-            if any(c.isdigit() for c in doc[stop - 1].text) and _full_date(doc[lead:stop].text):
+            last = doc[stop - 1].text
+            if (_YEAR_END.search(last) or (best and _CLOCK.fullmatch(last))) and _full_date(doc[lead:stop].text):
                 best = stop
         return best
 
@@ -377,8 +381,8 @@ class _Reader:
 
     # sentences -------------------------------------------------------------------------------------
 
-    def sentences_of(self, start: int, end: int) -> list[_Span]:
-        """The sentences of one paragraph piece, parsed, furniture marked."""
+    def sentences_of(self, start: int, end: int, head: tuple[_Span, ...] | list[_Span] = ()) -> list[_Span]:
+        """The sentences of one paragraph piece, parsed (with the `head` pieces before it), furniture marked."""
         spans = []
         limits = self.limits
         for first, last in _sentence_spans(self.body, start, end):
@@ -386,24 +390,22 @@ class _Reader:
                 spans.append(_Span(first, last))
             else:
                 spans += [_Span(a, b) for a, b in _pieces(self.body, first, last, limits.max_sentence_chars, (_SPACE,))]
-        self._parse(spans)
+        self._parse([*head, *spans])
         return self._split(spans)
 
     def _parse(self, spans: list[_Span]) -> None:
+        """Parse the spans that have no parse yet, in one call of the pipeline."""
+        spans = [s for s in spans if s.doc is None]
         for span, doc in zip(spans, parse([_parse_text(self.body[s.start:s.end]) for s in spans]), strict=True):
             span.doc = doc
 
     def _split(self, spans: list[_Span]) -> list[_Span]:
         """Each sentence with its line kind, and with bracketed credits and `anywhere` furniture cut off."""
-        result: list[_Span] = []
-        for span in spans:
-            parts = self._parts(span)
-            if len(parts) > 1:
-                self._parse(parts)
-            for part in parts:
-                if part.furniture == CREDIT and result and result[-1].furniture is None and _is_caption(result[-1]):
-                    result[-1].furniture = CAPTION
-                result.append(part)
+        result = [part for span in spans for part in self._parts(span)]
+        self._parse(result)  # the pieces a sentence was cut into
+        for before, part in zip(result, result[1:], strict=False):
+            if part.furniture == CREDIT and before.furniture is None and _is_caption(before):
+                before.furniture = CAPTION
         return result
 
     def _parts(self, span: _Span) -> list[_Span]:
@@ -480,15 +482,18 @@ class _Reader:
 
     def report_paragraph(self, start: int, end: int, first: bool) -> Iterator[_Span]:
         """The sentences of a report paragraph; the first one opens with the page head's furniture."""
+        pieces: list[_Span] = []
         if first:
             pieces, start = self.head_pieces(start, end)
-            self._parse(pieces)
-            yield from pieces
         for number, (piece_start, piece_end) in enumerate(self._limited(start, end)):
-            spans = self.sentences_of(piece_start, piece_end)
+            spans = self.sentences_of(piece_start, piece_end, pieces)  # the head's pieces parsed with them
             if first and number == 0:
                 self.close_head(spans, start)
+            yield from pieces
             yield from spans
+            pieces = []
+        self._parse(pieces)  # a paragraph that is all head
+        yield from pieces
 
     def _limited(self, start: int, end: int) -> list[tuple[int, int]]:
         if start >= end:
