@@ -318,7 +318,7 @@ class _Reader:
             last = doc[stop - 1].text
             if (_YEAR_END.search(last) or (best and _CLOCK.fullmatch(last))) and _full_date(doc[lead:stop].text):
                 best = stop
-        return best
+        return best if best is None or best >= len(doc) or doc[best].text != "," else None
 
     def _title_at(self, start: int, end: int) -> int | None:
         """The end of the headline when the title is printed at `start` (with its full stop), or None."""
@@ -341,7 +341,9 @@ class _Reader:
             if token >= len(doc):
                 break
             position = start + doc[token].idx
-            stamp = self._stamp_at(doc, token)
+            # a stamp opens the text or follows the headline: "On Friday, 20 March 2015, …" opens a report
+            at_top = not self.body[:position].strip() or bool(pieces)
+            stamp = self._stamp_at(doc, token) if at_top else None
             title = self._title_at(position, end)
             if stamp is not None:
                 pieces.append(_Span(position, start + doc[stamp - 1].idx + len(doc[stamp - 1]), STAMP))
