@@ -151,8 +151,9 @@ def _full_date(text: str) -> bool:
 
 
 def _parse_text(text: str) -> str:
-    """What is parsed for a piece of the body: joined line breaks read as spaces (the same length)."""
-    return text.replace("\n", " ")
+    """What is parsed for a piece of the body: joined line breaks and no-break spaces read as spaces (the
+    same length: the tokenizer does not split words at a no-break space)."""
+    return text.replace("\n", " ").replace("\u00a0", " ")
 
 
 # Paragraphs -----------------------------------------------------------------------------------------
