@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from .dates import DateMention
 from .extraction.names import Mention
+from .extraction.structure import Sentence, found_before
 from .place_reading import PlaceReader
 from .reference import Reference
-from .sentences import Sentence, found_before
 from .sides import SideReader
 
 FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication

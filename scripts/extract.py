@@ -11,11 +11,10 @@ from .events import EventDate, EventFinder, EventMention, publication_fallback
 from .extraction.claimants import ClaimantFinder
 from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
+from .extraction.structure import Sentence, read_sentences
 from .limits import Deadline
 from .reference import Reference
 from .seeds import Article
-from .sentences import Sentence, read_sentences
-from .textnorm import fold
 from .unresolved import NameSpotter, Unresolved
 
 # A casualty toll in an undated sentence without an event of its own counts the event reported in
@@ -95,7 +94,6 @@ class Extractor:
         mentions = self.events.places.read_capitals(body, self.matcher.find(body))
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
         home = self._home_governorate(mentions)
-        title = fold(article.title)
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
         inherited = publication_fallback(article.published_date)
@@ -113,7 +111,8 @@ class Extractor:
         named = 0  # places[:named] end by the current sentence's end
         sentences: list[Sentence] = []
         read, stopped = body, False
-        for sentence in read_sentences(body, limits):  # each paragraph is split when its sentences are asked for
+        # each paragraph is split when its sentences are asked for; the title is the headline the page repeats
+        for sentence in read_sentences(body, limits, article.title):
             if deadline.passed():
                 read, stopped = body[: sentences[-1].end if sentences else 0], True
                 mentions = [m for m in mentions if m.end <= len(read)]
@@ -124,26 +123,26 @@ class Extractor:
                 inherited = publication_fallback(article.published_date)
             first = bisect_left(starts, sentence.start)
             in_sentence = [m for m in mentions[first:bisect_left(starts, sentence.end, first)] if m.end <= sentence.end]
-            sentence_dates = dates.find(sentence.text, sentence.start)
+            sentence_dates = [] if sentence.furniture else dates.find(sentence.text, sentence.start)  # a stamp dates no event
             context = [home] if home else []  # the article's governorate (events.py reuses a story place by type)
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             while named < len(places) and places[named].end <= sentence.end:
                 salience[places[named].entity_id] += 1
                 named += 1
             recent = places[bisect_left(place_starts, window_start, 0, named):named]
-            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context,
-                                     recent, salience, previous_events)
+            # Page furniture (headline, standfirst, caption …) is no source of events or figures: an event
+            # told only there is not published, and a headline's event is the body's.
+            found = [] if sentence.furniture else self.events.find(
+                article.article_id, sentence, in_sentence, sentence_dates, inherited, context, recent, salience,
+                previous_events)
             previous_events = found
-            if fold(sentence.text) in title:
-                for mention in found:
-                    mention.headline = True
             events.extend(found)
             claimant = self.claimants.find(sentence, in_sentence, last_claimant, article=mentions)
             last_claimant = claimant or last_claimant
             place_mentions = [m for m in in_sentence if m.entity_type == "place"]
             if found:
                 last_event_sentence = sentence.index
-            for figure in self.figures.find(sentence, not_understood):
+            for figure in [] if sentence.furniture else self.figures.find(sentence, not_understood):
                 near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
                 event_sentence = sentence.index if found else None
                 if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 
 from .extraction.names import Mention, NameForms
+from .extraction.structure import Sentence
 from .reference import Reference
-from .sentences import Sentence
 
 # How many places a counted plural anaphor ("the two bases") points back to.
 COUNT_WORDS = {"": 1, "both": 2, "two": 2, "three": 3, "four": 4}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from .extraction.names import Mention
+from .extraction.structure import Sentence, found_before
 from .reference import Reference
-from .sentences import Sentence, found_before
 
 
 class SideReader:

@@ -35,17 +35,19 @@ SEED_FLOORS = {
 }
 SEED_DATES_EXACT_FLOOR = 0.85
 SEED_CLAIMANTS_FLOOR = 0.85  # measured 0.926 when claimant accuracy was added
-DEV_CLAIMANTS_FLOOR = 0.72  # measured 0.771 (38 of the 56 misses name actors actors.yml lacks)
-DEV_FLOORS = {  # measured: events 0.105, figures 0.805 (0.632 before the parse), places 0.570, actors 0.587, roles 0.367
+DEV_CLAIMANTS_FLOOR = 0.70  # measured 0.737 (most misses name actors actors.yml lacks)
+DEV_FLOORS = {  # measured: events 0.107, figures 0.799 (0.632 before the parse), places 0.570, actors 0.588, roles 0.367
     ("events", "f1"): 0.08,
     ("figures", "f1"): 0.75,
     ("places", "f1"): 0.52,
     ("actors", "f1"): 0.53,
 }
-AGREEMENT_FLOORS = {  # measured: 0.600, 0.598, 0.846, 0.765, 0.485
+AGREEMENT_FLOORS = {  # measured: 0.590, 0.573, 0.822, 0.754, 0.458
     "governorate": 0.55,
     "date within a day": 0.55,
-    "counts": 0.80,
+    # 0.846 before page furniture was recognised: the counts that only a headline or standfirst gave ("Death
+    # toll … rises to 76") are no longer figures (issue 13); numbers in words are read from the body.
+    "counts": 0.78,
     "cause of death": 0.70,
     "actor side": 0.43,
 }

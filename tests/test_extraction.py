@@ -131,7 +131,7 @@ def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
 
 
 def test_cumulative_cues_mark_running_totals_only():
-    from scripts.sentences import Sentence
+    from scripts.extraction.structure import Sentence
 
     finder = FigureFinder(FIGURES)
 
@@ -146,7 +146,7 @@ def test_cumulative_cues_mark_running_totals_only():
 
 
 def _figures(text):
-    from scripts.sentences import Sentence
+    from scripts.extraction.structure import Sentence
 
     return [(f.value, f.qualifier, f.category) for f in FigureFinder(FIGURES).find(Sentence(0, 0, 0, len(text), text))]
 

@@ -16,8 +16,8 @@ from typing import Protocol
 from spacy.tokens import Doc, Token
 
 from ..reference import Reference
-from ..sentences import Sentence
 from .model import parse
+from .structure import Sentence
 
 _INSIDE_PHRASE = ("compound", "amod", "pobj", "prep", "punct", "nmod", "poss", "case", "nummod", "det", "conj", "cc")
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..errors import BuildError
-from ..sentences import Sentence
 from .model import parse, pipeline
 from .numbers import Number, NumberReader
+from .structure import Sentence
 
 PEOPLE = "people"
 UNKNOWN_UNIT = "unknown"  # what the number counts could not be read; the figure goes to its article's review report
