@@ -35,7 +35,7 @@ SEED_FLOORS = {
 }
 SEED_DATES_EXACT_FLOOR = 0.85
 SEED_CLAIMANTS_FLOOR = 0.85  # measured 0.926 when claimant accuracy was added
-DEV_CLAIMANTS_FLOOR = 0.70  # measured 0.737 (most misses name actors actors.yml lacks)
+DEV_CLAIMANTS_FLOOR = 0.72  # measured 0.737 (most misses name actors actors.yml lacks)
 DEV_FLOORS = {  # measured: events 0.107, figures 0.799 (0.632 before the parse), places 0.570, actors 0.588, roles 0.367
     ("events", "f1"): 0.08,
     ("figures", "f1"): 0.75,
