@@ -12,8 +12,8 @@ DB := build/idlib-events.db
 HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/*.yml seeds/reviews/*.yml seeds/reference/* \
-          seeds/reference/lexicon/* seeds/collections/*/*) \
-          $(wildcard schemas/*.json scripts/*.py scripts/sql/*.sql)
+          seeds/reference/lexicon/* seeds/reference/extraction/* seeds/collections/*/*) \
+          $(wildcard schemas/*.json scripts/*.py scripts/extraction/*.py scripts/sql/*.sql)
 # Debian's browser, for the browser tests (Playwright drives it; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
 # make publish: TARGET is where `datasette publish` deploys: cloudrun (default; needs gcloud logged in to a

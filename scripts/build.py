@@ -163,7 +163,8 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
     with watch.stage("merge+tables"):
         rows = merged_tables(run.extractions, reference)
     with watch.stage("reviews"):
-        rows = apply_reviews(rows, reviews, reference.lexicon["figures"]["units"]["by_category"], reference.published)
+        units = reference.extraction["figures"]["figures"]["units"]["by_category"]
+        rows = apply_reviews(rows, reviews, units, reference.published)
     annotation_columns = next(t.columns for t in schema if t.name == "collection_annotations")
     rows.update(collection_tables(collections, articles, annotation_columns))
     rows[REDIRECTS] = redirect_rows(id_map, rows, renamable)  # old ids of published releases → ids now

@@ -9,7 +9,8 @@
 3. Agreement with the FA-KES crowd coding over every development article (scripts/agreement.py).
 
 Blocks 1 and 2 print precision, recall and F1 per table (events, figures, places, actors,
-event-actor roles) and the share of matched events whose date is exact. Events match on article,
+event-actor roles), the share of matched events whose date is exact and the share of matched figures
+whose claimant agrees with the gold's `claimed_by` (the extracted claimant among them, or both empty). Events match on article,
 place, ACLED sub-event type and overlapping dates; figures on article, value, qualifier and category
 (the gold evidence passage breaks ties between equal numbers). `--verbose` lists every miss and false
 hit, and the crowd codings the extraction does not agree with. The FA-KES development corpus is
@@ -72,6 +73,9 @@ class Evaluation:
     dates_exact: float
     dates_checked: int
     date_errors: list[str]
+    claimants_agree: float = 0.0  # share of matched figures whose claimant agrees with the gold's claimed_by
+    claimants_checked: int = 0
+    claimant_errors: list[str] = field(default_factory=list)
 
 
 def load_gold(gold_dir: Path) -> dict[str, dict]:
@@ -136,7 +140,10 @@ def _gold_roles(item: dict) -> set[tuple[str, str]]:
     return {(actor, role) for role, actors in (item.get("actors") or {}).items() for actor in actors or []}
 
 
-def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]], bodies: dict[str, str]) -> Score:
+def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]],
+                   bodies: dict[str, str]) -> tuple[Score, list[tuple[str, dict, dict]]]:
+    """The figures score, and the matched (article, gold figure, extracted row) triples."""
+    matches = []
     predicted = [row for row in tables["figures"] if row["article_id"] in gold]
     used: set[str] = set()
     score = Score("figures", gold=sum(len(d.get("figures") or []) for d in gold.values()), predicted=len(predicted))
@@ -152,11 +159,27 @@ def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]], bodies:
             if candidates:
                 used.add(candidates[0]["figure_id"])
                 score.true_positives += 1
+                matches.append((article_id, item, candidates[0]))
             else:
                 score.misses.append(f"{article_id} {item['value']} {item['qualifier']} {item['category']}: {item['evidence']!r}")
     score.false_hits = [f"{r['article_id']} {r['value']:g} {r['qualifier']} {r['category']} ({r['subject']})"
                         for r in predicted if r["figure_id"] not in used]
-    return score
+    return score, matches
+
+
+def _claimants(matches: list[tuple[str, dict, dict]]) -> tuple[int, list[str]]:
+    """How many matched figures have the gold's claimant (the extracted one among the gold's `claimed_by`,
+    or both empty), and a line for each that has not."""
+    agree, errors = 0, []
+    for article_id, item, row in matches:
+        gold_claimants = item.get("claimed_by") or []
+        extracted = row["claimed_by_actor_id"]
+        if (extracted in gold_claimants) if extracted else not gold_claimants:
+            agree += 1
+        else:
+            errors.append(f"{article_id} {item['value']} {item['category']}: gold {gold_claimants or '[]'}, "
+                          f"extracted {extracted or '-'}: {item['evidence']!r}")
+    return agree, errors
 
 
 def _extracted(articles: list[Article], reference) -> dict[str, list[dict]]:
@@ -187,7 +210,7 @@ def score(articles: list[Article], tables: dict[str, list[dict]], gold: dict[str
     matches, misses, false_hits, predicted = _match_events(gold, tables)
     scores["events"] = Score("events", len(matches), sum(len(d.get("events") or []) for d in gold.values()), predicted,
                              misses, false_hits)
-    scores["figures"] = _match_figures(gold, tables, bodies)
+    scores["figures"], figure_matches = _match_figures(gold, tables, bodies)
     for kind in ("place", "actor"):
         gold_set = {(a, e[f"{kind}_id"]) for a, d in gold.items() for e in d.get(f"{kind}s") or []}
         predicted_set = {(m["article_id"], m["entity_id"]) for m in tables["mentions"]
@@ -205,7 +228,9 @@ def score(articles: list[Article], tables: dict[str, list[dict]], gold: dict[str
             date_errors.append(f"{label}: gold {item['event_date']} ({item['date_precision']}), "
                                f"extracted {row['event_date']} ({row['date_precision']})")
     scores["event_actors"] = _set_score("event_actors", gold_roles, predicted_roles)
-    return Evaluation(scores, exact / len(matches) if matches else 0.0, len(matches), date_errors)
+    agree, claimant_errors = _claimants(figure_matches)
+    return Evaluation(scores, exact / len(matches) if matches else 0.0, len(matches), date_errors,
+                      agree / len(figure_matches) if figure_matches else 0.0, len(figure_matches), claimant_errors)
 
 
 @dataclass
@@ -245,6 +270,7 @@ def report(result: Evaluation, quiet: bool = False) -> str:
         lines.append(f"{score.name:<14} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} "
                      f"{score.gold:>6} {score.predicted:>6} {score.true_positives:>8}")
     lines.append(f"{'dates exact':<14} {result.dates_exact:>9.3f}   (of {result.dates_checked} matched events)")
+    lines.append(f"{'claimants':<14} {result.claimants_agree:>9.3f}   (of {result.claimants_checked} matched figures)")
     if not quiet:
         for score in result.scores.values():
             for title, items in (("missed", score.misses), ("false hits", score.false_hits)):
@@ -252,6 +278,9 @@ def report(result: Evaluation, quiet: bool = False) -> str:
                     lines += ["", f"{score.name}: {title} ({len(items)})"] + [f"  - {item}" for item in items]
         if result.date_errors:
             lines += ["", f"dates: not exact ({len(result.date_errors)})"] + [f"  - {e}" for e in result.date_errors]
+        if result.claimant_errors:
+            lines += ["", f"claimants: not the gold's ({len(result.claimant_errors)})"]
+            lines += [f"  - {e}" for e in result.claimant_errors]
     return "\n".join(lines)
 
 

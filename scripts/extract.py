@@ -6,16 +6,15 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .attribution import ClaimantFinder
 from .dates import DateFinder
+from .extraction.claimants import ClaimantFinder
 from .extraction.events import EventDate, EventFinder, EventMention, publication_fallback
+from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
-from .figures import Figure, FigureFinder, NotUnderstood
+from .extraction.structure import Sentence, read_sentences
 from .limits import Deadline
 from .reference import Reference
 from .seeds import Article
-from .sentences import Sentence, read_sentences
-from .textnorm import fold
 from .unresolved import NameSpotter, Unresolved
 
 # A casualty toll in an undated sentence without an event of its own counts the event reported in
@@ -71,8 +70,8 @@ class Extractor:
         self.reference = reference
         self.matcher = NameMatcher(reference)
         self.events = EventFinder(reference.extraction, reference, reference.lexicon["dates"])
-        self.figures = FigureFinder(reference.lexicon["figures"])
-        self.claimants = ClaimantFinder(reference.lexicon["figures"], reference)
+        self.figures = FigureFinder(reference.extraction["figures"])
+        self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
 
     def _home_governorate(self, mentions: list[Mention]) -> str | None:
@@ -95,7 +94,6 @@ class Extractor:
         mentions = self.matcher.find(body)
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
         home = self._home_governorate(mentions)
-        title = fold(article.title)
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
         inherited = publication_fallback(article.published_date)
@@ -113,7 +111,8 @@ class Extractor:
         named = 0  # places[:named] end by the current sentence's end
         sentences: list[Sentence] = []
         read, stopped = body, False
-        for sentence in read_sentences(body, limits):  # each paragraph is split when its sentences are asked for
+        # each paragraph is split when its sentences are asked for; the title is the headline the page repeats
+        for sentence in read_sentences(body, limits, article.title):
             if deadline.passed():
                 read, stopped = body[: sentences[-1].end if sentences else 0], True
                 mentions = [m for m in mentions if m.end <= len(read)]
@@ -126,26 +125,26 @@ class Extractor:
             last = bisect_left(starts, sentence.end, first)
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
-            sentence_dates = dates.find(sentence.text, sentence.start)
+            sentence_dates = [] if sentence.furniture else dates.find(sentence.text, sentence.start)  # a stamp dates no event
             context = [home] if home else []  # the article's governorate (events.py reuses a story place by type)
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             while named < len(places) and places[named].end <= sentence.end:
                 salience[places[named].entity_id] += 1
                 named += 1
             recent = places[bisect_left(place_starts, window_start, 0, named):named]
-            found = self.events.find(article.article_id, sentence, in_sentence, sentence_dates, inherited, context,
-                                     recent, salience, previous_events)
+            # Page furniture (headline, standfirst, caption …) is no source of events or figures: an event
+            # told only there is not published, and a headline's event is the body's.
+            found = [] if sentence.furniture else self.events.find(
+                article.article_id, sentence, in_sentence, sentence_dates, inherited, context, recent, salience,
+                previous_events)
             previous_events = found
-            if fold(sentence.text) in title:
-                for mention in found:
-                    mention.headline = True
             events.extend(found)
-            claimant = self.claimants.find(sentence, in_sentence, last_claimant)
+            claimant = self.claimants.find(sentence, in_sentence, last_claimant, article=mentions)
             last_claimant = claimant or last_claimant
             place_mentions = [m for m in in_sentence if m.entity_type == "place"]
             if found:
                 last_event_sentence = sentence.index
-            for figure in self.figures.find(sentence, not_understood):
+            for figure in [] if sentence.furniture else self.figures.find(sentence, not_understood):
                 near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
                 event_sentence = sentence.index if found else None
                 if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES
@@ -153,7 +152,9 @@ class Extractor:
                     event_sentence = last_event_sentence  # "The White Helmets put the death toll at 27."
                 if figure.cumulative:
                     event_sentence = None  # a toll of the whole war is no event's fatalities
-                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimant, event_sentence))
+                claimed_by = self.claimants.find(sentence, in_sentence, last_claimant, figure.number_start,
+                                                  mentions)
+                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
             if sentence_dates:  # the next sentence, if undated, continues this one's story
                 last = sentence_dates[-1]
                 inherited = EventDate(last.first, last.last, last.precision, last.basis)

@@ -40,7 +40,7 @@ class Failure:
 
     article_id: str
     error: str  # "ValueError: could not convert string to float: 'a'"
-    where: str  # the last frame inside scripts/: "scripts/figures.py:120 in _value"
+    where: str  # the last frame inside scripts/: "scripts/extraction/numbers.py:120 in _value"
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.error} (at {self.where})"

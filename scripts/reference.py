@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .csv_in import read_csv_rows
@@ -11,10 +13,11 @@ from .errors import BuildError
 from .extraction.names import NameForms, read_names_data, spellings
 from .limits import LIMITS_FILE, Limits, extraction_limits, read_limits
 from .seeds import PublishedLimits
-from .shapes import check_shape
+from .shapes import SCHEMAS, check_shape
 from .yaml_in import read_yaml
 
-LEXICON_FILES = ("figures", "dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
+LEXICON_FILES = ("dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
+EXTRACTION_SCHEMA = "extraction.schema.json"  # the shape of each seeds/reference/extraction/<name>.yml it defines
 
 
 @dataclass(frozen=True)
@@ -56,22 +59,31 @@ class Reference:
     actors: dict[str, Actor]
     places: dict[str, Place]
     lexicon: dict[str, dict] = field(default_factory=dict)
+    extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<name>.yml
     published: PublishedLimits | None = None  # the publication dates a seed article may have
     limits: Limits | None = None  # bounds on one article's extraction (limits.yml); none: unbounded
-    extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<concern>.yml
 
 
 def _load_yaml(path: Path):
     return read_yaml(path, "reference file")
 
 
+@cache
+def _extraction_shapes() -> frozenset[str]:
+    """The files of seeds/reference/extraction/ whose shape extraction.schema.json defines (by name)."""
+    return frozenset(json.loads((SCHEMAS / EXTRACTION_SCHEMA).read_text(encoding="utf-8")).get("$defs", {}))
+
+
 def _load_extraction(path: Path) -> dict:
-    """One pattern file of seeds/reference/extraction/ (a mapping; triggers.yml with its triggers)."""
+    """One pattern file of seeds/reference/extraction/ (a mapping; triggers.yml with its triggers), checked
+    against its definition in extraction.schema.json where there is one."""
     data = _load_yaml(path)
     if not isinstance(data, dict):
         raise BuildError(f"{path}: expected a mapping, got {'nothing (empty)' if data is None else type(data).__name__}")
     if path.stem == "triggers" and "triggers" not in data:
         raise BuildError(f"{path}: missing field(s) triggers")
+    if path.stem in _extraction_shapes():
+        check_shape(data, path, EXTRACTION_SCHEMA, path.stem)
     return data
 
 
@@ -246,5 +258,5 @@ def load_reference(ref_dir: Path) -> Reference:
         lexicon[name] = _load_yaml(path)
         check_shape(lexicon[name], path, "lexicon.schema.json", name)
     published = PublishedLimits.from_limits(limits, str(ref_dir / LIMITS_FILE))
-    return Reference(actors=actors, places=places, lexicon=lexicon, published=published,
-                     limits=extraction_limits(limits), extraction=extraction)
+    return Reference(actors=actors, places=places, lexicon=lexicon, extraction=extraction, published=published,
+                     limits=extraction_limits(limits))

@@ -111,7 +111,7 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
         lines.append("  Unknown names: none.")
     if unknown_units:
         lines += _wrapped(f"Figures whose unit could not be read ({len(unknown_units)}), published with unit unknown: "
-                          "add the counted noun to seeds/reference/lexicon/figures.yml, or fix them in a review file:",
+                          "add the counted noun to seeds/reference/extraction/figures.yml, or fix them in a review file:",
                           "  ")
         lines += [f"    {f['value']:g} {f['subject']} at characters {f['char_start']}–{f['char_end']}" for f in unknown_units]
     if not_read:

@@ -16,8 +16,8 @@ from itertools import accumulate
 from rapidfuzz import fuzz, process
 
 from .extraction.names import Mention
+from .extraction.structure import Sentence
 from .reference import Reference
-from .sentences import Sentence
 from .textnorm import fold
 
 _WORD = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*"

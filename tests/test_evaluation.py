@@ -12,10 +12,12 @@ Floors are set below the figures measured when the development gold was added, w
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from scripts.build import ROOT
 from scripts.evaluate import DEV_CORPUS, evaluate, evaluate_corpus
@@ -34,16 +36,22 @@ SEED_FLOORS = {
     ("event_actors", "f1"): 0.48,
 }
 SEED_DATES_EXACT_FLOOR = 0.85
-DEV_FLOORS = {  # measured: events 0.177 (0.105 before issue 13), figures 0.632, places 0.573, actors 0.587, roles 0.378
+SEED_CLAIMANTS_FLOOR = 0.85  # measured 0.926 when claimant accuracy was added
+DEV_CLAIMANTS_FLOOR = 0.72  # measured 0.737 (most misses name actors actors.yml lacks)
+# measured: events 0.177 (0.105 before issue 13's events), figures 0.799 (0.632 before the parse), places 0.573,
+# actors 0.587, roles 0.378
+DEV_FLOORS = {
     ("events", "f1"): 0.15,
-    ("figures", "f1"): 0.58,
+    ("figures", "f1"): 0.75,
     ("places", "f1"): 0.52,
     ("actors", "f1"): 0.53,
 }
-AGREEMENT_FLOORS = {  # measured: 0.600, 0.598, 0.846, 0.765, 0.485
+AGREEMENT_FLOORS = {  # measured: 0.590, 0.573, 0.822, 0.754, 0.458
     "governorate": 0.55,
     "date within a day": 0.55,
-    "counts": 0.80,
+    # 0.846 before page furniture was recognised: the counts that only a headline or standfirst gave ("Death
+    # toll … rises to 76") are no longer figures (issue 13); numbers in words are read from the body.
+    "counts": 0.78,
     "cause of death": 0.70,
     "actor side": 0.43,
 }
@@ -75,6 +83,36 @@ def test_the_development_gold_is_consistent_with_the_imported_corpus(tmp_path):
     assert result.stdout.count(": OK") == len(files) >= 40
 
 
+def _seen_in(data, path=""):
+    """(entry path, seen_in list) of every entry of an extraction pattern file."""
+    if isinstance(data, dict):
+        if "seen_in" in data:
+            yield path, data["seen_in"]
+        for key, value in data.items():
+            if key != "seen_in":
+                yield from _seen_in(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for number, value in enumerate(data):
+            yield from _seen_in(value, f"{path}[{number}]")
+
+
+def test_every_extraction_pattern_is_seen_in_three_outlets(tmp_path):
+    # each entry of seeds/reference/extraction/ names development articles (or seeds) from three outlets or more
+    corpus = tmp_path / "fakes-dev"
+    import_collection(DEV_CORPUS, load_format("fakes"), corpus)
+    publisher = {}
+    for folder in (corpus, ROOT / "seeds"):
+        with (folder / "articles.csv").open(encoding="utf-8") as rows:
+            publisher |= {row["seed_file"].removesuffix(".txt"): row["publisher"] for row in csv.DictReader(rows)}
+    for path in sorted((ROOT / "seeds" / "reference" / "extraction").glob("*.yml")):
+        entries = list(_seen_in(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        assert entries, path
+        for entry, articles in entries:
+            unknown = [a for a in articles if a not in publisher]
+            assert not unknown, f"{path.name}{entry}: no such article {unknown}"
+            assert len({publisher[a] for a in articles}) >= 3, f"{path.name}{entry}: fewer than three outlets"
+
+
 def test_the_development_gold_is_large_and_varied(development):
     assert development.gold_articles >= 40 and development.gold_outlets >= 8
     assert development.articles >= 400
@@ -89,6 +127,12 @@ def test_extraction_on_the_seeds_clears_its_floor(measured, table, measure):
 def test_matched_seed_events_are_dated_exactly(measured):
     assert measured.dates_checked >= 25  # matched seed events: 50 with the seed-specific rules, 29 on the parse
     assert measured.dates_exact >= SEED_DATES_EXACT_FLOOR
+
+
+def test_matched_figures_keep_their_claimant(measured, development):
+    assert measured.claimants_checked >= 40 and development.gold.claimants_checked >= 200
+    assert measured.claimants_agree >= SEED_CLAIMANTS_FLOOR, f"seeds: {measured.claimants_agree:.3f}"
+    assert development.gold.claimants_agree >= DEV_CLAIMANTS_FLOOR, f"development: {development.gold.claimants_agree:.3f}"
 
 
 @pytest.mark.parametrize(("table", "measure"), sorted(DEV_FLOORS))

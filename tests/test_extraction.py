@@ -9,12 +9,14 @@ import pytest
 
 from scripts.dates import DateFinder
 from scripts.errors import BuildError
-from scripts.figures import FigureFinder
+from scripts.extraction.figures import FigureFinder
 from scripts.reference import load_reference
 
 from .conftest import REFERENCE
 
-LEXICON = load_reference(REFERENCE).lexicon
+_REFERENCE = load_reference(REFERENCE)
+LEXICON = _REFERENCE.lexicon
+FIGURES = _REFERENCE.extraction["figures"]
 
 
 def _surfaces(db, entity_id):
@@ -116,10 +118,10 @@ def test_every_figure_carries_its_unit(db):
 
 
 def test_a_category_without_a_unit_is_a_lexicon_error():
-    lexicon = copy.deepcopy(LEXICON["figures"])
-    del lexicon["units"]["by_category"]["wounded"]
-    with pytest.raises(BuildError, match=r"figures\.yml: units\.by_category gives no unit for wounded"):
-        FigureFinder(lexicon)
+    data = copy.deepcopy(FIGURES)
+    del data["figures"]["units"]["by_category"]["wounded"]
+    with pytest.raises(BuildError, match=r"extraction/figures\.yml: units\.by_category gives no unit for wounded"):
+        FigureFinder(data)
 
 
 def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
@@ -129,9 +131,9 @@ def test_a_toll_of_the_whole_war_is_no_events_fatalities(db):
 
 
 def test_cumulative_cues_mark_running_totals_only():
-    from scripts.sentences import Sentence
+    from scripts.extraction.structure import Sentence
 
-    finder = FigureFinder(LEXICON["figures"])
+    finder = FigureFinder(FIGURES)
 
     def cumulative(text):
         [figure] = finder.find(Sentence(index=0, paragraph=0, start=0, end=len(text), text=text))
@@ -141,3 +143,34 @@ def test_cumulative_cues_mark_running_totals_only():
     assert cumulative("Nearly 12,000 children were killed in the conflict in Syria so far.")
     assert not cumulative("An air strike on the market killed 14 people on Monday.")
     assert not cumulative("Since Monday, 3,000 families have fled the town.")
+
+
+def _figures(text):
+    from scripts.extraction.structure import Sentence
+
+    return [(f.value, f.qualifier, f.category) for f in FigureFinder(FIGURES).find(Sentence(0, 0, 0, len(text), text))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # fakes-1965495348 (Sputnik), fakes-1924058032 (The Jordan Times)
+    ("Daesh executed 128 residents of the town which had a population of about 18000 before the civil war started.",
+     [(128, "exact", "executed"), (18000, "about", "population")]),
+    ("Raqqa was home to around 240000 residents before 2011.", [(240000, "about", "population")]),
+    # words valued by text2num: no 20 for "Twenty-one", no range for "one hundred and twenty", no clock time
+    ("The blast at 2100 GMT killed Twenty-one people and wounded one hundred and twenty others.",
+     [(21, "exact", "killed"), (120, "exact", "wounded")]),
+    # the strikes are the subject: 24 killed, not 24 strikes (fakes-1923848173, Ahram Online, headline)
+    ("Air strikes kill 24 in Syria's Idlib.", [(24, "exact", "killed")]),
+    # sub-counts take the category of their whole (fakes-1923102878, The New Arab)
+    ("An airstrike by Russian warplanes on Saturday killed 18 people including five children and two women.",
+     [(18, "exact", "killed"), (5, "exact", "killed"), (2, "exact", "killed")]),
+    # vague words keep their conservative low bound (fakes-1924058046, The Jordan Times)
+    ("The attack killed at least 44 people and wounded dozens on Wednesday.",
+     [(44, "at_least", "killed"), (24, "vague", "wounded")]),
+    # a hedge the parse reads as a preposition (fakes-1962495732, Al-Alam)
+    ("Jabhat Fath Al Sham seized over a dozen villages from local NDF militias.", [(12, "more_than", "places_seized")]),
+    # durations, dates and things named again are no figures
+    ("After a lull of several days, 9 Aug 2016, rebels stormed the two regime bases.", []),
+])
+def test_figures_read_from_the_parse(text, expected):
+    assert _figures(text) == expected

@@ -100,8 +100,10 @@ def test_suicide_car_bomb_names_its_target_not_a_bomber(fdb):
 
 
 def test_population_figure(fdb):
+    # "a town of about 30,000 people": the hedge and the value; that "town of" makes a population is not read
+    # (no development article says it that way; the population sentences of the corpus are in test_extraction)
     [town] = _figure(fdb, "f02", "about 30,000 people")
-    assert (town["category"], town["qualifier"], town["value"]) == ("population", "about", 30000)
+    assert (town["qualifier"], town["value"], town["unit"]) == ("about", 30000, "people")
 
 
 def test_coalition_captures_two_towns_in_one_sentence(fdb):

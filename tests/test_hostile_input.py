@@ -109,7 +109,8 @@ def test_the_publication_date_range_is_data(seed_copy, reference_copy, kept_buil
      "[1].description (actor_id 'afp'): holds a control character"),
     ("lexicon/dates.yml", lambda d: d.update(report_span_days="seven"), "report_span_days: expected a whole number"),
     ("extraction/triggers.yml", lambda d: d.pop("triggers"), "missing field(s) triggers"),
-    ("lexicon/figures.yml", lambda d: d.update(person_nouns="civilians"), "person_nouns: expected a list"),
+    ("extraction/figures.yml", lambda d: d["figures"]["person_nouns"].update(lemmas="civilian"),
+     "figures.person_nouns.lemmas: expected a list"),
     ("limits.yml", lambda d: d.update(bounds_margin_degrees="wide"), "bounds_margin_degrees: expected a number"),
     ("limits.yml", lambda d: d["published_date"].update(earliest="soon"), "published_date.earliest: not an ISO date"),
 ])
@@ -118,7 +119,7 @@ def test_a_reference_value_of_the_wrong_type_is_one_line(seed_copy, reference_co
     _refused(seed_copy, kept_build, reference_copy, f"{reference_copy / file}: {expected}")
 
 
-@pytest.mark.parametrize("name", ["lexicon/names", "lexicon/dates", "extraction/triggers", "lexicon/figures"])
+@pytest.mark.parametrize("name", ["lexicon/names", "lexicon/dates", "extraction/triggers", "extraction/figures"])
 def test_an_empty_lexicon_file_is_one_line(seed_copy, reference_copy, kept_build, name):
     (reference_copy / f"{name}.yml").write_text("# emptied by mistake\n", encoding="utf-8")
     _refused(seed_copy, kept_build, reference_copy, f"{name}.yml: expected a mapping, got nothing (empty)")

@@ -98,7 +98,7 @@ def test_a_review_adding_a_figure_the_extractor_found_does_not_double_it(extract
     entry = {"quote": found["quote"], "value": found["value"], "category": "executed", "subject": "prisoners",
              "reason": "test: the extractor reads this figure already"}
     review = Review(ARTICLE, Path(f"{ARTICLE}.yml"), "test", {"reject": [], "fix": []}, {"reject": [], "add": [entry]})
-    reviewed = apply_reviews(rows, [review], reference.lexicon["figures"]["units"]["by_category"])
+    reviewed = apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
     assert len(reviewed["figures"]) == len(rows["figures"])
     same = next(f for f in reviewed["figures"] if f["figure_id"] == found["figure_id"])
     assert (same["category"], same["subject"], same["review_status"]) == ("executed", "prisoners", "reviewed")
@@ -116,7 +116,7 @@ def test_a_review_keyed_by_its_quote_applies_when_the_extractor_moves_the_date(r
     articles = read_articles(seeds, None, reference.published)
     review = _read_review(tmp_path, ARTICLE, {"reviewer": "test", "events": {"fix": [
         {"quote": CLASH, "place_id": "qarmid-base", "reason": "test: the checkpoints are the base's"}]}})
-    units = reference.lexicon["figures"]["units"]["by_category"]
+    units = reference.extraction["figures"]["figures"]["units"]["by_category"]
 
     def reviewed_clash() -> tuple[dict, dict]:
         rows = merged_tables(run_extractions(articles, reference).extractions, reference)
@@ -157,7 +157,7 @@ def test_a_stale_review_is_reported_and_the_build_goes_on(tmp_path):
 
 def test_a_quote_picks_one_row_or_the_correction_is_stale(extractions, reference, tmp_path):
     rows = merged_tables(extractions, reference)
-    units = reference.lexicon["figures"]["units"]["by_category"]
+    units = reference.extraction["figures"]["figures"]["units"]["by_category"]
     review = _read_review(tmp_path, ARTICLE, {"reviewer": "test", "events": {"reject": [
         {"quote": "a Syrian missile hit the border area", "reason": "test: two events are reported there"},
         {"quote": "close to the Turkish city of Reyhanli", "reason": "test: the quote names the place of one"}]}})
@@ -177,7 +177,7 @@ def test_a_figure_is_rejected_by_the_quote_of_its_number(extractions, reference,
     review = _read_review(tmp_path, article, {"reviewer": "test", "figures": {"reject": [
         {"quote": "government raids killed 73 civilians", "reason": "test"},
         {"quote": "government raids killed 73 civilians", "value": 74, "reason": "test: no such number there"}]}})
-    reviewed = apply_reviews(rows, [review], reference.lexicon["figures"]["units"]["by_category"])
+    reviewed = apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
     assert [(r["target_id"], r["action"]) for r in reviewed["reviews"]] == [(f"{article}-f514-516", "reject")]
     assert f"{article}-f514-516" not in {f["figure_id"] for f in reviewed["figures"]}
     assert [s["problem"] for s in reviewed["stale_reviews"]] == [

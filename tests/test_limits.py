@@ -17,12 +17,12 @@ from scripts import stress_articles
 from scripts.build import ROOT, BuildWatch, build
 from scripts.errors import BuildError
 from scripts.extract import Extractor
+from scripts.extraction.structure import read_sentences
 from scripts.extraction_runs import RunOptions, run_extractions
 from scripts.limits import LIMITS_FILE, Deadline, load_limits
 from scripts.reference import load_reference
 from scripts.seed_writer import METADATA_FILE, append_metadata, metadata_file
 from scripts.seeds import read_articles
-from scripts.sentences import read_sentences
 
 from .conftest import DATAPACKAGE, REFERENCE, SEEDS, SITE_METADATA, seeds_without_collections
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scripts.extraction.names import NameMatcher
+from scripts.extraction.structure import read_sentences
 from scripts.reference import load_reference
-from scripts.sentences import read_sentences
 from scripts.unresolved import NameSpotter
 
 from .conftest import REFERENCE, SEEDS

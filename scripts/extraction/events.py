@@ -13,12 +13,12 @@ from spacy.tokens import Token
 
 from ..dates import DateMention
 from ..reference import Reference
-from ..sentences import Sentence
 from .modality import Modality
 from .names import Mention
 from .places import EventPlace, PlaceReader
 from .relations import SentenceNames
 from .roles import RoleReader
+from .structure import Sentence
 from .triggers import Trigger, TriggerFinder
 
 FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication

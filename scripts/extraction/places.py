@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from ..reference import Reference
-from ..sentences import Sentence
 from .names import Mention, NameForms
 from .relations import SentenceNames, cover, is_verbal, read_paths
+from .structure import Sentence
 from .triggers import Trigger
 
 NOUN_DEPTH = 3  # "dozens of villages in the countryside of X": how many place nouns a path may pass under

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from ..sentences import Sentence
 from .names import Mention
+from .structure import Sentence
 
 
 @dataclass(frozen=True)
