@@ -51,10 +51,10 @@ evaluate: $(STAMP)
 
 # Speed (a measurement, not a test): for the seeds and the FA-KES dev corpus (imported into
 # build/corpora/fakes-dev from ../shared/corpora/fakes/fakes-dev.csv when missing), the extractor's
-# articles/s and words/s of CPU time, a cold build's time, peak memory and each stage's share, a warm
-# rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401 articles: 32 articles/s
-# (9,300 words/s) of CPU time in one process; cold build 15.5 s on 2 jobs (extraction 59%, validation 26%),
-# peak RSS 96 MiB; adding one article and rebuilding 6 s (1 article extracted). Seeds: cold build 4.1 s.
+# articles/s and words/s of CPU time beside the bare spaCy pipeline's, a cold build's time, peak memory and
+# each stage's share, a warm rebuild and adding one article. On 2 cores (README, "Speed"): FA-KES dev, 401
+# articles: 8.7 articles/s (2,500 words/s) of CPU time in one process, 1.77× the bare pipeline; cold build
+# 27 s on 2 jobs (extraction 82%), peak RSS 211 MiB; adding one article and rebuilding 5 s. Seeds: cold 7 s.
 # Then the pathological articles of scripts/stress_articles.py (README, "Limits on one article").
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench$(if $(JOBS), --jobs $(JOBS))

@@ -88,8 +88,10 @@ def test_the_stand_alone_lines_of_a_page_head_are_paragraphs_of_their_own():
 
 def test_the_head_of_a_web_page_is_furniture_up_to_the_report():
     kinds = _kinds("002_aa788a606ac512d4", 7)
-    assert [k for k, _ in kinds] == ["headline", "headline", "standfirst", "page_tools", "date_line", "caption", None]
-    assert kinds[6][1].startswith("Syrian regime forces are")
+    # The caption line closed by "[Anadolu]" stays report: a trailing credit marks a caption in one outlet of the
+    # development corpora only, so no rule reads it (a caption after a full stop is typed, below).
+    assert [k for k, _ in kinds] == ["headline", "headline", "standfirst", "page_tools", "date_line", None, None]
+    assert kinds[5][1].endswith("[Anadolu]") and kinds[6][1].startswith("Syrian regime forces are")
     kinds = _kinds("000_51629ae7086d7ade", 7)
     assert [k for k, _ in kinds][:4] == ["page_tools", "headline", "standfirst", "date_line"]
     assert kinds[5] == ("dateline", "THE GREAT ESCAPE") and kinds[6][0] is None

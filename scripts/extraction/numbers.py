@@ -50,7 +50,9 @@ class NumberReader:
     def __init__(self, data: dict):
         self.not_entities = set(data["not_number_entities"])
         self.years = range(data["years"]["first"], data["years"]["last"] + 1)
-        self.vague = {tuple(phrase.split()): spec for phrase, spec in data["vague"].items()}
+        self.vague: dict[str, list[tuple[tuple[str, ...], dict]]] = {}  # first word → (phrase's words, spec)
+        for phrase, spec in data["vague"].items():
+            self.vague.setdefault(phrase.split()[0], []).append((tuple(phrase.split()), spec))
         self.word_values = {word: spec["value"] for word, spec in data.get("number_nouns", {}).items()}
 
     def _is_number_token(self, token: Token) -> bool:
@@ -60,7 +62,7 @@ class NumberReader:
     def _vague_at(self, doc: Doc, i: int) -> tuple[int, dict, str] | None:
         """(last token, spec, phrase) of the longest vague phrase starting at token i."""
         best = None
-        for words, spec in self.vague.items():
+        for words, spec in self.vague.get(doc[i].lower_, ()):
             end = i + len(words)
             if end <= len(doc) and tuple(t.lower_ for t in doc[i:end]) == words:
                 if best is None or len(words) > best[0] + 1 - i:

@@ -52,9 +52,8 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(\s+)")
 _SPACE = re.compile(r"(\s+)")
 # Typography of a line: the marks that close a sentence, a teaser cut short, a bracketed credit at the end.
 _CLOSING_MARKS = ".!?…:;\"'”’"
-_TEASER_END = re.compile(r"\[(?:…|\.\.\.)\]\s*$")
+_TEASER_END = re.compile(r"\[(?:…|\.\.\.)\]\s*$")  # "… fled en masse from the […]": a teaser cut short
 _CREDIT = r"[(\[][A-Z][^()\[\]\n]{0,60}[)\]]"
-_CREDIT_AT_END = re.compile(rf"(?<![.!?\"”’])\s+{_CREDIT}\s*$")
 _CREDIT_AFTER_STOP = re.compile(rf"(?<=[.!?\"”’])\s+({_CREDIT})\s*$")
 _CREDIT_FIRST = re.compile(rf"^({_CREDIT})(?:\s+|$)")
 # A dateline: words in capitals opening the report, then a dash or colon, or then the report's first word.
@@ -276,11 +275,9 @@ class _Reader:
         if self.title and fold(text).rstrip(".").strip() == self.title:
             return HEADLINE
         if _TEASER_END.search(text):
-            return STANDFIRST  # a standfirst cut short: "THE GREAT ESCAPE: Regime forces fled en masse from the […]"
+            return STANDFIRST  # a standfirst cut short by the page: seen in one outlet only (Syria Direct)
         if len(text) <= _DATE_LINE_CHARS and _full_date(text):
             return DATE
-        if len(text) <= _CAPTION_CHARS and _CREDIT_AT_END.search(text) and "\n" not in text:
-            return CAPTION  # "Regime forces have been impotent in the face of opposition advances [Anadolu]"
         if len(text) <= _TOOLS_LINE_CHARS:
             line = self.furniture.line_kind(pipeline().make_doc(_parse_text(text)))  # the patterns read words only
             return line[0] if line and line[1] >= len(text) else None
