@@ -74,16 +74,21 @@ class Extractor:
         self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
 
-    def _home_governorate(self, mentions: list[Mention]) -> str | None:
-        """The governorate the article mentions most: where an unplaced strike is put (precision 3)."""
+    def _home_places(self, mentions: list[Mention]) -> list[str]:
+        """Where an event its sentence does not place is put (precision 3): the governorate the article
+        mentions most, then its country (the country of the places the article names)."""
         places = self.reference.places
-        counts = Counter(places[m.entity_id].governorate for m in mentions
-                         if m.entity_type == "place" and places[m.entity_id].governorate)
+        named = [places[m.entity_id] for m in mentions if m.entity_type == "place"]
+        found = []
+        counts = Counter(p.governorate for p in named if p.governorate)
         for governorate, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            for place in places.values():
-                if place.place_type == "governorate" and place.governorate == governorate:
-                    return place.place_id
-        return None
+            found += [p.place_id for p in places.values()
+                      if p.place_type == "governorate" and p.governorate == governorate][:1]
+            break
+        countries = Counter(p.country for p in named if p.governorate)
+        for country, _ in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[:1]:
+            found += [p.place_id for p in places.values() if p.place_type == "country" and p.country == country][:1]
+        return found
 
     def run(self, article: Article, deadline: Deadline | None = None) -> ArticleExtraction:
         """The article's extraction. It stops before a sentence once `deadline` (by default the limits'
@@ -93,7 +98,7 @@ class Extractor:
         body = article.body
         mentions = self.matcher.find(body)
         dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
-        home = self._home_governorate(mentions)
+        home = self._home_places(mentions)
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
         inherited = publication_fallback(article.published_date)
@@ -126,7 +131,6 @@ class Extractor:
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
             sentence_dates = [] if sentence.furniture else dates.find(sentence.text, sentence.start)  # a stamp dates no event
-            context = [home] if home else []  # the article's governorate (events.py reuses a story place by type)
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             while named < len(places) and places[named].end <= sentence.end:
                 salience[places[named].entity_id] += 1
@@ -135,7 +139,7 @@ class Extractor:
             # Page furniture (headline, standfirst, caption …) is no source of events or figures: an event
             # told only there is not published, and a headline's event is the body's.
             found = [] if sentence.furniture else self.events.find(
-                article.article_id, sentence, in_sentence, sentence_dates, inherited, context, recent, salience,
+                article.article_id, sentence, in_sentence, sentence_dates, inherited, home, recent, salience,
                 previous_events)
             previous_events = found
             events.extend(found)

@@ -105,6 +105,7 @@ class EventFinder:
         self.roles = RoleReader(extraction["roles"], reference)
         self.places = PlaceReader(extraction["places"], reference)
         self.absorbed = set(extraction["triggers"]["absorbed_by_territory_change"])
+        self.governorates = {p.governorate: p.place_id for p in reference.places.values() if p.place_type == "governorate"}
         self.territory_types = {t for spec in self.triggers.specs if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
         self.offsets = {k.lower(): v for k, v in date_lexicon["offsets_before_event"].items()}
@@ -167,36 +168,44 @@ class EventFinder:
 
     # -- places --------------------------------------------------------------------------------
 
-    def _elsewhere(self, trigger: Trigger, names: SentenceNames, governorate_place: str) -> bool:
-        """Whether the trigger's clause names a place outside the article's governorate (another province,
-        a country): an unnamed "village" there is not in the article's governorate."""
-        home = self.reference.places[governorate_place].governorate
+    def _clause_governorates(self, trigger: Trigger, names: SentenceNames) -> set[str]:
+        """The governorates (or, for a place in none, the countries) of the places the trigger's clause names."""
         clause = clause_head(trigger.head).i
         doc = trigger.head.doc
-        return any(m.entity_type == "place" and self.reference.places[m.entity_id].governorate != home
-                   and clause_head(doc[i]).i == clause for i, ms in names.by_token.items() for m in ms)
+        places = [self.reference.places[m.entity_id] for i, ms in names.by_token.items() for m in ms
+                  if m.entity_type == "place" and clause_head(doc[i]).i == clause]
+        return {p.governorate or p.country for p in places}
+
+    def _at(self, place_id: str) -> list[EventPlace]:
+        return [EventPlace(Mention("place", place_id, "", 0, 0), self.reference.places[place_id].geo_precision)]
 
     def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool,
-                        context_places: list[str], names: SentenceNames) -> list[EventPlace]:
+                        home: list[str], names: SentenceNames) -> list[EventPlace]:
         """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
-        event of its kind the sentence before told, else a strike at the article's governorate (the gold rule
-        for strikes told only as "towns in Idlib province", precision 3); background protests at their
-        `default_place` when their sentence dates them."""
+        event of its kind the sentence before told; background protests at their `default_place` when their
+        sentence dates them; else, as ACLED codes a report that gives only the province or the country, at
+        the article's governorate (unless the clause names a place outside it), else its country, at
+        precision 3 (`home`, from extract.py)."""
         definite = _definite(trigger.head)
         spec = trigger.spec
         same = [e for e in previous if e.sub_event_type == spec["sub_event_type"]] or \
             [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
-        unnamed = context_places and self.places.unnamed_place(trigger) and \
-            not self._elsewhere(trigger, names, context_places[-1])
-        if (spec.get("story_place") or unnamed) and context_places:
-            # "towns in Idlib province", "capturing villages": the article's governorate
-            place = context_places[-1]
-            return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
-        if spec.get("default_place") in self.reference.places and dated:
-            place = spec["default_place"]
-            return [EventPlace(Mention("place", place, "", 0, 0), self.reference.places[place].geo_precision)]
+        if spec.get("default_place") in self.reference.places:
+            return self._at(spec["default_place"]) if dated else []
+        if trigger.kind in self.places.country_kinds:
+            home = [p for p in home if self.reference.places[p].place_type != "governorate"]
+        named = self._clause_governorates(trigger, names)
+        for place in home:
+            own = self.reference.places[place]
+            if own.place_type == "governorate" and named - {own.governorate, own.country}:
+                # the clause names a place outside the article's governorate: that one governorate, if one
+                others = [self.governorates[g] for g in named - {own.country} if g in self.governorates]
+                if len(others) == 1 and len(named - {own.country}) == 1:
+                    return self._at(others[0])
+                continue
+            return self._at(place)
         return []
 
     # -- one sentence ---------------------------------------------------------------------------

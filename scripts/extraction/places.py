@@ -41,7 +41,9 @@ class PlaceReader:
         self.there = set(data["there"]["words"])
         self.there_types = list(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
-        self.indefinite = set(data["unnamed_place"]["determiners"])
+        self.bare_city = set(data["bare_name_is_city"]["governorates"])
+        self.province_words = set(data["bare_name_is_city"]["unless_under"])
+        self.country_kinds = set(data["country_kinds"]["kinds"])
         self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
@@ -66,8 +68,18 @@ class PlaceReader:
 
     def means_city(self, token: Token) -> bool:
         """Whether a name at `token` is the object of "the outskirts of" / "the road to" (the city)."""
-        return token.dep_ == "pobj" and token.head.lemma_.lower() in ("of", "to") and \
-            token.head.head.lemma_.lower() in self.capital_under
+        if token.dep_ == "pobj" and token.head.lemma_.lower() in ("of", "to") and \
+                token.head.head.lemma_.lower() in self.capital_under:
+            return True
+        return False
+
+    def means_province(self, token: Token) -> bool:
+        """Whether a name at `token` is under a word for the province ("the countryside of Aleppo", "rural
+        Aleppo", "Aleppo province")."""
+        words = {c.lemma_.lower() for c in token.children if c.dep_ in ("amod", "compound")}
+        above = token.head.head if token.dep_ == "pobj" else token.head
+        return bool(words & self.province_words) or (token.dep_ in ("pobj", "poss", "compound")
+                                                     and above.lemma_.lower() in self.province_words)
 
     def read_capitals(self, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
         """The sentence's mentions with a province's bare name read as its capital where the parse says so."""
@@ -76,7 +88,8 @@ class PlaceReader:
         for mention in mentions:
             if mention.entity_type == "place" and mention.entity_id in self.capitals:
                 token = names.token_of(mention)
-                if token is not None and self.means_city(token):
+                if token is not None and (self.means_city(token) or (
+                        mention.entity_id in self.bare_city and not self.means_province(token))):
                     mention = self.capital(mention)
             result.append(mention)
         return result
@@ -96,18 +109,23 @@ class PlaceReader:
         if found:
             return [EventPlace(m, self._precision(m, near)) for m in found]
         noun = token.lemma_.lower()
-        if noun not in self.place_nouns or depth >= NOUN_DEPTH:
+        unknown_name = token.pos_ == "PROPN"  # a place the reference lacks: "Al-Shafah in Deir az-Zour province"
+        if (noun not in self.place_nouns and not unknown_name) or depth >= NOUN_DEPTH:
             return []
-        for child in (c for t in covered for c in t.children):  # "villages and towns inside Idlib province"
-            if child.dep_ == "poss":  # "Idlib's outskirts"
+        children = [c for t in covered for c in t.children]
+        # "villages and towns inside Idlib province", then "Idlib's outskirts" ("Syria's province of Idlib")
+        for child in [c for c in children if c.dep_ == "prep"] + [c for c in children if c.dep_ == "poss"]:
+            below = []
+            if child.dep_ == "poss":
                 below = self._at(child, names, recent, near, depth + 1)
-                if below:
-                    return [EventPlace(p.mention, p.precision, False) for p in below]
-            if child.dep_ == "prep" and child.lemma_.lower() in self.through_prep:
+            elif child.lemma_.lower() in self.through_prep:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                    below = self._at(pobj, names, recent, near or child.lemma_.lower() in self.near_words, depth + 1)
-                    if below:
-                        return [EventPlace(p.mention, p.precision, False) for p in below]
+                    below = below or self._at(pobj, names, recent, near or child.lemma_.lower() in self.near_words,
+                                              depth + 1)
+            if below:
+                return [EventPlace(p.mention, p.precision, False) for p in below]
+        if noun not in self.place_nouns:
+            return []
         kinds = self.place_nouns[noun]
         if kinds and any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children):
             count = max([self.counts.get(c.lower_, 1) for c in token.children if c.dep_ in ("nummod", "det", "predet")] + [1])
@@ -128,19 +146,6 @@ class PlaceReader:
     def _precision(self, mention: Mention, near: bool) -> int:
         base = self.reference.places[mention.entity_id].geo_precision
         return max(base, self.near_precision) if near else base
-
-    def unnamed_place(self, trigger: Trigger) -> bool:
-        """Whether a path from the trigger reaches a place noun without a determiner ("capturing villages",
-        "clashes in a town"): the event is told as at a place the sentence does not name."""
-        starts = [trigger.head] if trigger.anchor.i == trigger.head.i else [trigger.head, trigger.anchor]
-        for path in self.paths:
-            if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
-                continue
-            for token in (t for start in starts for t in path.walk(start)):
-                if self.place_nouns.get(token.lemma_.lower()) and \
-                        not any(c.dep_ in ("det", "poss") and c.lemma_.lower() not in self.indefinite for c in token.children):
-                    return True
-        return False
 
     def event_places(self, trigger: Trigger, names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
         """Where the trigger's event happened, as the sentence ties it to the trigger (else [])."""
