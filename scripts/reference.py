@@ -84,7 +84,21 @@ def _load_extraction(path: Path) -> dict:
         raise BuildError(f"{path}: missing field(s) triggers")
     if path.stem in _extraction_shapes():
         check_shape(data, path, EXTRACTION_SCHEMA, path.stem)
+    _check_word_lists(data, path)
     return data
+
+
+def _check_word_lists(data, path: Path, where: str = "") -> None:
+    """A word list holds words: YAML reads a bare on, off, yes or no as true or false, which no word matches."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_word_lists(value, path, f"{where}.{key}")
+    elif isinstance(data, list):
+        for number, value in enumerate(data):
+            if isinstance(value, bool):
+                raise BuildError(f"{path}: {where.lstrip('.')}[{number}] is {str(value).lower()}, not a word: "
+                                 "quote it (\"on\", \"no\")")
+            _check_word_lists(value, path, f"{where}[{number}]")
 
 
 def load_actors(path: Path) -> dict[str, Actor]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from datetime import date
 
 import pytest
@@ -174,3 +175,13 @@ def _figures(text):
 ])
 def test_figures_read_from_the_parse(text, expected):
     assert _figures(text) == expected
+
+
+def test_a_bare_yaml_boolean_in_a_word_list_is_a_lexicon_error(tmp_path):
+    """YAML reads a bare `on` or `no` as true or false: the word would silently never match."""
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    places = reference / "extraction" / "places.yml"
+    places.write_text(places.read_text(encoding="utf-8").replace('"on"]', "on]"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"places\.yml: through_prep\[8\] is true, not a word: quote it"):
+        load_reference(reference)

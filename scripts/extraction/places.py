@@ -109,8 +109,9 @@ class PlaceReader:
         if found:
             return [EventPlace(m, self._precision(m, near)) for m in found]
         noun = token.lemma_.lower()
-        unknown_name = token.pos_ == "PROPN"  # a place the reference lacks: "Al-Shafah in Deir az-Zour province"
-        if (noun not in self.place_nouns and not unknown_name) or depth >= NOUN_DEPTH:
+        # any noun passes on the place it is in: "a school in Sarmin", a place the reference lacks ("Al-Shafah
+        # in Deir az-Zour province"), "the town of X"
+        if token.pos_ not in ("NOUN", "PROPN") or depth >= NOUN_DEPTH:
             return []
         children = [c for t in covered for c in t.children]
         # "villages and towns inside Idlib province", then "Idlib's outskirts" ("Syria's province of Idlib")

@@ -1,5 +1,6 @@
 """Event triggers: the lemma lists of seeds/reference/extraction/triggers.yml, matched on each
-sentence's parse with a spaCy Matcher; one trigger per head token, the first listed entry reading it."""
+sentence's parse with a spaCy Matcher; one trigger per head token: the entry matching the most words reads
+it, and among those the first listed."""
 
 from __future__ import annotations
 
@@ -63,13 +64,14 @@ class TriggerFinder:
         return head
 
     def find(self, doc: Doc) -> list[Trigger]:
-        """The sentence's triggers in text order; where entries share a head, the first listed one."""
+        """The sentence's triggers in text order; where entries share a head, the longest match, then the first
+        listed entry."""
         best: dict[int, tuple[int, int, Trigger]] = {}
         for match_id, start, end in self.matcher(doc):
             name = doc.vocab.strings[match_id]
             span = doc[start:end]
             trigger = Trigger(self.by_name[name], span.root, start, end, self._anchor(span.root))
-            key = (self.rank[name], -(end - start))
+            key = (-(end - start), self.rank[name])  # the longest words, then the entry listed first
             held = best.get(span.root.i)
             if held is None or key < held[:2]:
                 best[span.root.i] = (*key, trigger)
