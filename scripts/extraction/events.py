@@ -88,6 +88,12 @@ def _definite(token: Token) -> bool:
                                         for c in token.children)
 
 
+def _coordinated(a: Token, b: Token) -> bool:
+    """Whether two words are joined by a conjunction ("air strikes and artillery fire")."""
+    return (a.dep_ == "conj" and a.head.i == b.i) or (b.dep_ == "conj" and b.head.i == a.i) or \
+        (a.dep_ == b.dep_ == "conj" and a.head.i == b.head.i)
+
+
 def _token_at(sentence: Sentence, offset: int) -> Token | None:
     for token in sentence.doc or ():
         if sentence.start + token.idx <= offset < sentence.start + token.idx + len(token.text):
@@ -194,6 +200,8 @@ class EventFinder:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
         if spec.get("default_place") in self.reference.places:
             return self._at(spec["default_place"]) if dated else []
+        if trigger.kind in self.places.unplaced_dropped:
+            return []
         if trigger.kind in self.places.country_kinds:
             home = [p for p in home if self.reference.places[p].place_type != "governorate"]
         named = self._clause_governorates(trigger, names)
@@ -233,19 +241,19 @@ class EventFinder:
         anchor_end = sentence.start + fronted.end() if fronted else sentence.start
         anchors = [sentence.start + doc[t.start].idx for t in triggers if sentence.start + doc[t.start].idx < anchor_end]
         found: dict[tuple, EventMention] = {}
-        for trigger in triggers:
+        placed = [(t, self.places.event_places(t, names, recent_places)) for t in triggers]
+        for trigger, places in placed:
             t_start = sentence.start + doc[trigger.start].idx
             last = doc[trigger.end - 1]
             t_end = sentence.start + last.idx + len(last.text)
             spec = trigger.spec
-            places = self.places.event_places(trigger, names, recent_places)
             own_date = bool(self._clause_dates(sentence, trigger, dates, len(triggers) > 1))
-            same_sentence = [e for e in found.values() if e.place_id]
-            if not places and same_sentence and trigger.kind in self.places.sentence_story_kinds:
-                # "After taking the airbase, rebel fighters captured and executed 56 soldiers": where the
-                # sentence's other event happened
-                first = same_sentence[0]
-                places = [EventPlace(Mention("place", first.place_id, "", 0, 0), first.geo_precision)]
+            if not places and trigger.kind in self.places.sentence_story_kinds:
+                # "After taking the airbase, rebel fighters captured and executed 56 soldiers", "air strikes and
+                # artillery fire on X": where the sentence's other event happened (a coordinated one first)
+                others = [(not _coordinated(trigger.head, t.head), n, p) for n, (t, p) in enumerate(placed)
+                          if p and t is not trigger]
+                places = min(others, key=lambda o: o[:2])[2] if others else []
             if not places:  # background protests are coded only with a date of their own
                 places = self._fallback_place(trigger, previous, own_date, context_places, names)
             if not places:

@@ -1,4 +1,4 @@
-"""Modality: whether a trigger reports something that happened. Negation, modals, infinitives,
+"""Modality: whether a trigger reports something that happened. Negation, modals, infinitives, habits,
 hypotheticals, intentions (plans, threats, attempts, denials, fears) and questions, read off the
 dependency relations around the trigger with the rules of seeds/reference/extraction/modality.yml."""
 
@@ -39,6 +39,9 @@ class Modality:
         if rule.get("dependency") and any(c.dep_ == rule["dependency"] for c in children):
             return True
         if rule.get("det_lemmas") and any(c.dep_ == "det" and c.lemma_.lower() in rule["det_lemmas"] for c in children):
+            return True
+        if rule.get("advmod_lemmas") and any(c.dep_ == "advmod" and c.lemma_.lower() in rule["advmod_lemmas"]
+                                             for c in children):
             return True
         if rule.get("aux_lemmas") and any(c.dep_ == "aux" and c.lemma_.lower() in rule["aux_lemmas"] for c in children):
             return True

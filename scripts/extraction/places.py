@@ -44,6 +44,7 @@ class PlaceReader:
         self.bare_city = set(data["bare_name_is_city"]["governorates"])
         self.province_words = set(data["bare_name_is_city"]["unless_under"])
         self.country_kinds = set(data["country_kinds"]["kinds"])
+        self.unplaced_dropped = set(data["unplaced_kinds_dropped"]["kinds"])
         self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
@@ -67,11 +68,12 @@ class PlaceReader:
         return mention
 
     def means_city(self, token: Token) -> bool:
-        """Whether a name at `token` is the object of "the outskirts of" / "the road to" (the city)."""
+        """Whether a name at `token` is the object of "the outskirts of" / "the road to", or owns "Idlib's
+        outskirts" (the city)."""
         if token.dep_ == "pobj" and token.head.lemma_.lower() in ("of", "to") and \
                 token.head.head.lemma_.lower() in self.capital_under:
             return True
-        return False
+        return token.dep_ == "poss" and token.head.lemma_.lower() in self.capital_under  # "Idlib's outskirts"
 
     def means_province(self, token: Token) -> bool:
         """Whether a name at `token` is under a word for the province ("the countryside of Aleppo", "rural

@@ -57,10 +57,13 @@ class TriggerFinder:
         self.quantity_nouns = set(data.get("quantity_nouns") or ())
 
     def _anchor(self, head: Token) -> Token:
-        """"a wave of air strikes", "dozens of raids": the counting noun stands in the sentence for the event."""
+        """"a wave of air strikes", "dozens of raids": the counting noun stands in the sentence for the event;
+        so does the noun a trigger is parsed in apposition to."""
         of = head.head
         if head.dep_ == "pobj" and of.lemma_.lower() == "of" and of.head.lemma_.lower() in self.quantity_nouns:
             return of.head
+        if head.dep_ == "appos" and of.pos_ in ("NOUN", "PROPN") and of.i < head.i:
+            return of  # "three regime airstrikes" parsed as "regime" with the trigger in apposition: the phrase
         return head
 
     def find(self, doc: Doc) -> list[Trigger]:
