@@ -75,20 +75,17 @@ class Extractor:
         self.names = NameSpotter(reference.lexicon["names"], reference)
 
     def _home_places(self, mentions: list[Mention]) -> list[str]:
-        """Where an event its sentence does not place is put (precision 3): the governorate the article
-        mentions most, then its country (the country of the places the article names)."""
+        """Where an event its sentence does not place is put (precision 3): the governorate of the dataset's
+        country (places.yml `home_country`) the article mentions most, then that country."""
         places = self.reference.places
+        country = places[self.reference.extraction["places"]["home_country"]]
         named = [places[m.entity_id] for m in mentions if m.entity_type == "place"]
+        counts = Counter(p.governorate for p in named if p.governorate and p.country == country.country)
         found = []
-        counts = Counter(p.governorate for p in named if p.governorate)
-        for governorate, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            found += [p.place_id for p in places.values()
-                      if p.place_type == "governorate" and p.governorate == governorate][:1]
-            break
-        countries = Counter(p.country for p in named if p.governorate)
-        for country, _ in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[:1]:
-            found += [p.place_id for p in places.values() if p.place_type == "country" and p.country == country][:1]
-        return found
+        for governorate, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:1]:
+            found += [p.place_id for p in places.values() if p.place_type == "governorate"
+                      and p.governorate == governorate and p.country == country.country][:1]
+        return [*found, country.place_id]
 
     def run(self, article: Article, deadline: Deadline | None = None) -> ArticleExtraction:
         """The article's extraction. It stops before a sentence once `deadline` (by default the limits'

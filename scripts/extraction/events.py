@@ -202,6 +202,10 @@ class EventFinder:
             return self._at(spec["default_place"]) if dated else []
         if trigger.kind in self.places.unplaced_dropped:
             return []
+        country = next((self.reference.places[p].country for p in home), None)
+        own_clause = self.places.clause_place(trigger, names, clause_head(trigger.head), country)
+        if own_clause:
+            return own_clause
         if trigger.kind in self.places.country_kinds:
             home = [p for p in home if self.reference.places[p].place_type != "governorate"]
         named = self._clause_governorates(trigger, names)

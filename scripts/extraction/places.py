@@ -45,6 +45,9 @@ class PlaceReader:
         self.province_words = set(data["bare_name_is_city"]["unless_under"])
         self.country_kinds = set(data["country_kinds"]["kinds"])
         self.unplaced_dropped = set(data["unplaced_kinds_dropped"]["kinds"])
+        self.reference_words = set(data["clause_place"]["reference_words"])
+        self.reference_preps = set(data["clause_place"]["reference_preps"])
+        self.clause_place_not_for = set(data["clause_place"]["not_for"])
         self.not_event_types = {kind: set(types) for kind, types in data["not_event_place_types"].items()}
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
@@ -149,6 +152,28 @@ class PlaceReader:
     def _precision(self, mention: Mention, near: bool) -> int:
         base = self.reference.places[mention.entity_id].geo_precision
         return max(base, self.near_precision) if near else base
+
+    def clause_place(self, trigger: Trigger, names: SentenceNames, clause: Token, country: str | None) -> list[EventPlace]:
+        """The one place of `country` the trigger's clause (headed by `clause`) names that is no reference
+        point, origin or destination, for an event no path placed; else []."""
+        if trigger.spec["sub_event_type"] in self.clause_place_not_for or country is None:
+            return []
+        not_types = self.not_event_types.get(trigger.kind, ())
+        found: dict[str, EventPlace] = {}
+        for i, mentions in names.by_token.items():
+            token = trigger.head.doc[i]
+            path = [token, *token.ancestors]
+            if clause not in path:
+                continue
+            above = path[: path.index(clause)]
+            if any(t.lemma_.lower() in self.reference_words or
+                   (t.dep_ == "prep" and t.lemma_.lower() in self.reference_preps) for t in above):
+                continue
+            for m in mentions:
+                place = self.reference.places[m.entity_id] if m.entity_type == "place" else None
+                if place and place.place_type not in not_types and place.country == country:
+                    found.setdefault(m.entity_id, EventPlace(m, self._precision(m, False), False))
+        return list(found.values()) if len(found) == 1 else []
 
     def event_places(self, trigger: Trigger, names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
         """Where the trigger's event happened, as the sentence ties it to the trigger (else [])."""
