@@ -107,6 +107,8 @@ class FigureFinder:
         self.cumulative = {prep: set(words) for prep, words in cumulative["objects"].items()}
         self.anywhere = set(cumulative["anywhere"])
         self.war_subjects = set(cumulative["subjects"])
+        self.reporting_verbs = set(data["claimants"]["reporting_verbs"]["lemmas"])
+        self.report_subject = data["claimants"]["count_before_report"]["subject_dependency"]
 
     # -- what the number counts ----------------------------------------------------------------
 
@@ -224,9 +226,20 @@ class FigureFinder:
             if category:
                 return category, noun
         category, governor = self._climb(head, noun)
+        if category == OTHER and noun is not None:
+            category, governor = self._before_report(noun) or (category, governor)
         if category == OTHER and noun is not None and noun.lemma_.lower() in self.fallback_nouns:
             return self.fallback_nouns[noun.lemma_.lower()], noun  # "mustered 10,000 fighters"
         return category, governor
+
+    def _before_report(self, noun: Token) -> tuple[str, Token] | None:
+        """"... also wounded more than 60 people said the Observatory": without its comma the sentence is parsed
+        with the counted people as the subject of "said"; the verb just before the count governs it."""
+        if noun.dep_ != self.report_subject or noun.head.lemma_.lower() not in self.reporting_verbs or noun.left_edge.i == 0:
+            return None
+        before = noun.doc[noun.left_edge.i - 1]
+        category = self._governed(before, noun) if before.pos_ == "VERB" else None
+        return (category, before) if category else None
 
     def _climb(self, head: Token, noun: Token | None) -> tuple[str, Token | None]:
         """Up the parse from the counted phrase to the first word that gives it a category."""

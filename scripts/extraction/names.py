@@ -164,8 +164,9 @@ class NameMatcher:
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
         entries += [("place", p.place_id, p.aliases) for p in reference.places.values()]
+        by_entity: dict[tuple[str, str], dict[str, list[str]]] = {}
         for entity_type, entity_id, aliases in sorted(entries):
-            patterns = {}
+            patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
                 for spelling in spellings(alias):
                     words = self.forms.words(pipeline().make_doc(spelling))
@@ -173,6 +174,13 @@ class NameMatcher:
                     self._learn_longer_names(keys, words)
                     if keys:
                         patterns[" ".join(keys)] = keys
+        possessive = data["possessive_without_apostrophe"]
+        taken = {key for patterns in by_entity.values() for key in patterns} | set(possessive["not"])
+        for (entity_type, entity_id), patterns in by_entity.items():
+            # "Aleppos", "Assads": a possessive whose apostrophe the text lost, unless it is a name of its own
+            owned = {" ".join([*keys[:-1], keys[-1] + "s"]): [*keys[:-1], keys[-1] + "s"] for keys in patterns.values()
+                     if not keys[-1].endswith("s") and keys[-1][-1:].isalpha()}
+            patterns.update({key: keys for key, keys in owned.items() if key not in taken})
             label = f"{entity_type}:{entity_id}"
             self._matcher.add(label, [Doc(self._vocab, words=keys) for keys in patterns.values()])
             self._entities[self._vocab.strings[label]] = (entity_type, entity_id)

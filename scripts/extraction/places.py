@@ -66,7 +66,9 @@ class PlaceReader:
     def capital(self, mention: Mention) -> Mention:
         """The capital city for a province's bare name ("Idlib"), else the mention itself."""
         capital = self.capitals.get(mention.entity_id)
-        if capital and self.alias_key(mention.surface) in self.bare_names.get(mention.entity_id, ()):
+        key = self.alias_key(mention.surface)
+        bare = self.bare_names.get(mention.entity_id, ())
+        if capital and (key in bare or (key.endswith("s") and key[:-1] in bare)):  # "Idlib", "Aleppos"
             return Mention("place", capital, mention.surface, mention.start, mention.end)
         return mention
 
