@@ -55,6 +55,7 @@ class TriggerFinder:
         self.rank = {spec["name"]: n for n, spec in enumerate(self.specs)}
         self.by_name = {spec["name"]: spec for spec in self.specs}
         self.quantity_nouns = set(data.get("quantity_nouns") or ())
+        self.subject_deps = set(data["subject_reads_verb"]["dependencies"])
 
     def _anchor(self, head: Token) -> Token:
         """"a wave of air strikes", "dozens of raids": the counting noun stands in the sentence for the event;
@@ -82,4 +83,7 @@ class TriggerFinder:
         # one event per phrase: a word inside another trigger's words ("starting the battle") is part of it
         found = [t for t in found if not any(o.head.i != t.head.i and o.start <= t.head.i < o.end
                                              and (o.end - o.start) > (t.end - t.start) for o in found)]
+        # "a suicide car bomb exploded": the verb is the event its subject reports
+        subjects = {t.head.head.i for t in found if t.head.dep_ in self.subject_deps and t.head.head.i != t.head.i}
+        found = [t for t in found if not (t.head.pos_ in ("VERB", "AUX") and t.head.i in subjects)]
         return sorted(found, key=lambda t: t.head.i)
