@@ -93,10 +93,15 @@ def test_market_strike_keeps_both_tolls_and_takes_the_lowest(fdb):
     assert (bombs["value"], bombs["qualifier"]) == (6, "at_least")
 
 
-def test_suicide_car_bomb_names_its_target_not_a_bomber(fdb):
+def test_suicide_car_bomb_is_one_event_and_names_no_bomber(fdb):
     event = _event(fdb, "saraqib", "Suicide bomb")
     assert (event["event_date"], event["fatalities"]) == ("2016-02-14", 9)
-    assert event["actor1_id"] is None and event["actor2_id"] == "jund-al-aqsa"
+    # "a suicide car bomb exploded": the verb is the bomb's event, not a second (IED) one
+    assert not fdb.execute("select 1 from events where place_id = 'saraqib' and sub_event_type like 'Remote%'").fetchall()
+    # No group claimed it: no attacker is guessed. Jund al-Aqsa held the checkpoint; the holder of a place
+    # attacked ("a checkpoint held by X") is not read as the target, as one outlet only of the development
+    # corpus says it that way (issue 13: a rule needs three).
+    assert event["actor1_id"] is None
 
 
 def test_population_figure(fdb):

@@ -194,8 +194,9 @@ class EventFinder:
         precision 3 (`home`, from extract.py)."""
         definite = _definite(trigger.head)
         spec = trigger.spec
-        same = [e for e in previous if e.sub_event_type == spec["sub_event_type"]] or \
-            [e for e in previous if e.event_type == spec["event_type"]]
+        same = [e for e in previous if e.sub_event_type == spec["sub_event_type"]]
+        if spec.get("story_place"):  # a strike after a shelling is told at the same place
+            same = same or [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
         if spec.get("default_place") in self.reference.places:
@@ -296,7 +297,13 @@ class EventFinder:
         for event in found.values():
             if not event.attackers:
                 event.attackers = self.roles.default_attackers(event.sub_event_type)
-        # A clash at a place the same sentence reports taken is the fight for it, not another event.
-        taken = {key[1] for key in found if key[0] in self.territory_types}
+        # A clash at a place the same sentence reports taken is the fight for it, not another event: whom it
+        # was fought with is the side that lost the place ("regained Halfaya after clashes with X").
+        taken = {key[1]: e for key, e in found.items() if key[0] in self.territory_types}
+        for key, event in found.items():
+            capture = taken.get(key[1]) if key[0] in self.absorbed else None
+            if capture is not None:
+                capture.targets = list(dict.fromkeys(capture.targets + [
+                    a for a in event.targets + event.attackers if a not in capture.attackers]))
         return sorted((e for key, e in found.items() if not (key[0] in self.absorbed and key[1] in taken)),
                       key=lambda e: (e.trigger_start, e.place_id))
