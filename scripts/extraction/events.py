@@ -255,9 +255,10 @@ class EventFinder:
             own_date = bool(self._clause_dates(sentence, trigger, dates, len(triggers) > 1))
             if not places and trigger.kind in self.places.sentence_story_kinds:
                 # "After taking the airbase, rebel fighters captured and executed 56 soldiers", "air strikes and
-                # artillery fire on X": where the sentence's other event happened (a coordinated one first)
+                # artillery fire on X": where an earlier event of the sentence happened (a coordinated one first,
+                # before or after)
                 others = [(not _coordinated(trigger.head, t.head), n, p) for n, (t, p) in enumerate(placed)
-                          if p and t is not trigger]
+                          if p and t is not trigger and (t.head.i < trigger.head.i or _coordinated(trigger.head, t.head))]
                 places = min(others, key=lambda o: o[:2])[2] if others else []
             if not places:  # background protests are coded only with a date of their own
                 places = self._fallback_place(trigger, previous, own_date, context_places, names)
@@ -296,7 +297,7 @@ class EventFinder:
                     starts_campaign=bool(spec.get("starts_campaign")), after_event=after_event)
         for event in found.values():
             if not event.attackers:
-                event.attackers = self.roles.default_attackers(event.sub_event_type)
+                event.attackers = self.roles.default_attackers(event.sub_event_type, event.targets)
         # A clash at a place the same sentence reports taken is the fight for it, not another event: whom it
         # was fought with is the side that lost the place ("regained Halfaya after clashes with X").
         taken = {key[1]: e for key, e in found.items() if key[0] in self.territory_types}

@@ -123,6 +123,8 @@ class PlaceReader:
         children = [c for t in covered for c in t.children]
         # "villages and towns inside Idlib province", then "Idlib's outskirts" ("Syria's province of Idlib")
         for child in [c for c in children if c.dep_ == "prep"] + [c for c in children if c.dep_ == "poss"]:
+            if child.head.lemma_.lower() in self.reference_words:
+                continue  # "the border area close to X", "a village south of X": a reference point
             below = []
             if child.dep_ == "poss":
                 below = self._at(child, names, recent, near, depth + 1)

@@ -55,10 +55,11 @@ class RoleReader:
     def _forces(self, actors: list[str]) -> list[str]:
         return list(dict.fromkeys(self.forces_of.get(a, a) for a in actors))
 
-    def default_attackers(self, sub_event_type: str) -> list[str]:
-        """The gold rule's actor of an event no sentence attributes (unattributed air strikes), else []."""
+    def default_attackers(self, sub_event_type: str, targets: list[str]) -> list[str]:
+        """The gold rule's actor of an event no sentence attributes (unattributed air strikes), else []; not
+        when that actor is the target ("it had bombed Syrian regime positions")."""
         actor = self.default_agent.get(sub_event_type)
-        return [actor] if actor else []
+        return [actor] if actor and actor not in targets else []
 
     def read(self, trigger: Trigger, names: SentenceNames, civilians: list[str]) -> Roles:
         """The roles of the trigger's event; `civilians` are the civilian actors the sentence names."""
