@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import csv
 import dataclasses
-from datetime import timedelta
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,16 @@ def _clash(tables) -> dict:
     return next(e for e in tables["events"] if e["event_id"] == mention["event_id"])
 
 
+def _reported_twice(tables) -> dict:
+    """The first event of the article that two or more of its sentences report."""
+    reports = Counter(m["event_id"] for m in tables["event_mentions"] if m["article_id"] == ARTICLE)
+    event_id = min(e for e, n in reports.items() if n > 1)
+    return next(e for e in tables["events"] if e["event_id"] == event_id)
+
+
 def test_refining_what_is_read_of_an_event_keeps_its_id(extractions, reference):
     before = merged_tables(extractions, reference)
-    clash = _clash(before)
+    clash = _reported_twice(before)
     refined = copy.deepcopy(extractions)
     reports = {(m["article_id"], m["char_start"]) for m in before["event_mentions"] if m["event_id"] == clash["event_id"]}
     mentions = [m for x in refined for m in x.events if (m.article_id, m.sentence.start) in reports
@@ -61,8 +69,9 @@ def test_refining_what_is_read_of_an_event_keeps_its_id(extractions, reference):
         mention.attackers, mention.targets = ["syrian-government-forces"], ["jaysh-al-fath"]
     after = merged_tables(refined, reference)
     moved = next(e for e in after["events"] if e["event_id"] == clash["event_id"])
+    earlier = (date.fromisoformat(clash["event_date"]) - timedelta(days=2)).isoformat()
     assert (moved["event_date"], moved["place_id"], moved["sub_event_type"], moved["actor1_id"]) == (
-        "2015-03-24", "qarmid-base", "Attack", "syrian-government-forces")
+        earlier, "qarmid-base", "Attack", "syrian-government-forces")
     assert _ids(after) == _ids(before)
 
 
@@ -160,14 +169,14 @@ def test_a_quote_picks_one_row_or_the_correction_is_stale(extractions, reference
     units = reference.extraction["figures"]["figures"]["units"]["by_category"]
     review = _read_review(tmp_path, ARTICLE, {"reviewer": "test", "events": {"reject": [
         {"quote": "a Syrian missile hit the border area", "reason": "test: two events are reported there"},
-        {"quote": "close to the Turkish city of Reyhanli", "reason": "test: the quote names the place of one"}]}})
+        {"quote": "near the Bab al-Hawa border crossing", "reason": "test: the quote names the place of one"}]}})
     reviewed = apply_reviews(rows, [review], units)
     [stale] = reviewed["stale_reviews"]
     assert (stale["where"], stale["problem"]) == (
         "events.reject[0]", "2 events of this article are reported there (quote the words that name the event's place)")
     [record] = reviewed["reviews"]
     assert record["review_id"] == f"{ARTICLE}-2"
-    assert next(e for e in rows["events"] if e["event_id"] == record["target_id"])["place_id"] == "reyhanli"
+    assert next(e for e in rows["events"] if e["event_id"] == record["target_id"])["place_id"] == "bab-al-hawa-crossing"
     assert record["target_id"] not in {e["event_id"] for e in reviewed["events"]}
 
 
