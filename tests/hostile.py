@@ -25,7 +25,7 @@ XSS = (
 JAVASCRIPT_URL = "javascript:window.__xss=1"
 # Cells a spreadsheet would run as formulas (OWASP "CSV injection").
 FORMULAS = ('=HYPERLINK("http://x","y")', "@SUM(1)", "+1+1", "-2+3")
-FAR_PLACE = "astana"  # the place far outside the map's focus: its marker is named in the note under the map
+FAR_PLACE = "astana"  # far outside the map's focus (an article of the hostile collection): named in the note under the map
 MARKED_PLACE = "idlib-city"  # a place the extractor finds, renamed to a payload that starts with a formula
 MARKED_ACTOR = "jabhat-al-nusra"
 HOSTILE_COLLECTION = "hostile"
@@ -103,10 +103,15 @@ def _hostile_collection(folder: Path, payloads) -> None:
     first.update(title=f"{FORMULAS[0]} {first['title']} {next(payloads)}", url=JAVASCRIPT_URL,
                  byline=next(payloads), publisher=f"{first['publisher']} {next(payloads)}",
                  title_in_text="no")
+    # An event abroad, at a point: its marker lies outside the map's first view (FAR_PLACE)
+    far = dict(first, seed_file="hostile-far.txt", title=f"Agreement signed {next(payloads)}", title_in_text="no")
+    (target / far["seed_file"]).write_text(
+        "Delegations of Russia, Turkey and Iran signed an agreement in Astana on Monday, the Kazakh foreign "
+        "ministry said.\n", encoding="utf-8")
     with (target / "articles.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerow(first)
+        writer.writerows([first, far])
     with (source / "annotations.csv").open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         annotation_fields = reader.fieldnames
