@@ -132,8 +132,8 @@ class PlaceReader:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     below = below or self._at(pobj, names, recent, near or child.lemma_.lower() in self.near_words,
                                               depth + 1)
-            if below:
-                return [EventPlace(p.mention, p.precision, False) for p in below]
+            if below:  # under a place noun ("villages in Idlib province") the name is not itself the place
+                return [EventPlace(p.mention, p.precision, p.direct and noun not in self.place_nouns) for p in below]
         if noun not in self.place_nouns:
             return []
         kinds = self.place_nouns[noun]
