@@ -201,7 +201,7 @@ class EventFinder:
             return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
         if spec.get("default_place") in self.reference.places:
             return self._at(spec["default_place"]) if dated else []
-        if trigger.kind in self.places.unplaced_dropped:
+        if trigger.kind in self.places.unplaced_dropped and not self.places.unnamed_place(trigger):
             return []
         country = next((self.reference.places[p].country for p in home), None)
         own_clause = self.places.clause_place(trigger, names, clause_head(trigger.head), country)

@@ -45,6 +45,7 @@ class PlaceReader:
         self.province_words = set(data["bare_name_is_city"]["unless_under"])
         self.country_kinds = set(data["country_kinds"]["kinds"])
         self.unplaced_dropped = set(data["unplaced_kinds_dropped"]["kinds"])
+        self.indefinite = set(data["unplaced_kinds_dropped"]["unless_at_unnamed_place"])
         self.reference_words = set(data["clause_place"]["reference_words"])
         self.reference_preps = set(data["clause_place"]["reference_preps"])
         self.clause_place_not_for = set(data["clause_place"]["not_for"])
@@ -123,7 +124,7 @@ class PlaceReader:
         children = [c for t in covered for c in t.children]
         # "villages and towns inside Idlib province", then "Idlib's outskirts" ("Syria's province of Idlib")
         for child in [c for c in children if c.dep_ == "prep"] + [c for c in children if c.dep_ == "poss"]:
-            if child.head.lemma_.lower() in self.reference_words:
+            if self.is_reference_word(child.head):
                 continue  # "the border area close to X", "a village south of X": a reference point
             below = []
             if child.dep_ == "poss":
@@ -157,6 +158,25 @@ class PlaceReader:
         base = self.reference.places[mention.entity_id].geo_precision
         return max(base, self.near_precision) if near else base
 
+    def is_reference_word(self, token: Token) -> bool:
+        """"south of X", "close to X": a word that makes the name under it a reference point; not with "the"
+        ("in the west of Aleppo city" is inside it)."""
+        return token.lemma_.lower() in self.reference_words and \
+            not any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children)
+
+    def unnamed_place(self, trigger: Trigger) -> bool:
+        """Whether a path from the trigger reaches a place noun with no name, no determiner or an indefinite one
+        ("capturing villages", "captured a town south of Saraqib"): a place the sentence does not name."""
+        starts = [trigger.head] if trigger.anchor.i == trigger.head.i else [trigger.head, trigger.anchor]
+        for path in self.paths:
+            if trigger.kind not in path.kinds or (path.verb and not is_verbal(trigger.head)):
+                continue
+            for token in (t for start in starts for t in path.walk(start)):
+                if self.place_nouns.get(token.lemma_.lower()) and not any(
+                        c.dep_ in ("det", "poss") and c.lemma_.lower() not in self.indefinite for c in token.children):
+                    return True
+        return False
+
     def clause_place(self, trigger: Trigger, names: SentenceNames, clause: Token, country: str | None) -> list[EventPlace]:
         """The one place of `country` the trigger's clause (headed by `clause`) names that is no reference
         point, origin or destination, for an event no path placed; else []."""
@@ -170,7 +190,7 @@ class PlaceReader:
             if clause not in path:
                 continue
             above = path[: path.index(clause)]
-            if any(t.lemma_.lower() in self.reference_words or
+            if any(self.is_reference_word(t) or
                    (t.dep_ == "prep" and t.lemma_.lower() in self.reference_preps) for t in above):
                 continue
             for m in mentions:
