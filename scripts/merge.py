@@ -73,7 +73,7 @@ class _Bucket:
 def _is_area(mention: EventMention, reference: Reference) -> bool:
     """Whether the report is placed only at a governorate, region or country. Over a whole area a day's
     strikes and the campaign of the week around it are different events, so such reports merge only when
-    they cover the same days (or one is the headline, which sums up a story the body tells)."""
+    they cover the same days."""
     return reference.places[mention.place_id].place_type in AREA_TYPES
 
 
@@ -163,7 +163,7 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
     for mention in sorted(mentions, key=_order):
         bucket = groups.setdefault((mention.sub_event_type, mention.place_id), _Bucket())
         when = mention.when
-        any_days = mention.headline or not _is_area(mention, reference)
+        any_days = not _is_area(mention, reference)
         overlapping = [n for n in bucket.overlapping(when.first, when.last)
                        if any_days or (when.first, when.last) == (bucket.events[n].first, bucket.events[n].last)]
         # A vague report joins the event its own article already reports, else the latest one (the first made of equals).

@@ -58,7 +58,6 @@ class EventMention:
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
-    headline: bool = False  # reported in the article's title: a summary of a story the body tells
     starts_campaign: bool = False  # the start of an offensive, which bounds the undated events of it
     # "Three weeks after X fell, Y began": (days after X, trigger start of X's report in this sentence)
     after_event: tuple[int, int] | None = None
