@@ -56,6 +56,7 @@ class TriggerFinder:
         self.by_name = {spec["name"]: spec for spec in self.specs}
         self.quantity_nouns = set(data.get("quantity_nouns") or ())
         self.subject_deps = set(data["subject_reads_verb"]["dependencies"])
+        self.instrument_preps = set(data["instrument_reads_verb"]["prepositions"])
 
     def _anchor(self, head: Token) -> Token:
         """"a wave of air strikes", "dozens of raids": the counting noun stands in the sentence for the event;
@@ -85,5 +86,8 @@ class TriggerFinder:
                                              and (o.end - o.start) > (t.end - t.start) for o in found)]
         # "a suicide car bomb exploded": the verb is the event its subject reports
         subjects = {t.head.head.i for t in found if t.head.dep_ in self.subject_deps and t.head.head.i != t.head.i}
+        # "attacked Saraqeb with barrel bombs": so is the verb of its instrument
+        subjects |= {t.head.head.head.i for t in found if t.head.dep_ == "pobj" and t.head.head.dep_ == "prep"
+                     and t.head.head.lemma_.lower() in self.instrument_preps}
         found = [t for t in found if not (t.head.pos_ in ("VERB", "AUX") and t.head.i in subjects)]
         return sorted(found, key=lambda t: t.head.i)
