@@ -47,8 +47,8 @@ def _clash(tables) -> dict:
 
 
 def _reported_twice(tables) -> dict:
-    """The first event of the article that two or more of its sentences report."""
-    reports = Counter(m["event_id"] for m in tables["event_mentions"] if m["article_id"] == ARTICLE)
+    """The first event that two or more sentences report."""
+    reports = Counter(m["event_id"] for m in tables["event_mentions"])
     event_id = min(e for e, n in reports.items() if n > 1)
     return next(e for e in tables["events"] if e["event_id"] == event_id)
 

@@ -185,7 +185,7 @@ class EventFinder:
         return [EventPlace(Mention("place", place_id, "", 0, 0), self.reference.places[place_id].geo_precision)]
 
     def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool,
-                        home: list[str], names: SentenceNames) -> list[EventPlace]:
+                        home: list[str], names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
         """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
         event of its kind the sentence before told; background protests at their `default_place` when their
         sentence dates them; else, as ACLED codes a report that gives only the province or the country, at
@@ -203,7 +203,7 @@ class EventFinder:
         if trigger.kind in self.places.unplaced_dropped and not self.places.unnamed_place(trigger):
             return []
         country = next((self.reference.places[p].country for p in home), None)
-        own_clause = self.places.clause_place(trigger, names, clause_head(trigger.head), country)
+        own_clause = self.places.clause_place(trigger, names, clause_head(trigger.head), country, recent)
         if own_clause:
             return own_clause
         if trigger.kind in self.places.country_kinds:
@@ -260,7 +260,7 @@ class EventFinder:
                           if p and t is not trigger and (t.head.i < trigger.head.i or _coordinated(trigger.head, t.head))]
                 places = min(others, key=lambda o: o[:2])[2] if others else []
             if not places:  # background protests are coded only with a date of their own
-                places = self._fallback_place(trigger, previous, own_date, context_places, names)
+                places = self._fallback_place(trigger, previous, own_date, context_places, names, recent_places)
             if not places:
                 continue
             roles = self.roles.read(trigger, names, civilians)

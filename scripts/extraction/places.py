@@ -177,26 +177,30 @@ class PlaceReader:
                     return True
         return False
 
-    def clause_place(self, trigger: Trigger, names: SentenceNames, clause: Token, country: str | None) -> list[EventPlace]:
-        """The one place of `country` the trigger's clause (headed by `clause`) names that is no reference
-        point, origin or destination, for an event no path placed; else []."""
+    def clause_place(self, trigger: Trigger, names: SentenceNames, clause: Token, country: str | None,
+                     recent: list[Mention]) -> list[EventPlace]:
+        """The one place of `country` the trigger's clause (headed by `clause`) names, or points back to ("failed
+        to hold the base despite heavy shelling"), that is no reference point, origin or destination, for an
+        event no path placed; else []."""
         if trigger.spec["sub_event_type"] in self.clause_place_not_for or country is None:
             return []
         not_types = self.not_event_types.get(trigger.kind, ())
         found: dict[str, EventPlace] = {}
-        for i, mentions in names.by_token.items():
-            token = trigger.head.doc[i]
-            path = [token, *token.ancestors]
-            if clause not in path:
-                continue
-            above = path[: path.index(clause)]
+        for token in clause.subtree:
+            above = [token, *token.ancestors]
+            above = above[: above.index(clause)]
             if any(self.is_reference_word(t) or
                    (t.dep_ == "prep" and t.lemma_.lower() in self.reference_preps) for t in above):
                 continue
-            for m in mentions:
-                place = self.reference.places[m.entity_id] if m.entity_type == "place" else None
-                if place and place.place_type not in not_types and place.country == country:
-                    found.setdefault(m.entity_id, EventPlace(m, self._precision(m, False), False))
+            named = [EventPlace(m, self._precision(m, False), False) for m in names.by_token.get(token.i, ())
+                     if m.entity_type == "place"]
+            kinds = self.place_nouns.get(token.lemma_.lower())
+            if not named and kinds and any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children):
+                named = self._back(kinds, recent, False)  # "the base", "the town"
+            for place in named:
+                own = self.reference.places[place.mention.entity_id]
+                if own.place_type not in not_types and own.country == country:
+                    found.setdefault(place.mention.entity_id, place)
         return list(found.values()) if len(found) == 1 else []
 
     def event_places(self, trigger: Trigger, names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:

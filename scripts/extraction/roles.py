@@ -28,6 +28,7 @@ class RoleReader:
         self.reference = reference
         self.paths = {role: read_paths(data["paths"].get(role) or []) for role in ROLES}
         self.cover = set(data["cover"])
+        self.group_nouns = set(data["group_of"]["lemmas"])
         self.default_agent = dict(data.get("default_agent") or {})
         self.civilian_types = set(data["civilian_target_event_types"])
         self.combatant_types = set(data["combatant_types"])
@@ -44,10 +45,18 @@ class RoleReader:
                 continue
             starts = [trigger.head] if trigger.anchor.i == trigger.head.i else [trigger.head, trigger.anchor]
             for token in (t for start in starts for t in path.walk(start)):
-                for mention in names.at(cover(token, self.cover)):
+                for mention in names.at(self._covered(token)):
                     if mention.entity_type == "actor" and mention.entity_id not in found:
                         found.append(mention.entity_id)
         return found
+
+    def _covered(self, token) -> list:
+        """The tokens whose names a path ending on `token` reaches: its cover, and the group a word for its
+        members names ("fighters of the National Front", "positions of Daesh")."""
+        covered = cover(token, self.cover)
+        groups = [pobj for t in covered if t.lemma_.lower() in self.group_nouns for prep in t.children
+                  if prep.dep_ == "prep" and prep.lemma_.lower() == "of" for pobj in prep.children if pobj.dep_ == "pobj"]
+        return covered + [t for g in groups for t in cover(g, self.cover)]
 
     def _combatant(self, actor_id: str) -> bool:
         return self.reference.actors[actor_id].actor_type in self.combatant_types
