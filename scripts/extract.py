@@ -6,12 +6,13 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .dates import DateFinder
 from .extraction.claimants import ClaimantFinder
-from .extraction.events import EventDate, EventFinder, EventMention, publication_fallback
+from .extraction.dates import DateFinder
+from .extraction.events import EventFinder, EventMention
 from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
 from .extraction.structure import Sentence, read_sentences
+from .extraction.when import EventDate, publication_fallback
 from .limits import Deadline
 from .reference import Reference
 from .seeds import Article
@@ -69,7 +70,7 @@ class Extractor:
     def __init__(self, reference: Reference):
         self.reference = reference
         self.matcher = NameMatcher(reference)
-        self.events = EventFinder(reference.extraction, reference, reference.lexicon["dates"])
+        self.events = EventFinder(reference.extraction, reference)
         self.figures = FigureFinder(reference.extraction["figures"])
         self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
@@ -94,7 +95,8 @@ class Extractor:
         deadline = deadline or Deadline(limits.article_seconds if limits else None)
         body = article.body
         mentions = self.matcher.find(body)
-        dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
+        dates = DateFinder(self.reference.extraction["dates"], article.published_date)
+        self.events.dating.for_article(article.published_date)
         home = self._home_places(mentions)
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
@@ -127,7 +129,7 @@ class Extractor:
             last = bisect_left(starts, sentence.end, first)
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
-            sentence_dates = [] if sentence.furniture else dates.find(sentence.text, sentence.start)  # a stamp dates no event
+            sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             while named < len(places) and places[named].end <= sentence.end:
                 salience[places[named].entity_id] += 1
