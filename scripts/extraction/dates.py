@@ -84,6 +84,11 @@ def _count(tokens: list[Token]) -> int | None:
     return None
 
 
+def _indefinite(token: Token) -> bool:
+    """"a day": the unit counted once."""
+    return any(c.dep_ == "det" and "Ind" in c.morph.get("Definite") for c in token.children)
+
+
 class DateFinder:
     """Date expressions of one article's sentences, resolved against its publication date."""
 
@@ -92,7 +97,7 @@ class DateFinder:
         self.units = {word: unit for unit, words in data["units"]["words"].items() for word in words}
         self.ago = set(data["ago"]["words"])
         self.back = set(data["back"]["words"])
-        self.plural_count = int(data["back"]["plural_count"])
+        self.plural_spans = data["back"]["plural_spans"]
         self.since = set(data["since"]["words"])
         self.phrases = {word: spec for spec in data["phrases"] for word in spec["words"]}
 
@@ -141,12 +146,15 @@ class DateFinder:
         phrase = next((self.phrases[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in self.phrases), None)
         if phrase and not names:
             return (*self._phrase(phrase), "relative")
-        if units and lemmas & self.back and not names:
-            plural = any(t.tag_ == "NNS" for t in tokens)
-            count = _count(tokens) or (self.plural_count if plural else 1)
-            return (*self._back(units[-1], count), "relative")
-        if units and not lemmas & self.ago and not names and not self._year(tokens):
-            return None  # "two days", "a five-year war": a duration
+        counted = _count(tokens) is not None or any(t.tag_ == "NNS" or _indefinite(t) for t in tokens
+                                                     if t.lemma_.lower() in self.units)
+        if units and lemmas & self.back and not names and (counted or tokens[0].lemma_ == "the"):
+            unit = units[-1]
+            if _count(tokens) is None and any(t.tag_ == "NNS" for t in tokens):
+                unit = self.plural_spans.get(unit, unit)  # "recent days": the past week
+            return (*self._back(unit, _count(tokens) or 1), "relative")
+        if units and counted and not lemmas & self.ago and not names and not self._year(tokens):
+            return None  # "two days", "a five-year war", "for months": a duration
         weekdays = [n for n in names if n in WEEKDAYS]
         if weekdays and basis == "relative" and not any(t.like_num for t in tokens):
             day = self._weekday(weekdays[0])

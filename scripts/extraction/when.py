@@ -6,10 +6,10 @@ around it) tells. events.py asks `EventDating.when` once per trigger.
   reports one event.
 - A date that hangs from a reporting verb ("told AFP on Monday") and not from the event's verb dates the
   report: the event falls in the week up to it, unless it is told as going on (a progressive verb).
-- Background told in the past perfect takes only a date of its own clause ("had captured it in 2015").
+- Background, told in the past perfect or marked as earlier ("recent infighting"), takes only a date of
+  its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week.
 - "one day after they captured": the stated offset from the date of the clause it hangs from; "following
   the fall of X": the event runs from X's day on (the merge resolves `follows`, scripts/event_dates.py).
-- An event word marked as earlier ("recent infighting") takes none of the sentence's dates.
 - Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before; else
   the date the paragraph carries (`inherited`, from extract.py); else the publication week.
 The word groups are in seeds/reference/extraction/dates.yml.
@@ -117,13 +117,14 @@ class EventDating:
     def _clause_dates(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention],
                       several: bool) -> list[DateMention]:
         """The dates of the trigger's clause, else of a clause of its own words, else of the clauses above
-        it; any date of the sentence when it reports one event. In the past perfect: its own clause only."""
+        it; any date of the sentence when it reports one event. Background (past perfect, "recent
+        infighting"): its own clause only."""
         own = clause_head(trigger.head)
         placed = [(d, clause_head(d.token(sentence))) for d in dates]
         found = [d for d, clause in placed if clause.i == own.i]
         # a clause of the trigger's own words ("air strikes that killed 73 on Sunday")
         found = found or [d for d, clause in placed if clause.i != own.i and trigger.head.is_ancestor(clause)]
-        if _past_perfect(own):
+        if self._background(trigger):
             return found
         for above in (t for t in own.ancestors if t.i == clause_head(t).i):
             found = found or [d for d, clause in placed if clause.i == above.i]
@@ -189,9 +190,11 @@ class EventDating:
                 return sentence.start + child.idx
         return None
 
-    def _earlier(self, trigger: Trigger) -> bool:
-        """"recent infighting", "earlier clashes": the event word says it came before the sentence's date."""
-        return any(c.dep_ in ("amod", "advmod") and c.lemma_.lower() in self.earlier for c in trigger.head.children)
+    def _background(self, trigger: Trigger) -> bool:
+        """Told as earlier than the sentence's time: in the past perfect ("had captured"), or with a word
+        of `earlier` ("recent infighting", "previous gas attacks")."""
+        return _past_perfect(clause_head(trigger.head)) or \
+            any(c.dep_ in ("amod", "advmod") and c.lemma_.lower() in self.earlier for c in trigger.head.children)
 
     # -- one trigger ---------------------------------------------------------------------------
 
@@ -199,8 +202,6 @@ class EventDating:
              inherited: EventDate, previous: list[EventMention]) -> EventDate:
         """When the trigger's event happened. `several`: the sentence has more than one trigger;
         `inherited`: the date its paragraph carries; `previous`: the events of the sentence before."""
-        if self._earlier(trigger):
-            return publication_fallback(self.published)
         offset = self._offset(sentence, trigger, dates)
         if offset is not None:
             return offset
@@ -212,7 +213,7 @@ class EventDating:
             same = [e for e in previous if e.sub_event_type == trigger.spec["sub_event_type"]]
             if same and same[0].when.basis != "publication":
                 return same[0].when
-        if _past_perfect(clause_head(trigger.head)):
+        if self._background(trigger):
             inherited = publication_fallback(self.published)
         return EventDate(inherited.first, inherited.last, inherited.precision, inherited.basis, inherited.bound,
                          follows) if follows is not None else inherited
