@@ -10,8 +10,10 @@ around it) tells. events.py asks `EventDating.when` once per trigger.
   its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week.
 - "one day after they captured": the stated offset from the date of the clause it hangs from; "following
   the fall of X": the event runs from X's day on (the merge resolves `follows`, scripts/event_dates.py).
-- Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before; else
-  the date the paragraph carries (`inherited`, from extract.py); else the publication week.
+- Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before in
+  its paragraph, and a clause that says it adds to that story ("were also killed") took place with the
+  events of the sentence before; else `inherited` (extract.py gives the publication week: the sentences around an
+  undated one do not date it without such a link).
 The word groups are in seeds/reference/extraction/dates.yml.
 """
 
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication
 # Relations that open a clause of their own: a date in one clause does not date another clause's event.
 CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "conj"}
+# The clauses an adverb like "also" is read from: a non-finite clause ("killed in rebel shelling") reads its head's.
+FINITE_CLAUSE_DEPS = {"ROOT", "ccomp", "relcl", "parataxis", "csubj"}
 UNIT_DAYS = {"hour": 0, "day": 1, "week": 7, "month": 30, "year": 365}
 
 
@@ -103,6 +107,7 @@ class EventDating:
         self.reporting = set(data["reporting"]["lemmas"])
         self.report_span_days = int(data["reporting"]["span_days"])
         self.earlier = set(data["earlier"]["lemmas"])
+        self.continues = set(data["continues"]["lemmas"])
         self.sequence = {**dict.fromkeys(data["sequence"]["opens_earlier"], -1),
                          **dict.fromkeys(data["sequence"]["opens_later"], 1)}
         self.units = {word: unit for unit, words in data["units"]["words"].items() for word in words}
@@ -190,6 +195,14 @@ class EventDating:
                 return sentence.start + child.idx
         return None
 
+    def _continues(self, trigger: Trigger) -> bool:
+        """"Six people were also reported killed": the clause adds to the story of the sentence before."""
+        path, token = [trigger.head], trigger.head
+        while token.dep_ not in FINITE_CLAUSE_DEPS and token.head.i != token.i:  # up to its finite clause
+            token = token.head
+            path.append(token)
+        return any(c.dep_ == "advmod" and c.lemma_.lower() in self.continues for t in path for c in t.children)
+
     def _background(self, trigger: Trigger) -> bool:
         """Told as earlier than the sentence's time: in the past perfect ("had captured"), or with a word
         of `earlier` ("recent infighting", "previous gas attacks")."""
@@ -209,10 +222,12 @@ class EventDating:
         follows = self._follows(sentence, trigger)
         if own is not None:
             return own
-        if _definite(trigger.head):
-            same = [e for e in previous if e.sub_event_type == trigger.spec["sub_event_type"]]
-            if same and same[0].when.basis != "publication":
-                return same[0].when
+        told = [e for e in previous if e.sentence.paragraph == sentence.paragraph and e.when.basis != "publication"]
+        same = [e for e in told if e.sub_event_type == trigger.spec["sub_event_type"]]
+        if same and _definite(trigger.head):
+            return same[0].when
+        if told and self._continues(trigger):
+            return told[0].when
         if self._background(trigger):
             inherited = publication_fallback(self.published)
         return EventDate(inherited.first, inherited.last, inherited.precision, inherited.basis, inherited.bound,
