@@ -164,20 +164,33 @@ class EventDating:
                     None)
         return (mark, self.sequence[mark.lemma_.lower()]) if mark is not None else None
 
-    def _offset(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention]) -> EventDate | None:
-        """"..., one day after government raids killed": the date of the clause above moved by the stated
-        units (the event is in the clause the sequence word opens)."""
-        clause = clause_head(trigger.head)
+    def _opener(self, trigger: Trigger) -> tuple[Token, Token, Token] | None:
+        """(sequence word, what it opens, the head it hangs from) when the trigger's event is opened by one:
+        "the reported execution" after "a day after", or the clause of "one day after they captured"."""
+        head = trigger.head
+        if head.dep_ == "pobj" and head.head.lemma_.lower() in self.sequence:
+            return head.head, head, head.head.head
+        clause = clause_head(head)
         opened = self._opened_by(clause)
-        if opened is None:
+        return (opened[0], clause, clause.head) if opened is not None else None
+
+    def _offset(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention]) -> EventDate | None:
+        """"..., one day after the two groups captured", "a day after the reported execution of": the date
+        of the clause the sequence word hangs from (else the sentence's date outside the clause it opens),
+        moved by the stated units."""
+        found = self._opener(trigger)
+        if found is None:
             return None
-        mark, direction = opened
-        unit = next((c for c in mark.children if c.dep_ == "npadvmod" and c.lemma_.lower() in self.units), None)
-        above = [d for d in dates if clause_head(d.token(sentence)).i == clause_head(clause.head).i]
+        word, opened, governing = found
+        unit = next((c for t in (word, opened) for c in t.children
+                     if c.dep_ == "npadvmod" and c.lemma_.lower() in self.units), None)
+        outside = [d for d in dates if not (opened.is_ancestor(d.token(sentence)) or d.token(sentence) == opened)]
+        above = [d for d in outside if clause_head(d.token(sentence)).i == clause_head(governing).i] or outside
         if unit is None or not above:
             return None
         anchor = min(above, key=lambda d: abs(d.head - trigger.head.i))
-        shift = timedelta(days=direction * UNIT_DAYS[self.units[unit.lemma_.lower()]] * _count(unit))
+        days = UNIT_DAYS[self.units[unit.lemma_.lower()]] * _count(unit)
+        shift = timedelta(days=self.sequence[word.lemma_.lower()] * days)
         return EventDate(anchor.first + shift, anchor.last + shift, anchor.precision, anchor.basis)
 
     def _follows(self, sentence: Sentence, trigger: Trigger) -> int | None:
