@@ -108,7 +108,7 @@ def test_the_publication_date_range_is_data(seed_copy, reference_copy, kept_buil
     ("actors.yml", lambda a: _actor(a, "afp").update(description="AFP\x1b[2J"),
      "[1].description (actor_id 'afp'): holds a control character"),
     ("extraction/dates.yml", lambda d: d["reporting"].update(span_days="seven"),
-     "dates.reporting.span_days: expected a whole number"),
+     "reporting.span_days: expected a whole number"),
     ("extraction/triggers.yml", lambda d: d.pop("triggers"), "missing field(s) triggers"),
     ("extraction/figures.yml", lambda d: d["figures"]["person_nouns"].update(lemmas="civilian"),
      "figures.person_nouns.lemmas: expected a list"),

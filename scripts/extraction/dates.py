@@ -5,7 +5,8 @@ dateparser reads an entity (its longest readable ending: "early Sunday" is read 
 calendar month, "last week" the previous Monday–Sunday). Where dateparser's reading is not the coding
 rule, the rules of seeds/reference/extraction/dates.yml apply: a weekday alone is the latest such day on
 or before publication; "the past two days", "recent weeks" count back from publication; "since Monday"
-runs to publication; a count of time units ("two days", "five-year") is a duration, not a date.
+runs to publication; "between December 15 and January 6" spans both ends; a count of time units
+("two days", "five-year") is a duration, not a date.
 """
 
 from __future__ import annotations
@@ -132,6 +133,27 @@ class DateFinder:
                 return _period(data.date_obj.date(), data.period or "day")
         return None
 
+    def _range(self, tokens: list[Token]) -> tuple[date, date, str] | None:
+        """"between December 15 and January 6", "from 24 to 26 March": the days from one end to the other
+        (a conjunction or preposition inside the entity with a readable date on each side)."""
+        for n, token in enumerate(tokens[1:-1], start=1):
+            if token.pos_ not in ("CCONJ", "ADP") and token.tag_ != "TO":
+                continue
+            left, right = tokens[:n], tokens[n + 1:]
+            ends = self._parsed(left), self._parsed(right)
+            if ends[0] is None and all(t.like_num for t in left[-1:]) and right and right[0].like_num:
+                # "24 to 26 March": the left end is read with the right end's month and year
+                text = left[-1].text + " " + "".join(t.text_with_ws for t in right[1:])
+                data = _parser(self.published).get_date_data(text.strip())
+                ends = (_period(data.date_obj.date(), "day") if data.date_obj else None), ends[1]
+            if ends[0] is None or ends[1] is None:
+                continue
+            first, last = ends[0][0], ends[1][1]
+            if first > last:  # "between December 15 and January 6": December of the year before
+                first = first.replace(year=first.year - 1)
+            return first, last, span_precision(first, last)
+        return None
+
     def _year(self, tokens: list[Token]) -> bool:
         return any(t.text.isdigit() and len(t.text) == 4 and FIRST_YEAR <= int(t.text) <= self.published.year
                    for t in tokens)
@@ -159,7 +181,7 @@ class DateFinder:
         if weekdays and basis == "relative" and not any(t.like_num for t in tokens):
             day = self._weekday(weekdays[0])
             return day, day, "day", "relative"
-        found = self._parsed(tokens)
+        found = self._range(tokens) or self._parsed(tokens)
         if found is None or found[0] > self.published:
             return None
         first, last, precision = found
@@ -174,10 +196,15 @@ class DateFinder:
 
     def find(self, sentence: Sentence) -> list[DateMention]:
         """Every date expression of the sentence, in text order."""
+        if sentence.doc is None:
+            return []
         found: list[DateMention] = []
-        for entity in sentence.doc.ents if sentence.doc is not None else ():
-            if entity.label_ not in ENTITY_LABELS:
-                continue
+        entities = [e for e in sentence.doc.ents if e.label_ in ENTITY_LABELS]
+        covered = {t.i for e in entities for t in e}
+        # a weekday the entity recogniser left out ("on Monday morning seized": only "morning" is TIME)
+        entities += [sentence.doc[t.i:t.i + 1] for t in sentence.doc
+                     if t.text in WEEKDAYS and t.i not in covered and t.pos_ == "PROPN"]
+        for entity in sorted(entities, key=lambda e: e.start):
             read = self.read(entity)
             if read is None:
                 continue
