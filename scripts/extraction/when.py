@@ -101,7 +101,7 @@ def _count(token: Token) -> int:
 
 
 class EventDating:
-    """Dates event triggers with the `when` section of seeds/reference/extraction/dates.yml."""
+    """Dates event triggers with the word groups of seeds/reference/extraction/dates.yml."""
 
     def __init__(self, data: dict):
         self.reporting = set(data["reporting"]["lemmas"])
