@@ -135,9 +135,10 @@ class DateFinder:
 
     def _range(self, tokens: list[Token]) -> tuple[date, date, str] | None:
         """"between December 15 and January 6", "from 24 to 26 March": the days from one end to the other
-        (a conjunction or preposition inside the entity with a readable date on each side)."""
+        (a conjunction, or a preposition between two numbers, with a readable date on each side)."""
         for n, token in enumerate(tokens[1:-1], start=1):
-            if token.pos_ not in ("CCONJ", "ADP") and token.tag_ != "TO":
+            between_numbers = token.pos_ == "ADP" and tokens[n - 1].tag_ == "CD" and tokens[n + 1].tag_ == "CD"
+            if token.pos_ != "CCONJ" and not between_numbers:  # "between X and Y", "24 to 26 March"
                 continue
             left, right = tokens[:n], tokens[n + 1:]
             ends = self._parsed(left), self._parsed(right)
