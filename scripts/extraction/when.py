@@ -10,9 +10,9 @@ around it) tells. events.py asks `EventDating.when` once per trigger.
   its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week.
 - "one day after they captured": the stated offset from the date of the clause it hangs from; "following
   the fall of X": the event runs from X's day on (the merge resolves `follows`, scripts/event_dates.py).
-- Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before in
-  its paragraph, and a clause that says it adds to that story ("were also killed") took place with the
-  events of the sentence before; else `inherited` (extract.py gives the publication week: the sentences around an
+- Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before, and
+  a clause that says it adds to the story of the sentence before in its paragraph ("were also killed")
+  took place with its events; else `inherited` (extract.py gives the publication week: the sentences around an
   undated one do not date it without such a link).
 The word groups are in seeds/reference/extraction/dates.yml.
 """
@@ -235,10 +235,11 @@ class EventDating:
         follows = self._follows(sentence, trigger)
         if own is not None:
             return own
-        told = [e for e in previous if e.sentence.paragraph == sentence.paragraph and e.when.basis != "publication"]
+        told = [e for e in previous if e.when.basis != "publication"]
         same = [e for e in told if e.sub_event_type == trigger.spec["sub_event_type"]]
         if same and _definite(trigger.head):
             return same[0].when
+        told = [e for e in told if e.sentence.paragraph == sentence.paragraph]
         if told and self._continues(trigger):
             return told[0].when
         if self._background(trigger):
