@@ -6,12 +6,13 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .dates import DateFinder
 from .extraction.claimants import ClaimantFinder
-from .extraction.events import EventDate, EventFinder, EventMention, publication_fallback
+from .extraction.dates import DateFinder
+from .extraction.events import EventFinder, EventMention
 from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
 from .extraction.structure import Sentence, read_sentences
+from .extraction.when import publication_fallback
 from .limits import Deadline
 from .reference import Reference
 from .seeds import Article
@@ -69,7 +70,7 @@ class Extractor:
     def __init__(self, reference: Reference):
         self.reference = reference
         self.matcher = NameMatcher(reference)
-        self.events = EventFinder(reference.extraction, reference, reference.lexicon["dates"])
+        self.events = EventFinder(reference.extraction, reference)
         self.figures = FigureFinder(reference.extraction["figures"])
         self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
@@ -94,16 +95,16 @@ class Extractor:
         deadline = deadline or Deadline(limits.article_seconds if limits else None)
         body = article.body
         mentions = self.matcher.find(body)
-        dates = DateFinder(self.reference.lexicon["dates"], article.published_date)
+        dates = DateFinder(self.reference.extraction["dates"], article.published_date)
+        self.events.dating.for_article(article.published_date)
         home = self._home_places(mentions)
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
-        inherited = publication_fallback(article.published_date)
+        undated = publication_fallback(article.published_date)  # the date of what a sentence does not date
         last_claimant: str | None = None
         last_event_sentence: int | None = None
         not_understood: list[NotUnderstood] = []
         previous_events: list[EventMention] = []
-        paragraph = -1
         # The mentions do not overlap and are in text order, so their ends are in order too: the mentions
         # of a sentence, and the places named up to its end, are found by bisection.
         starts = [m.start for m in mentions]
@@ -120,14 +121,11 @@ class Extractor:
                 mentions = [m for m in mentions if m.end <= len(read)]
                 break
             sentences.append(sentence)
-            if sentence.paragraph != paragraph:  # a date carries over within a paragraph only
-                paragraph = sentence.paragraph
-                inherited = publication_fallback(article.published_date)
             first = bisect_left(starts, sentence.start)
             last = bisect_left(starts, sentence.end, first)
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
-            sentence_dates = [] if sentence.furniture else dates.find(sentence.text, sentence.start)  # a stamp dates no event
+            sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             while named < len(places) and places[named].end <= sentence.end:
                 salience[places[named].entity_id] += 1
@@ -136,7 +134,7 @@ class Extractor:
             # Page furniture (headline, standfirst, caption …) is no source of events or figures: an event
             # told only there is not published, and a headline's event is the body's.
             found = [] if sentence.furniture else self.events.find(
-                article.article_id, sentence, in_sentence, sentence_dates, inherited, home, recent, salience,
+                article.article_id, sentence, in_sentence, sentence_dates, undated, home, recent, salience,
                 previous_events)
             previous_events = found
             events.extend(found)
@@ -156,9 +154,6 @@ class Extractor:
                 claimed_by = self.claimants.find(sentence, in_sentence, last_claimant, figure.number_start,
                                                   mentions)
                 figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
-            if sentence_dates:  # the next sentence, if undated, continues this one's story
-                last = sentence_dates[-1]
-                inherited = EventDate(last.first, last.last, last.precision, last.basis)
         unresolved = self.names.find(read, sentences, mentions)
         cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
         return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut)

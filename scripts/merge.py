@@ -175,7 +175,7 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
         bucket.report(target, mention)
     _fold_into_captures(groups, reference)
     events = [event for bucket in groups.values() for event in bucket.events if event.mentions]
-    refine_dates(events, reference)
+    refine_dates(events)
     ordinals = _ordinals(mentions)
     for event in events:
         event.mentions.sort(key=lambda m: (m.article_id, m.trigger_start))

@@ -16,7 +16,7 @@ from .seeds import PublishedLimits
 from .shapes import SCHEMAS, check_shape
 from .yaml_in import read_yaml
 
-LEXICON_FILES = ("dates", "names")  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
+LEXICON_FILES = ("names",)  # seeds/reference/lexicon/<name>.yml, shaped as in schemas/
 EXTRACTION_SCHEMA = "extraction.schema.json"  # the shape of each seeds/reference/extraction/<name>.yml it defines
 
 

@@ -126,7 +126,7 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
                               f"{entry['problem']}. Reason given: {entry['reason']}", "    ")
     if undated:
         lines += _wrapped(f"Events with no date in the text ({len(undated)}), put in the week before publication: "
-                          "a date word missing from seeds/reference/lexicon/dates.yml, or a date to fix in a "
+                          "a date the parse did not read (seeds/reference/extraction/dates.yml), or a date to fix in a "
                           "review file:", "  ")
         lines += [f"    {e['event_id']}" for e in undated]
     else:

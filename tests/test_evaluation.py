@@ -35,7 +35,10 @@ SEED_FLOORS = {
     ("actors", "f1"): 0.91,
     ("event_actors", "f1"): 0.48,
 }
-SEED_DATES_EXACT_FLOOR = 0.85
+# 0.853 with the seed-specific dating (a date carried from sentence to sentence, the story told before, the
+# start of an offensive, weeks after a named event); 0.806 with dates attached by the parse and explicit links
+# only (issue 13): the seeds' gold dates undated reports from their story.
+SEED_DATES_EXACT_FLOOR = 0.75
 SEED_CLAIMANTS_FLOOR = 0.85  # measured 0.926 when claimant accuracy was added
 DEV_CLAIMANTS_FLOOR = 0.72  # measured 0.737 (most misses name actors actors.yml lacks)
 # measured: events 0.177 (0.105 before issue 13's events), figures 0.799 (0.632 before the parse), places 0.573,
@@ -48,7 +51,7 @@ DEV_FLOORS = {
 }
 AGREEMENT_FLOORS = {  # measured: 0.590, 0.573, 0.822, 0.754, 0.458
     "governorate": 0.55,
-    "date within a day": 0.55,
+    "date within a day": 0.70,  # measured 0.751 with dates read off the parse (0.701 before)
     # 0.846 before page furniture was recognised: the counts that only a headline or standfirst gave ("Death
     # toll … rises to 76") are no longer figures (issue 13); numbers in words are read from the body.
     "counts": 0.78,

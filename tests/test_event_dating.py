@@ -1,11 +1,14 @@
-"""How events are placed and dated from the sentences around them, on short wire-style texts written for
-each rule (the places and actors are in the reference data; the texts are not seeds)."""
+"""How dates are found and attached to events, on sentences of the FA-KES development corpus (the article id
+and its publication date are given with each; the places are in the reference data)."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
 
+from scripts.extraction.dates import DateFinder
+from scripts.extraction.model import parse
+from scripts.extraction.structure import Sentence
 from scripts.reference import load_reference
 from scripts.seeds import Article
 from scripts.tables import extract_tables
@@ -15,92 +18,134 @@ from .conftest import REFERENCE
 REF = load_reference(REFERENCE)
 
 
-def events_of(body: str, published: date) -> list[tuple[str, str, str, str]]:
-    """(sub-event type, place, first day, precision) of every event the extractor finds in `body`."""
+def events_of(body: str, published: date) -> list[tuple[str, str, str | None, str]]:
+    """(sub-event type, first day, last day, precision) of every event the extractor finds in `body` (the
+    places are read elsewhere: test_event_parse.py)."""
     title = body.split("\n", 1)[0]
     article = Article("t00_rule", "t00_rule.txt", title, "Test wire", published, "stated", "", "", "", "en", "",
                       body, hashlib.sha256(body.encode()).hexdigest())
     rows = extract_tables([article], REF)["events"]
-    return sorted((r["sub_event_type"], r["place_id"], r["event_date"], r["date_precision"]) for r in rows)
+    return sorted({(r["sub_event_type"], r["event_date"], r["event_date_end"], r["date_precision"]) for r in rows})
 
 
-def test_a_relative_clause_keeps_its_date_and_place_from_the_main_verb():
-    body = ("Rebels mass for new push\n\n"
-            "Last week, Islamist units in the coalition that seized Idlib in a late March offensive, "
-            "mustered 5,000 fighters for an offensive against regime positions.")
-    found = events_of(body, date(2015, 4, 27))
-    assert ("Change to group/activity", "idlib-governorate", "2015-04-20", "week") in found
-    assert ("Non-state actor overtakes territory", "idlib-city", "2015-03-01", "month") in found
+def dates_in(text: str, published: date) -> dict[str, tuple[date, date, str]]:
+    """The date expressions of one sentence: text -> (first, last, precision)."""
+    [doc] = parse([text])
+    sentence = Sentence(0, 0, 0, len(text), text, doc=doc)
+    return {text[d.start:d.end]: (d.first, d.last, d.precision)
+            for d in DateFinder(REF.extraction["dates"], published).find(sentence)}
 
 
-def test_a_report_date_covers_the_week_before_it_unless_the_fighting_was_going_on():
-    body = ("Fighting north of Hama\n\n"
-            "Rebel shells hit the town of Mhardeh, a pro-government militia commander told AFP on Monday.\n\n"
-            "A rebel spokesman told Reuters on Monday that heavy clashes were raging in Souran.")
-    found = events_of(body, date(2017, 3, 21))  # a Tuesday
-    assert ("Shelling/artillery/missile attack", "mhardeh", "2017-03-14", "week") in found
-    assert ("Armed clash", "souran", "2017-03-20", "day") in found
+# -- dates ------------------------------------------------------------------------------------------
 
 
-def test_the_two_bases_and_their_surrounding_vicinity():
-    body = ("Bases fall in Idlib\n\n"
-            "Regime forces fled the fallen military bases of Wadi Deif and Hamadiya.\n\n"
-            "Rebels stormed the two regime bases on Monday, one day after they captured a number of checkpoints "
-            "in the surrounding vicinity.")
-    found = events_of(body, date(2014, 12, 16))
-    captures = [e for e in found if e[0] == "Non-state actor overtakes territory"]
-    assert ("Non-state actor overtakes territory", "hamadiya-base", "2014-12-15", "day") in captures
-    assert ("Non-state actor overtakes territory", "wadi-deif-base", "2014-12-15", "day") in captures
-    assert ("Non-state actor overtakes territory", "wadi-deif-base", "2014-12-14", "day") in captures
+def test_a_weekday_is_the_latest_such_day_on_or_before_publication():
+    found = dates_in("A car bomb killed at least 34 people on Friday in a government-controlled village in the central "
+                     "Syrian province of Hama state news agency SANA reported.", date(2014, 6, 20))  # fakes-1923848296
+    assert found == {"Friday": (date(2014, 6, 20), date(2014, 6, 20), "day")}  # published on a Friday
+    found = dates_in("On Saturday two women and two children were among eight people killed when a barrel bomb hit a "
+                     "building in an opposition-held area of Aleppo city once Syrias commercial capital.",
+                     date(2015, 2, 22))  # fakes-1923848200
+    assert found == {"Saturday": (date(2015, 2, 21), date(2015, 2, 21), "day")}
 
 
-def test_over_a_whole_province_a_day_of_strikes_and_the_week_of_strikes_are_two_events():
-    body = ("Raids across Idlib\n\n"
-            "Dozens of airstrikes killed at least 14 people in towns throughout Idlib province on Monday alone.\n\n"
-            "Heavy aerial bombardments by pro-government forces have killed scores of people in southern Idlib.")
-    strikes = [e for e in events_of(body, date(2018, 1, 8)) if e[0] == "Air/drone strike"]
-    assert strikes == [("Air/drone strike", "idlib-governorate", "2018-01-02", "week"),
-                       ("Air/drone strike", "idlib-governorate", "2018-01-08", "day")]
+def test_calendar_dates_and_periods_are_read_by_dateparser():
+    found = dates_in('"The United Kingdom therefore shares the US assessment that it is highly likely that the regime was '
+                     'responsible for a sarin attack on Khan Sheikhun on the 4th of April"', date(2017, 4, 13))
+    assert found == {"the 4th of April": (date(2017, 4, 4), date(2017, 4, 4), "day")}  # fakes-1923102880
+    found = dates_in("The YPG captured Tel Abyad from ISIS last year in an offensive backed by U.S.-led air strikes.",
+                     date(2016, 2, 27))  # fakes-1926479296: the previous calendar year
+    assert found == {"last year": (date(2015, 1, 1), date(2015, 12, 31), "year")}
+    found = dates_in("Airstrikes targeting a UN-Arab Red Crescent aid convoy in the Aleppo suburb of Orum al-Kubra last "
+                     "month signalled the end of a US-Russian brokered ceasefire for Syria.", date(2016, 10, 3))
+    assert found == {"last month": (date(2016, 9, 1), date(2016, 9, 30), "month")}  # fakes-1923102913
 
 
-def test_an_event_following_another_runs_from_that_day():
-    body = ("Saraqib falls\n\n"
-            "Rebels captured the town of Saraqib on Saturday.\n\n"
-            "Following the fall of Saraqib, Syrian jets conducted over 20 bombing raids on the town.")
-    found = events_of(body, date(2015, 4, 27))  # a Monday
-    assert ("Air/drone strike", "saraqib", "2015-04-25", "week") in found
-    assert ("Non-state actor overtakes territory", "saraqib", "2015-04-25", "day") in found
+def test_spans_count_back_from_publication():
+    found = dates_in("Activists in Idlib province said that at least 135 civilians have been killed and hundreds more "
+                     "injured in airstrikes and barrel bomb attacks by the Assad regime and Russian forces on the province "
+                     "over the past three days.", date(2016, 12, 7))  # fakes-1926478913
+    assert found == {"the past three days": (date(2016, 12, 5), date(2016, 12, 7), "week")}
+    found = dates_in("A hospital funded by medical charity Medcins Sans Frontieres [MSF] in a rebel-held province of "
+                     "northern Syria was destroyed by airstrikes over the weekend that killed 13 people MSF said on "
+                     "Monday.", date(2016, 8, 9))  # fakes-1923102845, published on a Tuesday
+    assert found["the weekend"] == (date(2016, 8, 6), date(2016, 8, 7), "week")
+    assert found["Monday"] == (date(2016, 8, 8), date(2016, 8, 8), "day")
+    found = dates_in("Syria insurgents killed at least 14 civilians in the village of Khatab in central Hama province "
+                     "overnight.", date(2014, 7, 9))  # fakes-1965511147
+    assert found == {"overnight": (date(2014, 7, 8), date(2014, 7, 9), "week")}
 
 
-def test_weeks_after_a_named_event_are_counted_from_its_days():
-    body = ("An airbase and an intervention\n\n"
-            "Jabhat al-Nusra captured the Abu al-Duhur airbase in September 2015.\n\n"
-            "Three weeks after Abu al-Duhur fell in 2015, Russia began its intervention in Syria.")
-    found = events_of(body, date(2018, 1, 8))
-    assert ("Change to group/activity", "syria", "2015-09-22", "month") in found
+def test_since_runs_to_publication_and_ago_counts_back():
+    found = dates_in("Since Saturday at least 68 civilians have been killed in aerial attacks on the town.",
+                     date(2015, 7, 16))  # fakes-1915433687, published on a Thursday
+    assert found == {"Saturday": (date(2015, 7, 11), date(2015, 7, 16), "week")}
+    found = dates_in("On Monday air strikes killed 23 people in the town which has been under siege by the army ever "
+                     "since rebels seized it two year ago.", date(2014, 9, 17))  # fakes-1923848233
+    assert found["two year ago"] == (date(2012, 1, 1), date(2012, 12, 31), "year")
 
 
-def test_the_start_of_an_offensive_bounds_the_undated_events_of_it():
-    body = ("Push in al-Ghab\n\n"
-            "Rebel groups announced Wednesday they were starting the battle in the al-Ghab plain.\n\n"
-            "Rebels have seized the Tal Wasit checkpoint, the Observatory said.")
-    found = events_of(body, date(2015, 4, 27))  # a Monday; Wednesday is 22 April
-    assert ("Non-state actor overtakes territory", "tal-wasit-checkpoint", "2015-04-22", "week") in found
+def test_a_count_of_days_or_years_is_a_duration_not_a_date():
+    found = dates_in("The London-based Syrian Observatory for Human Rights said Deir al-Adas was taken on Tuesday after "
+                     "two days of fierce fighting between regime elements and rebels including members of Nusra "
+                     "al-Qaedas affiliate in Syria and fighters from the Free Syrian Army.", date(2015, 2, 12))
+    assert list(found) == ["Tuesday"]  # fakes-1915433670
+    assert dates_in("The clan has ruled Syria with an iron fist for more than 40 years.", date(2015, 2, 23)) == {}
+    # fakes-1918398779
 
 
-def test_an_undated_account_continues_the_story_told_just_before():
-    body = ("Qarmid stormed\n\n"
-            "Rebels stormed the Qarmid base on Monday.\n\n"
-            "“Our artillery has been directed at Mastouma,” a commander in the Army of Conquest said.")
-    found = events_of(body, date(2015, 4, 28))
-    assert ("Shelling/artillery/missile attack", "mastouma-base", "2015-04-27", "day") in found
+# -- dates attached to events -------------------------------------------------------------------------
 
 
-def test_infighting_between_rebels_is_not_the_fight_for_ground_the_army_took():
-    body = ("Army advances in Idlib\n\n"
-            "Government forces have captured dozens of villages in Idlib province over the past week.\n\n"
-            "Ahrar al-Sham released a statement on Sunday decrying its losses following recent infighting "
-            "with Jabhat al-Nusra in Idlib province.")
-    found = events_of(body, date(2018, 1, 8))
-    assert ("Armed clash", "idlib-governorate", "2018-01-02", "week") in found
-    assert ("Government regains territory", "idlib-governorate", "2018-01-02", "week") in found
+def test_the_date_of_the_trigger_s_clause_dates_the_event():
+    body = ("Car bomb in Hama\n\nA car bomb killed at least 34 people on Friday in a government-controlled village in "
+            "the central Syrian province of Hama state news agency SANA reported.")  # fakes-1923848296
+    assert events_of(body, date(2014, 6, 20)) == [("Remote explosive/landmine/IED", "2014-06-20", None, "day")]
+    body = ("Sarin\n\nThe United Kingdom therefore shares the US assessment that it is highly likely that the regime "
+            "was responsible for a sarin attack on Khan Sheikhun on the 4th of April.")  # fakes-1923102880
+    assert events_of(body, date(2017, 4, 13)) == [("Chemical weapon", "2017-04-04", None, "day")]
+
+
+def test_a_date_that_hangs_from_the_reporting_verb_covers_the_week_before_the_report():
+    body = ("Shelling in Aleppo\n\nAt least six civilians have been killed killed in a al-Nusra Front shelling of "
+            "government forces positions in the north-western outskirts of Aleppo the Russian Defense Ministry said "
+            "Thursday.")  # fakes-1962495689, published on a Friday
+    assert events_of(body, date(2016, 4, 15)) == \
+        [("Shelling/artillery/missile attack", "2016-04-08", "2016-04-14", "week")]
+
+
+def test_background_in_the_past_perfect_takes_its_own_date_not_the_report_s():
+    body = ("Aleppo\n\nSyrias army said in a statement on Monday that the Nusra Front and what it called other terrorist "
+            "groups had killed 84 people mostly women and children in Aleppo during the past three days in a "
+            "bombardment that included chemical weapons and rocket fire.")  # fakes-1923848278, published on a Monday
+    found = events_of(body, date(2016, 10, 31))
+    assert found and all(e[1:] == ("2016-10-29", "2016-10-31", "week") for e in found)
+    body = ("Damascus\n\nSyrian air force strikes killed at least 70 people in an opposition district outside Damascus "
+            "following rocket attacks by rebels that had hit the government-controlled centre of the Syrian capital a "
+            "monitoring group said on Friday.")  # fakes-1923848194, published on a Friday
+    found = events_of(body, date(2015, 2, 6))
+    assert ("Shelling/artillery/missile attack", "2015-01-31", "2015-02-06", "week") in found  # undated: its week
+
+
+def test_also_ties_an_undated_sentence_to_the_events_of_the_sentence_before():
+    body = ("Aleppo\n\nOn Saturday two women and two children were among eight people killed when a barrel bomb hit a "
+            "building in an opposition-held area of Aleppo city once Syrias commercial capital. Six people were also "
+            "reported killed in rebel shelling of regime-held areas of the city.")  # fakes-1923848200
+    assert ("Shelling/artillery/missile attack", "2015-02-21", None, "day") in events_of(body, date(2015, 2, 22))
+
+
+def test_an_undated_sentence_is_not_dated_by_the_sentence_before_without_a_link():
+    body = ("Aleppo\n\nOn Saturday two women and two children were among eight people killed when a barrel bomb hit a "
+            "building in an opposition-held area of Aleppo city once Syrias commercial capital. Six people were "
+            "reported killed in rebel shelling of regime-held areas of the city.")  # fakes-1923848200 without "also"
+    assert ("Shelling/artillery/missile attack", "2015-02-16", "2015-02-22", "week") in \
+        events_of(body, date(2015, 2, 22))
+
+
+def test_a_stated_offset_moves_the_date_of_the_clause_it_hangs_from():
+    body = ("Damascus\n\nSyrian President Bashar al-Assads forces bombarded rebel-held suburbs of Damascus on Thursday "
+            "activists said keeping up pressure on the besieged region a day after the opposition accused the army "
+            "of gassing hundreds in a chemical weapons attack.")  # fakes-1926479038, published on a Thursday
+    found = events_of(body, date(2013, 8, 22))
+    assert ("Shelling/artillery/missile attack", "2013-08-22", None, "day") in found
+    assert ("Chemical weapon", "2013-08-21", None, "day") in found

@@ -8,15 +8,17 @@ from datetime import date
 
 import pytest
 
-from scripts.dates import DateFinder
 from scripts.errors import BuildError
+from scripts.extraction.dates import DateFinder
 from scripts.extraction.figures import FigureFinder
+from scripts.extraction.model import parse
+from scripts.extraction.structure import Sentence
 from scripts.reference import load_reference
 
 from .conftest import REFERENCE
 
 _REFERENCE = load_reference(REFERENCE)
-LEXICON = _REFERENCE.lexicon
+DATES = _REFERENCE.extraction["dates"]
 FIGURES = _REFERENCE.extraction["figures"]
 
 
@@ -39,21 +41,26 @@ def test_the_real_governorate_is_kept_where_the_article_is_wrong(db):
                       "where a.alias = 'Morek'").fetchone()[0] == "Hama"
 
 
+def _dates(text: str, published: date) -> list:
+    """The date expressions DateFinder finds in one sentence (parsed on its own)."""
+    [doc] = parse([text])
+    return DateFinder(DATES, published).find(Sentence(0, 0, 0, len(text), text, doc=doc))
+
+
 def test_weekdays_resolve_to_the_latest_such_day_on_or_before_publication():
-    finder = DateFinder(LEXICON["dates"], date(2014, 12, 16))  # a Tuesday
-    [monday] = finder.find("Wadi Deif fell first early Monday morning to Jabhat a-Nusra forces")
+    published = date(2014, 12, 16)  # a Tuesday
+    [monday] = _dates("Wadi Deif fell first early Monday morning to Jabhat a-Nusra forces", published)
     assert (monday.first, monday.precision, monday.basis) == (date(2014, 12, 15), "day", "relative")
-    [tuesday] = finder.find("told Syria Direct Tuesday")
+    [tuesday] = _dates("the journalist told Syria Direct Tuesday", published)
     assert tuesday.first == date(2014, 12, 16)
 
 
 def test_months_spans_and_relative_phrases():
-    finder = DateFinder(LEXICON["dates"], date(2018, 1, 8))
-    [month] = finder.find("captured the airbase in September 2015 following a lengthy siege")
+    [month] = _dates("Nusra captured the airbase in September 2015 following a lengthy siege", date(2018, 1, 8))
     assert (month.first, month.last, month.precision) == (date(2015, 9, 1), date(2015, 9, 30), "month")
-    [span] = finder.find("had fled their homes between December 15 and January 6.")
+    [span] = _dates("Some 100,000 people had fled their homes between December 15 and January 6.", date(2018, 1, 8))
     assert (span.first, span.last) == (date(2017, 12, 15), date(2018, 1, 6))
-    [week] = DateFinder(LEXICON["dates"], date(2015, 4, 27)).find("Last week, Islamist battalions mustered")
+    [week] = _dates("Last week, Islamist battalions mustered 5,000 fighters", date(2015, 4, 27))
     assert (week.first, week.last, week.precision) == (date(2015, 4, 20), date(2015, 4, 26), "week")
 
 

@@ -107,7 +107,8 @@ def test_the_publication_date_range_is_data(seed_copy, reference_copy, kept_buil
      "[1].relations[0] (actor_id 'afp'): missing field(s) relation"),
     ("actors.yml", lambda a: _actor(a, "afp").update(description="AFP\x1b[2J"),
      "[1].description (actor_id 'afp'): holds a control character"),
-    ("lexicon/dates.yml", lambda d: d.update(report_span_days="seven"), "report_span_days: expected a whole number"),
+    ("extraction/dates.yml", lambda d: d["reporting"].update(span_days="seven"),
+     "reporting.span_days: expected a whole number"),
     ("extraction/triggers.yml", lambda d: d.pop("triggers"), "missing field(s) triggers"),
     ("extraction/figures.yml", lambda d: d["figures"]["person_nouns"].update(lemmas="civilian"),
      "figures.person_nouns.lemmas: expected a list"),
@@ -119,13 +120,13 @@ def test_a_reference_value_of_the_wrong_type_is_one_line(seed_copy, reference_co
     _refused(seed_copy, kept_build, reference_copy, f"{reference_copy / file}: {expected}")
 
 
-@pytest.mark.parametrize("name", ["lexicon/names", "lexicon/dates", "extraction/triggers", "extraction/figures"])
+@pytest.mark.parametrize("name", ["lexicon/names", "extraction/dates", "extraction/triggers", "extraction/figures"])
 def test_an_empty_lexicon_file_is_one_line(seed_copy, reference_copy, kept_build, name):
     (reference_copy / f"{name}.yml").write_text("# emptied by mistake\n", encoding="utf-8")
     _refused(seed_copy, kept_build, reference_copy, f"{name}.yml: expected a mapping, got nothing (empty)")
 
 
-@pytest.mark.parametrize("file", ["actors.yml", "lexicon/dates.yml", "limits.yml"])
+@pytest.mark.parametrize("file", ["actors.yml", "extraction/dates.yml", "limits.yml"])
 def test_a_reference_file_that_is_not_utf8_is_one_line(seed_copy, reference_copy, kept_build, file):
     path = reference_copy / file
     path.write_bytes(path.read_bytes().replace(b"\n", b"\n# Fran\xe7e\n", 1))  # a Latin-1 byte on line 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts import dates
+from scripts.extraction import dates
 from scripts.extraction_runs import run_extractions
 from scripts.reference import load_reference
 from scripts.reviews import Review, apply_reviews, read_review
@@ -137,9 +137,9 @@ def test_a_review_keyed_by_its_quote_applies_when_the_extractor_moves_the_date(r
 
     # The extractor reads every date a week earlier: the event moves, and the review still finds it by its quote.
     find = dates.DateFinder.find
-    monkeypatch.setattr(dates.DateFinder, "find", lambda self, text, offset=0: [
+    monkeypatch.setattr(dates.DateFinder, "find", lambda self, sentence: [
         dataclasses.replace(d, first=d.first - timedelta(days=7), last=d.last - timedelta(days=7))
-        for d in find(self, text, offset)])
+        for d in find(self, sentence)])
     machine, fixed = reviewed_clash()
     assert machine["event_date"] == "2015-03-19" and machine["place_id"] == "idlib-city"
     assert (fixed["event_date"], fixed["place_id"], fixed["review_status"]) == ("2015-03-19", "qarmid-base", "reviewed")

@@ -1,18 +1,15 @@
 """Event reports of one sentence: triggers (triggers.py) that modality.py lets through, with their
-roles (roles.py), place (places.py) and date. The date is the one attached to the trigger's clause
-(dates.py finds and resolves them; the date rules of seeds/reference/lexicon/dates.yml apply)."""
+roles (roles.py), place (places.py) and date (when.py: the date the parse attaches to the trigger)."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from spacy.tokens import Token
 
-from ..dates import DateMention
 from ..reference import Reference
+from .dates import DateMention
 from .modality import Modality
 from .names import Mention
 from .places import EventPlace, PlaceReader
@@ -20,25 +17,7 @@ from .relations import SentenceNames
 from .roles import RoleReader
 from .structure import Sentence
 from .triggers import Trigger, TriggerFinder
-
-FALLBACK_SPAN_DAYS = 7  # an undated report is taken to be about the week before publication
-# Relations that open a clause of their own: a date in one clause does not date another clause's event.
-CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "conj"}
-
-
-@dataclass(frozen=True)
-class EventDate:
-    """When an event happened, as far as one sentence tells."""
-
-    first: date
-    last: date
-    precision: str
-    basis: str  # explicit, relative or publication
-    bound: bool = False  # the days only bound the event: the week before publication, or before a report
-
-    @property
-    def span_days(self) -> int:
-        return (self.last - self.first).days + 1
+from .when import EventDate, EventDating, clause_head
 
 
 @dataclass
@@ -59,26 +38,11 @@ class EventMention:
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
     starts_campaign: bool = False  # the start of an offensive, which bounds the undated events of it
-    # "Three weeks after X fell, Y began": (days after X, trigger start of X's report in this sentence)
-    after_event: tuple[int, int] | None = None
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
     rank = {"explicit": 0, "relative": 1, "publication": 2}
     return (candidate.span_days, rank[candidate.basis]) < (current.span_days, rank[current.basis])
-
-
-def publication_fallback(published: date) -> EventDate:
-    return EventDate(published - timedelta(days=FALLBACK_SPAN_DAYS - 1), published, "week", "publication", bound=True)
-
-
-def clause_head(token: Token) -> Token:
-    """The head of the clause the token is in (a verb's own clause, or the sentence's root)."""
-    while token.dep_ not in CLAUSE_DEPS or (token.dep_ == "conj" and token.pos_ not in ("VERB", "AUX")):
-        if token.head.i == token.i:
-            break
-        token = token.head
-    return token
 
 
 def _definite(token: Token) -> bool:
@@ -93,17 +57,10 @@ def _coordinated(a: Token, b: Token) -> bool:
         (a.dep_ == b.dep_ == "conj" and a.head.i == b.head.i)
 
 
-def _token_at(sentence: Sentence, offset: int) -> Token | None:
-    for token in sentence.doc or ():
-        if sentence.start + token.idx <= offset < sentence.start + token.idx + len(token.text):
-            return token
-    return None
-
-
 class EventFinder:
     """Applies triggers, modality, roles and places to one sentence at a time."""
 
-    def __init__(self, extraction: dict, reference: Reference, date_lexicon: dict):
+    def __init__(self, extraction: dict, reference: Reference):
         self.reference = reference
         self.triggers = TriggerFinder(extraction["triggers"])
         self.modality = Modality(extraction["modality"])
@@ -113,63 +70,7 @@ class EventFinder:
         self.governorates = {p.governorate: p.place_id for p in reference.places.values() if p.place_type == "governorate"}
         self.territory_types = {t for spec in self.triggers.specs if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
-        self.offsets = {k.lower(): v for k, v in date_lexicon["offsets_before_event"].items()}
-        self._report_date = re.compile(date_lexicon["report_date_before"], re.I)
-        self._ongoing = re.compile(date_lexicon["ongoing_near_event"], re.I)
-        self.report_span_days = int(date_lexicon["report_span_days"])
-        names = "|".join(re.escape(k) for k in sorted(self.offsets, key=len, reverse=True))
-        self._offset_re = re.compile(rf"\b({names})\s+(?:[\w-]+\s+){{0,3}}$", re.I)
-        self._fronted_re = re.compile(rf"^\W*({names})\b([^,;]*)[,;]", re.I)
-        self._undated = re.compile(date_lexicon["undated_before"], re.I)
-
-    # -- dates ---------------------------------------------------------------------------------
-
-    def _clause_dates(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention],
-                      several: bool) -> list[DateMention]:
-        """The dates of the trigger's clause, else of the clauses above it; any date of the sentence
-        only when the sentence reports one event."""
-        own = clause_head(trigger.head)
-        placed = [(d, _token_at(sentence, d.start)) for d in dates]
-        placed = [(d, clause_head(token)) for d, token in placed if token is not None]
-        found = [d for d, clause in placed if clause.i == own.i]
-        # a clause of the trigger's own words ("air strikes that killed 73 on Sunday")
-        found = found or [d for d, clause in placed if clause.i != own.i and trigger.head.is_ancestor(clause)]
-        for above in (t for t in own.ancestors if t.i == clause_head(t).i):
-            found = found or [d for d, clause in placed if clause.i == above.i]
-        return found if found or several else dates
-
-    def _date(self, sentence: Sentence, dates: list[DateMention], t_start: int, t_end: int) -> EventDate | None:
-        """The nearest of the dates; a date that belongs to the report ("told AFP on Monday") covers the week
-        up to it, unless the event was going on."""
-        if not dates:
-            return None
-        nearest = min(dates, key=lambda d: (abs(d.start - t_start), d.start))
-        if nearest.precision == "day" and self._report_date.search(sentence.text[: nearest.start - sentence.start]):
-            around = sentence.text[max(0, t_start - sentence.start - 25):t_end - sentence.start + 25]
-            if not self._ongoing.search(around):
-                first = nearest.last - timedelta(days=self.report_span_days - 1)
-                return EventDate(first, nearest.last, "week", nearest.basis, bound=True)
-        return EventDate(nearest.first, nearest.last, nearest.precision, nearest.basis)
-
-    def _offset(self, sentence: Sentence, t_start: int, dates: list[DateMention]) -> EventDate | None:
-        """"..., a day after government raids killed": the sentence's date moved by the stated days."""
-        before = sentence.text[max(0, t_start - sentence.start - 40):t_start - sentence.start]
-        match = self._offset_re.search(before)
-        if not match or not dates:
-            return None
-        days = timedelta(days=self.offsets[match.group(1).lower()])
-        anchor = min(dates, key=lambda d: abs(d.start - t_start))
-        return EventDate(anchor.first + days, anchor.last + days, anchor.precision, anchor.basis)
-
-    def _when(self, sentence: Sentence, trigger: Trigger, t_start: int, t_end: int, dates: list[DateMention],
-              several: bool, inherited: EventDate, may_offset: bool, fronted: list[DateMention]) -> EventDate:
-        """When the event of one trigger happened, as far as its sentence tells (else `inherited`); a main clause
-        after "Three weeks after X fell in 2015," is dated by that clause (event_dates.py moves it after X)."""
-        own = self._date(sentence, self._clause_dates(sentence, trigger, dates, several) or fronted, t_start, t_end)
-        if self._undated.search(sentence.text[: t_start - sentence.start]):
-            own = None  # "following recent infighting": earlier than the sentence's date
-        when = own or inherited
-        return (self._offset(sentence, t_start, dates) or when) if may_offset else when
+        self.dating = EventDating(extraction["dates"])
 
     # -- places --------------------------------------------------------------------------------
 
@@ -241,9 +142,6 @@ class EventFinder:
         triggers = [t for t in self.triggers.find(doc) if not names.by_token.get(t.head.i)
                     or all(m.entity_type == "place" for m in names.by_token[t.head.i])]
         triggers = [t for t in triggers if self.modality.blocked(t.head) is None]
-        fronted = self._fronted_re.match(sentence.text)
-        anchor_end = sentence.start + fronted.end() if fronted else sentence.start
-        anchors = [sentence.start + doc[t.start].idx for t in triggers if sentence.start + doc[t.start].idx < anchor_end]
         found: dict[tuple, EventMention] = {}
         placed = [(t, self.places.event_places(t, names, recent_places)) for t in triggers]
         for trigger, places in placed:
@@ -251,7 +149,8 @@ class EventFinder:
             last = doc[trigger.end - 1]
             t_end = sentence.start + last.idx + len(last.text)
             spec = trigger.spec
-            own_date = bool(self._clause_dates(sentence, trigger, dates, len(triggers) > 1))
+            when = self.dating.when(sentence, trigger, dates, len(triggers) > 1, inherited, previous)
+            own_date = when.basis != "publication" and when is not inherited
             if not places and trigger.kind in self.places.sentence_story_kinds:
                 # "After taking the airbase, rebel fighters captured and executed 56 soldiers", "air strikes and
                 # artillery fire on X": where an earlier event of the sentence happened (a coordinated one first,
@@ -271,11 +170,6 @@ class EventFinder:
             if roles.attackers and spec.get("government_sub_event_type") and \
                     self.reference.actors[roles.attackers[0]].side == "government":
                 sub_type = spec["government_sub_event_type"]
-            fronted_dates = [d for d in dates if d.start < anchor_end] if fronted and t_start >= anchor_end else []
-            when = self._when(sentence, trigger, t_start, t_end, dates, len(triggers) > 1, inherited,
-                              t_start >= anchor_end, fronted_dates)
-            after_event = (-self.offsets[fronted.group(1).lower()], anchors[0]) \
-                if fronted and anchors and t_start >= anchor_end else None
             for place in places:
                 key: tuple = (sub_type, place.mention.entity_id)
                 if key in found and (when.last < found[key].when.first or when.first > found[key].when.last):
@@ -293,7 +187,7 @@ class EventFinder:
                     event_type=spec["event_type"], sub_event_type=sub_type, place_id=place.mention.entity_id,
                     geo_precision=place.precision, when=when, attackers=list(roles.attackers),
                     targets=list(roles.targets), participants=list(roles.participants),
-                    starts_campaign=bool(spec.get("starts_campaign")), after_event=after_event)
+                    starts_campaign=bool(spec.get("starts_campaign")))
         for event in found.values():
             if not event.attackers:
                 event.attackers = self.roles.default_attackers(event.sub_event_type, event.targets)
