@@ -113,11 +113,15 @@ def test_qarmid_base_capture_is_one_event_reported_by_two_articles(db):
 
 
 def test_jisr_al_shughur_capture_is_one_event_reported_by_two_articles(db):
+    # "the Saturday capture of Jisr al-Shughur" (001) and "On Saturday, the fighters entered Jisr al-Shughur" (003)
     rows = db.execute("""
         select e.event_id, e.source_count from events e
-        where e.place_id = 'jisr-al-shughur' and e.sub_event_type = 'Non-state actor overtakes territory'""").fetchall()
+        where e.place_id = 'jisr-al-shughur' and e.sub_event_type = 'Non-state actor overtakes territory'
+          and e.event_date = '2015-04-25'""").fetchall()
     assert len(rows) == 1
     assert rows[0]["source_count"] == 2
+    articles = {a for (a,) in db.execute("select article_id from event_mentions where event_id = ?", [rows[0]["event_id"]])}
+    assert articles == {"001_69ba249cb100d0c6", "003_4fee710319d38640"}
 
 
 def test_events_flat_has_one_row_per_event_with_names(db):

@@ -26,37 +26,40 @@ from scripts.import_collection import import_collection, load_format
 GOLD = ROOT / "tests" / "gold"
 
 # Issue 13 replaced the seed-specific event rules (events precision 0.98, recall 0.94, roles 0.62) by
-# triggers, modality, roles and places read off the parse: measured 0.667, 0.566 and 0.522 on the seeds.
+# triggers, modality, roles and places read off the parse: measured 0.667, 0.566 and 0.522 on the seeds. An
+# event no path places then went to the article's governorate or country (ACLED's practice for reports that
+# name only those): seeds precision 0.557, recall 0.642, while the crowd agreement on dates rose from 0.49 to
+# 0.75 and on causes from 0.65 to 0.94 (the seeds' gold codes fewer such events).
 SEED_FLOORS = {
-    ("events", "precision"): 0.60,
-    ("events", "recall"): 0.50,
+    ("events", "precision"): 0.50,
+    ("events", "recall"): 0.55,
     ("figures", "f1"): 0.87,
     ("places", "f1"): 0.92,
     ("actors", "f1"): 0.91,
     ("event_actors", "f1"): 0.48,
 }
 # 0.853 with the seed-specific dating (a date carried from sentence to sentence, the story told before, the
-# start of an offensive, weeks after a named event); 0.806 with dates attached by the parse and explicit links
+# start of an offensive, weeks after a named event); 0.794 with dates attached by the parse and explicit links
 # only (issue 13): the seeds' gold dates undated reports from their story.
 SEED_DATES_EXACT_FLOOR = 0.75
 SEED_CLAIMANTS_FLOOR = 0.85  # measured 0.926 when claimant accuracy was added
 DEV_CLAIMANTS_FLOOR = 0.72  # measured 0.737 (most misses name actors actors.yml lacks)
-# measured: events 0.177 (0.105 before issue 13's events), figures 0.799 (0.632 before the parse), places 0.573,
-# actors 0.587, roles 0.378
+# measured: events 0.208 (0.107 before issue 13's events and dates), figures 0.802 (0.632 before the parse),
+# places 0.600, actors 0.592, roles 0.411; 93 of the 169 gold events are at places the reference lacks
 DEV_FLOORS = {
-    ("events", "f1"): 0.15,
+    ("events", "f1"): 0.18,
     ("figures", "f1"): 0.75,
-    ("places", "f1"): 0.52,
-    ("actors", "f1"): 0.53,
+    ("places", "f1"): 0.55,
+    ("actors", "f1"): 0.55,
 }
-AGREEMENT_FLOORS = {  # measured: 0.590, 0.573, 0.822, 0.754, 0.458
-    "governorate": 0.55,
-    "date within a day": 0.70,  # measured 0.751 with dates read off the parse (0.701 before)
+AGREEMENT_FLOORS = {  # measured before issue 13's events: 0.590, 0.573, 0.822, 0.754, 0.458; after: below
+    "governorate": 0.60,  # 0.642
+    "date within a day": 0.70,  # 0.751 with dates read off the parse (0.701 before)
     # 0.846 before page furniture was recognised: the counts that only a headline or standfirst gave ("Death
     # toll … rises to 76") are no longer figures (issue 13); numbers in words are read from the body.
-    "counts": 0.78,
-    "cause of death": 0.70,
-    "actor side": 0.43,
+    "counts": 0.78,  # 0.824
+    "cause of death": 0.88,  # 0.939: nearly every article has an event now
+    "actor side": 0.52,  # 0.565
 }
 
 
