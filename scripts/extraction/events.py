@@ -37,7 +37,6 @@ class EventMention:
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
-    starts_campaign: bool = False  # the start of an offensive, which bounds the undated events of it
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -186,8 +185,7 @@ class EventFinder:
                     article_id=article_id, sentence=sentence, trigger_start=t_start, trigger_end=t_end,
                     event_type=spec["event_type"], sub_event_type=sub_type, place_id=place.mention.entity_id,
                     geo_precision=place.precision, when=when, attackers=list(roles.attackers),
-                    targets=list(roles.targets), participants=list(roles.participants),
-                    starts_campaign=bool(spec.get("starts_campaign")))
+                    targets=list(roles.targets), participants=list(roles.participants))
         for event in found.values():
             if not event.attackers:
                 event.attackers = self.roles.default_attackers(event.sub_event_type, event.targets)
