@@ -2,8 +2,7 @@
 
 A report that gives no date of its own is first put in the week before publication (or before the
 report that tells it). Two links in its own sentence narrow that week: "following the fall of X" or
-"after they took X" (scripts/extraction/when.py records the event it follows): it ran from X's day on
-(or, when X came before that week, it belongs to X's days: the sentence tells a story of that time);
+"after they took X" (scripts/extraction/when.py records the event it follows): it ran from X's day on;
 and a dated event told in the same sentence whose days lie in that week ("the battles coincided with
 the defection"): it took place on those days.
 """
@@ -48,12 +47,6 @@ def refine_dates(events: list[Event]) -> None:
             if before is not None and before is not event and before.basis != "publication" \
                     and event.first <= before.first <= event.last:
                 _set(event, before.first, event.last, span_precision(before.first, event.last))
-                break
-            if before is not None and before is not event and before.basis != "publication" \
-                    and before.last < event.first:
-                # "After taking the airbase [in September 2015], rebel fighters executed 56 soldiers": the
-                # sentence tells a story of X's time, not of the week before publication
-                _set(event, before.first, before.last, before.precision)
                 break
             mates = [other for other in by_sentence[(mention.article_id, mention.sentence.index)]
                      if other is not event and other.basis != "publication"

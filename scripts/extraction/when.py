@@ -89,11 +89,6 @@ def _definite(token: Token) -> bool:
                                         for c in token.children)
 
 
-def _retold(verb: Token) -> bool:
-    """"After taking the airbase": a verb whose object is definite retells an event of its kind told before."""
-    return verb.pos_ == "VERB" and any(c.dep_ in ("dobj", "nsubjpass") and _definite(c) for c in verb.children)
-
-
 def _count(token: Token) -> int:
     """How many units a unit noun counts ("two days", "a day", "hours": 1)."""
     for child in token.children:
@@ -202,11 +197,7 @@ class EventDating:
         """"Following the fall of X, jets conducted raids", "after they took X, they shelled": the article
         offset of the event word after which the trigger's event came (its days start there)."""
         clause = clause_head(trigger.head)
-        # "After taking the airbase, rebel fighters captured and executed 56 soldiers": the opener of the first
-        # of coordinated verbs opens them all
-        openers = [c for c in clause.head.children if c.i < clause.head.i] \
-            if clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX") else []
-        for child in [*clause.children, *openers]:
+        for child in clause.children:
             word = child.lemma_.lower()
             if child.dep_ == "prep" and self.sequence.get(word) == -1:
                 obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
@@ -246,7 +237,7 @@ class EventDating:
             return own
         told = [e for e in previous if e.when.basis != "publication"]
         same = [e for e in told if e.sub_event_type == trigger.spec["sub_event_type"]]
-        if same and (_definite(trigger.head) or _retold(trigger.head)):
+        if same and _definite(trigger.head):
             return same[0].when
         told = [e for e in told if e.sentence.paragraph == sentence.paragraph]
         if told and self._continues(trigger):
