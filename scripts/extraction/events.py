@@ -50,12 +50,6 @@ def _definite(token: Token) -> bool:
                                         for c in token.children)
 
 
-def _coordinated(a: Token, b: Token) -> bool:
-    """Whether two words are joined by a conjunction ("air strikes and artillery fire")."""
-    return (a.dep_ == "conj" and a.head.i == b.i) or (b.dep_ == "conj" and b.head.i == a.i) or \
-        (a.dep_ == b.dep_ == "conj" and a.head.i == b.head.i)
-
-
 class EventFinder:
     """Applies triggers, modality, roles and places to one sentence at a time."""
 
@@ -150,13 +144,10 @@ class EventFinder:
             spec = trigger.spec
             when = self.dating.when(sentence, trigger, dates, len(triggers) > 1, inherited, previous)
             own_date = when.basis != "publication" and when is not inherited
-            if not places and trigger.kind in self.places.sentence_story_kinds:
-                # "After taking the airbase, rebel fighters captured and executed 56 soldiers", "air strikes and
-                # artillery fire on X": where an earlier event of the sentence happened (a coordinated one first,
-                # before or after)
-                others = [(not _coordinated(trigger.head, t.head), n, p) for n, (t, p) in enumerate(placed)
-                          if p and t is not trigger and (t.head.i < trigger.head.i or _coordinated(trigger.head, t.head))]
-                places = min(others, key=lambda o: o[:2])[2] if others else []
+            if not places and spec["sub_event_type"] in self.absorbed:
+                # "regained the town of Halfaya after heavy clashes with X": the fight for the place the
+                # sentence reports taken (absorbed_by_territory_change)
+                places = next((p for t, p in placed if p and t.kind in ("territory", "fall")), [])
             if not places:  # background protests are coded only with a date of their own
                 places = self._fallback_place(trigger, previous, own_date, context_places, names, recent_places)
             if not places:

@@ -37,7 +37,6 @@ class PlaceReader:
         self.near_precision = int(data["near_precision"])
         self.place_nouns = {noun: list(types) for noun, types in data["place_nouns"].items()}
         self.counts = dict(data["counts"])
-        self.sentence_story_kinds = set(data["sentence_story_kinds"])
         self.there = set(data["there"]["words"])
         self.there_types = list(data["there"]["place_types"])
         self.capital_under = set(data["capital_under"])
