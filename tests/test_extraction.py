@@ -85,8 +85,9 @@ def test_historical_event_keeps_month_precision(db):
     # "After taking the airbase, rebel fighters captured and executed 56 government soldiers": the toll is the
     # executions' (their date, which only "after taking the airbase" ties to 2015, is not read: no rule for
     # that link fires in three development outlets)
-    executed = db.execute("select fatalities from events where place_id = 'abu-al-duhur-airbase' "
-                          "and sub_event_type = 'Attack'").fetchone()
+    executed = db.execute("select e.sub_event_type, e.fatalities from events e join event_mentions m using (event_id) "
+                          "where m.quote like '%captured and executed 56 government soldiers%' "
+                          "and e.sub_event_type = 'Attack'").fetchone()
     assert executed["fatalities"] == 56
 
 

@@ -132,7 +132,8 @@ def test_a_review_keyed_by_its_quote_applies_when_the_extractor_moves_the_date(r
         return _clash(rows), _clash(apply_reviews(rows, [review], units))
 
     machine, fixed = reviewed_clash()
-    assert (machine["event_date"], machine["place_id"]) == ("2015-03-26", "idlib-city")
+    place = machine["place_id"]  # "on Idlib's outskirts": the extractor's reading, which the review corrects
+    assert machine["event_date"] == "2015-03-26" and place in {"idlib-city", "idlib-governorate"}
     assert (fixed["place_id"], fixed["review_status"]) == ("qarmid-base", "reviewed")
 
     # The extractor reads every date a week earlier: the event moves, and the review still finds it by its quote.
@@ -141,7 +142,7 @@ def test_a_review_keyed_by_its_quote_applies_when_the_extractor_moves_the_date(r
         dataclasses.replace(d, first=d.first - timedelta(days=7), last=d.last - timedelta(days=7))
         for d in find(self, sentence)])
     machine, fixed = reviewed_clash()
-    assert machine["event_date"] == "2015-03-19" and machine["place_id"] == "idlib-city"
+    assert machine["event_date"] == "2015-03-19" and machine["place_id"] == place
     assert (fixed["event_date"], fixed["place_id"], fixed["review_status"]) == ("2015-03-19", "qarmid-base", "reviewed")
 
 

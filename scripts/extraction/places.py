@@ -73,12 +73,9 @@ class PlaceReader:
         return mention
 
     def means_city(self, token: Token) -> bool:
-        """Whether a name at `token` is the object of "the outskirts of" / "the road to", or owns "Idlib's
-        outskirts" (the city)."""
-        if token.dep_ == "pobj" and token.head.lemma_.lower() in ("of", "to") and \
-                token.head.head.lemma_.lower() in self.capital_under:
-            return True
-        return token.dep_ == "poss" and token.head.lemma_.lower() in self.capital_under  # "Idlib's outskirts"
+        """Whether a name at `token` is the object of "the outskirts of" / "the road to" (the city)."""
+        return token.dep_ == "pobj" and token.head.lemma_.lower() in ("of", "to") and \
+            token.head.head.lemma_.lower() in self.capital_under
 
     def means_province(self, token: Token) -> bool:
         """Whether a name at `token` is under a word for the province ("the countryside of Aleppo", "rural
