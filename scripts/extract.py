@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .extraction.claimants import ClaimantFinder
+from .extraction.coreference import Coreference
 from .extraction.dates import DateFinder
 from .extraction.events import EventFinder, EventMention
 from .extraction.figures import Figure, FigureFinder, NotUnderstood
@@ -71,6 +72,7 @@ class Extractor:
         self.reference = reference
         self.matcher = NameMatcher(reference)
         self.events = EventFinder(reference.extraction, reference)
+        self.coreference = Coreference(reference.extraction["coreference"], reference)
         self.figures = FigureFinder(reference.extraction["figures"])
         self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
@@ -154,6 +156,7 @@ class Extractor:
                 claimed_by = self.claimants.find(sentence, in_sentence, last_claimant, figure.number_start,
                                                   mentions)
                 figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
+        events = self.coreference.resolve(events)
         unresolved = self.names.find(read, sentences, mentions)
         cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
         return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut)

@@ -149,3 +149,10 @@ def test_a_stated_offset_moves_the_date_of_the_clause_it_hangs_from():
     found = events_of(body, date(2013, 8, 22))
     assert ("Shelling/artillery/missile attack", "2013-08-22", None, "day") in found
     assert ("Chemical weapon", "2013-08-21", None, "day") in found
+
+
+def test_a_date_inside_a_since_phrase_dates_what_it_names_not_the_event():
+    # fakes-1918398779 (Daily Sabah), fakes-1965495332 (Sputnik): the first blast since the war began in 2011
+    body = ("Qardaha\n\nThe attack, the first explosion to hit the heart of the western town since the outbreak of "
+            "Syria's civil war in 2011, took place in the parking lot of the hospital in Qardaha.")
+    assert [e for e in events_of(body, date(2015, 2, 23)) if e[1].startswith("2011")] == []

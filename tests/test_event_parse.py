@@ -74,3 +74,44 @@ def test_unattributed_air_strikes_are_the_governments_and_nobody_else_is_guessed
     roles = roles_of("Air strikes hit Ariha on Sunday, a day after Jabhat al-Nusra fighters entered Saraqib.")
     assert ("syrian-government-forces", "attacker") in roles
     assert ("jabhat-al-nusra", "target") not in roles
+
+
+@pytest.mark.parametrize(("sentence", "place"), [
+    # fakes-1918150044 (Asharq Al-Awsat): the helicopter's barrel bomb carried the gas
+    ("A helicopter belonging to the regime dropped a barrel bomb containing toxic gasses on the town of Saraqib "
+     "on Wednesday night.", "saraqib"),
+    # fakes-1919191754 (TRT World): the load hangs, in the parse, from the sentence's verb
+    ("Last Monday regime forces attacked Saraqeb another opposition-held city in Idlib province with barrel bombs "
+     "laced with chlorine gas.", "saraqib"),
+])
+def test_a_strike_that_delivered_a_chemical_is_the_chemical_attack(sentence, place):
+    assert events_of(sentence) == [("Chemical weapon", place)]
+
+
+def test_a_blast_the_article_says_a_suicide_bomber_set_off_is_the_suicide_bombing():
+    # fakes-1923102825 (The New Arab): "a suicide bomb blast" is one event, not a suicide bombing and an IED
+    sentence = ("Fourteen members of the Jaish al-Islam rebel group were killed when a suicide bomb blast targeted "
+                "their positions in Ariha on Sunday.")
+    assert events_of(sentence) == [("Suicide bomb", "ariha")]
+    # and an explosion with no bomber named is still an explosion
+    assert events_of("An explosion hit the town of Saraqib on Sunday.") == [("Remote explosive/landmine/IED", "saraqib")]
+
+
+@pytest.mark.parametrize("sentence", [
+    # fakes-1926479037 (Reuters), fakes-1924058109 (TRT World): who the rebels or the forces are, not a battle
+    "Saudi Arabia has been a major supporter of rebels fighting to topple Assad in Idlib.",
+    "Russia intensified its air raids in support of Syrian regime forces battling militants in Idlib province.",
+])
+def test_a_participle_that_describes_an_actor_is_no_battle(sentence):
+    assert "Armed clash" not in {t for t, _ in events_of(sentence)}
+
+
+@pytest.mark.parametrize(("sentence", "place"), [
+    # fakes-1924058039 (The Jordan Times), fakes-1923102842 (The New Arab): the halves of the city
+    ("Nine other civilians were killed in rebel shelling of regime-held western Aleppo on Saturday.", "aleppo-city"),
+    ("At least 26 people including 11 children have been killed in strikes on eastern Aleppo on Sunday.", "aleppo-city"),
+    # fakes-1923102909 (The New Arab): the province's north
+    ("The strike hit the countryside of northern Aleppo province on Sunday.", "aleppo-governorate"),
+])
+def test_a_compass_word_does_not_make_aleppo_the_province(sentence, place):
+    assert {p for _, p in events_of(sentence)} == {place}

@@ -37,6 +37,7 @@ class EventMention:
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
+    trigger_name: str = ""  # the triggers.yml entry that found it
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -60,6 +61,8 @@ class EventFinder:
         self.roles = RoleReader(extraction["roles"], reference)
         self.places = PlaceReader(extraction["places"], reference)
         self.absorbed = set(extraction["triggers"]["absorbed_by_territory_change"])
+        chemical = extraction["triggers"]["delivered_chemical"]
+        self.chemical, self.delivery = chemical["absorbing"], set(chemical["absorbed"])
         self.governorates = {p.governorate: p.place_id for p in reference.places.values() if p.place_type == "governorate"}
         self.territory_types = {t for spec in self.triggers.specs if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
@@ -176,7 +179,7 @@ class EventFinder:
                     article_id=article_id, sentence=sentence, trigger_start=t_start, trigger_end=t_end,
                     event_type=spec["event_type"], sub_event_type=sub_type, place_id=place.mention.entity_id,
                     geo_precision=place.precision, when=when, attackers=list(roles.attackers),
-                    targets=list(roles.targets), participants=list(roles.participants))
+                    targets=list(roles.targets), participants=list(roles.participants), trigger_name=spec["name"])
         for event in found.values():
             if not event.attackers:
                 event.attackers = self.roles.default_attackers(event.sub_event_type, event.targets)
@@ -188,5 +191,13 @@ class EventFinder:
             if capture is not None:
                 capture.targets = list(dict.fromkeys(capture.targets + [
                     a for a in event.targets + event.attackers if a not in capture.attackers]))
-        return sorted((e for key, e in found.items() if not (key[0] in self.absorbed and key[1] in taken)),
+        # The strike that dropped a chemical on a place is the chemical attack there (delivered_chemical).
+        chemical = {key[1]: e for key, e in found.items() if key[0] == self.chemical}
+        for key, event in found.items():
+            attack = chemical.get(key[1]) if key[0] in self.delivery else None
+            if attack is not None:
+                attack.attackers = list(dict.fromkeys(attack.attackers + event.attackers))
+                attack.targets = list(dict.fromkeys(attack.targets + event.targets))
+        return sorted((e for key, e in found.items() if not (key[0] in self.absorbed and key[1] in taken)
+                       and not (key[0] in self.delivery and key[1] in chemical)),
                       key=lambda e: (e.trigger_start, e.place_id))

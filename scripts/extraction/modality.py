@@ -45,6 +45,9 @@ class Modality:
             return True
         if rule.get("aux_lemmas") and any(c.dep_ == "aux" and c.lemma_.lower() in rule["aux_lemmas"] for c in children):
             return True
+        if rule.get("acl_participle_lemmas") and is_trigger and token.tag_ == "VBG" and token.dep_ == "acl" \
+                and token.lemma_.lower() in rule["acl_participle_lemmas"]:
+            return True
         infinitive = token.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)
         if rule.get("infinitive") and is_trigger and infinitive:
             return token.head.lemma_.lower() not in set(rule.get("except_heads") or ())

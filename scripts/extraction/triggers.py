@@ -74,12 +74,16 @@ class TriggerFinder:
         best: dict[int, tuple[int, int, Trigger]] = {}
         for match_id, start, end in self.matcher(doc):
             name = doc.vocab.strings[match_id]
+            spec = self.by_name[name]
             span = doc[start:end]
-            trigger = Trigger(self.by_name[name], span.root, start, end, self._anchor(span.root))
+            root = span.root
+            if spec.get("head") == "first":
+                root = next(t for t in span if not start <= t.head.i < end or t.head.i == t.i)
+            trigger = Trigger(spec, root, start, end, self._anchor(root))
             key = (-(end - start), self.rank[name])  # the longest words, then the entry listed first
-            held = best.get(span.root.i)
+            held = best.get(root.i)
             if held is None or key < held[:2]:
-                best[span.root.i] = (*key, trigger)
+                best[root.i] = (*key, trigger)
         found = [t for *_, t in best.values()]
         # one event per phrase: a word inside another trigger's words ("starting the battle") is part of it
         found = [t for t in found if not any(o.head.i != t.head.i and o.start <= t.head.i < o.end

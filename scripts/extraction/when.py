@@ -111,6 +111,7 @@ class EventDating:
         self.sequence = {**dict.fromkeys(data["sequence"]["opens_earlier"], -1),
                          **dict.fromkeys(data["sequence"]["opens_later"], 1)}
         self.units = {word: unit for unit, words in data["units"]["words"].items() for word in words}
+        self.since = set(data["since"]["words"])
         self.published: date | None = None
 
     def for_article(self, published: date) -> None:
@@ -125,7 +126,7 @@ class EventDating:
         it; any date of the sentence when it reports one event. Background (past perfect, "recent
         infighting"): its own clause only."""
         own = clause_head(trigger.head)
-        placed = [(d, clause_head(d.token(sentence))) for d in dates]
+        placed = [(d, clause_head(d.token(sentence))) for d in dates if not self._dates_since(d.token(sentence), trigger)]
         found = [d for d, clause in placed if clause.i == own.i]
         # a clause of the trigger's own words ("air strikes that killed 73 on Sunday")
         found = found or [d for d, clause in placed if clause.i != own.i and trigger.head.is_ancestor(clause)]
@@ -134,6 +135,16 @@ class EventDating:
         for above in (t for t in own.ancestors if t.i == clause_head(t).i):
             found = found or [d for d, clause in placed if clause.i == above.i]
         return found if found or several else dates
+
+    def _dates_since(self, token: Token, trigger: Trigger) -> bool:
+        """Whether the date dates what a "since" phrase names, not the trigger: "the first explosion to hit the
+        town since the outbreak of the war in 2011" ("since Monday", the date itself, still bounds it)."""
+        for above in token.ancestors:
+            if above.dep_ == "prep" and above.lemma_.lower() in self.since:
+                return token.head.i != above.i and not above.is_ancestor(trigger.head)
+            if above.i == clause_head(above).i:
+                return False
+        return False
 
     def _reported(self, sentence: Sentence, trigger: Trigger, found: DateMention) -> bool:
         """Whether the date hangs from a reporting verb, not from the event's own verb."""
