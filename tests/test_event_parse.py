@@ -115,3 +115,19 @@ def test_a_participle_that_describes_an_actor_is_no_battle(sentence):
 ])
 def test_a_compass_word_does_not_make_aleppo_the_province(sentence, place):
     assert {p for _, p in events_of(sentence)} == {place}
+
+
+def test_the_protests_a_crackdown_was_on_are_the_crackdown_s():
+    # fakes-1924058192 (Daily Sabah), fakes-1924058083 (TRT World): one background event, by its wording
+    sentence = ("Syria has been locked in a vicious civil war since early 2011 when the Assad regime cracked down on "
+                "pro-democracy protests with unexpected ferocity.")
+    assert events_of(sentence) == [("Excessive force against protesters", "syria")]
+
+
+@pytest.mark.parametrize("sentence", [
+    # fakes-1924058039 (The Jordan Times), fakes-1923848173 (Ahram Online)
+    "Russia began air strikes last September in support of Assad helping the regime to consolidate its hold.",
+    "Moscow stepped up its support for President Bashar al-Assad on September 30 when it began an air campaign.",
+])
+def test_the_start_of_an_air_war_is_a_strategic_development_not_a_strike(sentence):
+    assert events_of(sentence) == [("Change to group/activity", "syria")]

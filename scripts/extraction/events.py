@@ -61,8 +61,7 @@ class EventFinder:
         self.roles = RoleReader(extraction["roles"], reference)
         self.places = PlaceReader(extraction["places"], reference)
         self.absorbed = set(extraction["triggers"]["absorbed_by_territory_change"])
-        chemical = extraction["triggers"]["delivered_chemical"]
-        self.chemical, self.delivery = chemical["absorbing"], set(chemical["absorbed"])
+        self.absorbs = {rule["absorbing"]: set(rule["absorbed"]) for rule in extraction["triggers"]["same_sentence_absorbs"]}
         self.governorates = {p.governorate: p.place_id for p in reference.places.values() if p.place_type == "governorate"}
         self.territory_types = {t for spec in self.triggers.specs if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
@@ -191,13 +190,14 @@ class EventFinder:
             if capture is not None:
                 capture.targets = list(dict.fromkeys(capture.targets + [
                     a for a in event.targets + event.attackers if a not in capture.attackers]))
-        # The strike that dropped a chemical on a place is the chemical attack there (delivered_chemical).
-        chemical = {key[1]: e for key, e in found.items() if key[0] == self.chemical}
+        # The strike that dropped a chemical on a place is the chemical attack there (same_sentence_absorbs).
+        absorbed: set[tuple] = set()
         for key, event in found.items():
-            attack = chemical.get(key[1]) if key[0] in self.delivery else None
-            if attack is not None:
-                attack.attackers = list(dict.fromkeys(attack.attackers + event.attackers))
-                attack.targets = list(dict.fromkeys(attack.targets + event.targets))
+            into = next((e for k, e in found.items() if k[1] == key[1] and key[0] in self.absorbs.get(k[0], ())), None)
+            if into is not None:
+                into.attackers = list(dict.fromkeys(into.attackers + event.attackers))
+                into.targets = list(dict.fromkeys(into.targets + event.targets))
+                into.participants = list(dict.fromkeys(into.participants + event.participants))
+                absorbed.add(key)
         return sorted((e for key, e in found.items() if not (key[0] in self.absorbed and key[1] in taken)
-                       and not (key[0] in self.delivery and key[1] in chemical)),
-                      key=lambda e: (e.trigger_start, e.place_id))
+                       and key not in absorbed), key=lambda e: (e.trigger_start, e.place_id))
