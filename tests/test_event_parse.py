@@ -131,3 +131,19 @@ def test_the_protests_a_crackdown_was_on_are_the_crackdown_s():
 ])
 def test_the_start_of_an_air_war_is_a_strategic_development_not_a_strike(sentence):
     assert events_of(sentence) == [("Change to group/activity", "syria")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # fakes-1962495700 (Al-Alam), fakes-1965511139 (Al-Manar): armed men who kill fighters fought them
+    ("The Syrian army has killed at least 100 ISIS terrorists in Saraqib during the past 24 hours.",
+     [("Armed clash", "saraqib")]),
+    ("The Syrian army units killed a number of terrorists in Saraqeb.", [("Armed clash", "saraqib")]),
+    # no armed subject, or civilians killed: no battle
+    ("At least 20 terrorists were killed in Saraqib on Sunday.", []),
+    ("Jabhat al-Nusra killed two civilians in Saraqib on Sunday.", []),
+    # the sentence's strike did the killing: fakes-1965495355 (Sputnik)
+    ("The Syrian army killed more than 100 militants in a series of airstrikes on Saraqib.",
+     [("Air/drone strike", "saraqib")]),
+])
+def test_killing_fighters_is_a_battle_only_when_armed_men_do_it(sentence, expected):
+    assert events_of(sentence) == expected

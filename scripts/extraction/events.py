@@ -51,6 +51,16 @@ def _definite(token: Token) -> bool:
                                         for c in token.children)
 
 
+def _kills_fighters(verb: Token, nouns: list[str]) -> bool:
+    """Whether the verb's object is fighters: one of the nouns, or counted by the object ("dozens of militants")."""
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        counted = [p for prep in obj.children if prep.dep_ == "prep" and prep.lemma_.lower() == "of"
+                   for p in prep.children if p.dep_ == "pobj"]
+        if any(t.lemma_.lower() in nouns for t in [obj, *counted]):
+            return True
+    return False
+
+
 class EventFinder:
     """Applies triggers, modality, roles and places to one sentence at a time."""
 
@@ -137,6 +147,12 @@ class EventFinder:
         triggers = [t for t in self.triggers.find(doc) if not names.by_token.get(t.head.i)
                     or all(m.entity_type == "place" for m in names.by_token[t.head.i])]
         triggers = [t for t in triggers if self.modality.blocked(t.head) is None]
+        # "killed" is a battle only when armed men (its subject) kill fighters, and only when the sentence
+        # tells no other event that did the killing ("bombers pounded Raqqa, killing 19 terrorists")
+        others = [t for t in triggers if not t.spec.get("fighters_killed")]
+        triggers = [t for t in triggers if not t.spec.get("fighters_killed") or (
+            not others and _kills_fighters(t.head, t.spec["fighters_killed"])
+            and self.roles.read(t, names, civilians).attackers)]
         found: dict[tuple, EventMention] = {}
         placed = [(t, self.places.event_places(t, names, recent_places)) for t in triggers]
         for trigger, places in placed:
