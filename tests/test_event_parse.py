@@ -147,3 +147,11 @@ def test_the_start_of_an_air_war_is_a_strategic_development_not_a_strike(sentenc
 ])
 def test_killing_fighters_is_a_battle_only_when_armed_men_do_it(sentence, expected):
     assert events_of(sentence) == expected
+
+
+def test_protesters_take_part_in_protests_whoever_they_were_against():
+    # fakes-1923848121 (The New Arab), fakes-1924058083 (TRT World)
+    assert roles_of("The war started with peaceful protests against President Bashar al-Assad in March 2011.") == \
+        {("protesters", "participant")}
+    assert roles_of("Syria has been locked in a civil war since early 2011 when the Assad regime cracked down on "
+                    "pro-democracy protests.") == {("protesters", "participant"), ("syrian-government-forces", "participant")}

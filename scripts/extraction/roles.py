@@ -1,12 +1,13 @@
 """Roles: the acting side (subject, passive by-agent, "fell to Y"), the side acted on (object, "from X"),
 partners ("backed by X", coordination) and participants of developments, from the dependency paths of
 seeds/reference/extraction/roles.yml. No path, no role: nobody is guessed, except the gold rule that
-unattributed air strikes are the government's (`default_agent`)."""
+unattributed air strikes are the government's (`default_agent`), and that protesters take part in protests (`protests`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import BuildError
 from ..reference import Reference
 from .relations import SentenceNames, cover, is_verbal, read_paths
 from .triggers import Trigger
@@ -32,6 +33,13 @@ class RoleReader:
         self.default_agent = dict(data.get("default_agent") or {})
         self.civilian_types = set(data["civilian_target_event_types"])
         self.combatant_types = set(data["combatant_types"])
+        protests = data["protests"]
+        self.protest_type = protests["event_type"]
+        self.protesters = list(protests["participants"])
+        self.protest_agents = set(protests["agents_take_part"])
+        unknown = [a for a in [*self.protesters, *self.default_agent.values()] if a not in reference.actors]
+        if unknown:
+            raise BuildError(f"roles.yml: unknown actor(s) {', '.join(unknown)} (not in actors.yml)")
         # A government in a fight is represented by its forces (the state force that is part_of it).
         self.forces_of = {related: actor.actor_id for actor in reference.actors.values()
                           if actor.actor_type in ("state_force", "foreign_state_force")
@@ -73,6 +81,10 @@ class RoleReader:
     def read(self, trigger: Trigger, names: SentenceNames, civilians: list[str]) -> Roles:
         """The roles of the trigger's event; `civilians` are the civilian actors the sentence names."""
         spec = trigger.spec
+        if spec["event_type"] == self.protest_type:
+            agents = [a for a in self._actors("agent", trigger, names) if self._combatant(a)]
+            forces = self._forces(agents) if spec["sub_event_type"] in self.protest_agents else []
+            return Roles(participants=list(dict.fromkeys(forces + self.protesters)))
         if trigger.kind == "development":
             named = [a for role in ROLES for a in self._actors(role, trigger, names)]
             return Roles(participants=list(dict.fromkeys(named)))
