@@ -150,8 +150,15 @@ def test_killing_fighters_is_a_battle_only_when_armed_men_do_it(sentence, expect
 
 
 def test_protesters_take_part_in_protests_whoever_they_were_against():
-    # fakes-1923848121 (The New Arab), fakes-1924058083 (TRT World)
+    # fakes-1923848121 (Ahram Online), fakes-1924058083 (TRT World)
     assert roles_of("The war started with peaceful protests against President Bashar al-Assad in March 2011.") == \
         {("protesters", "participant")}
     assert roles_of("Syria has been locked in a civil war since early 2011 when the Assad regime cracked down on "
                     "pro-democracy protests.") == {("protesters", "participant"), ("syrian-government-forces", "participant")}
+
+
+def test_a_massacre_the_article_tells_the_means_of_is_that_event():
+    # fakes-1924058083 (TRT World), fakes-1926479088 (Etilaf): the strike, not a second event
+    text = ("A Syrian regime warplane launched an air strike on a market in Ariha on Sunday killing 36 people.\n\n"
+            "Local officials described the attack as a massacre committed by the regime.")
+    assert events_of(text) == [("Air/drone strike", "ariha")]
