@@ -156,3 +156,11 @@ def test_a_date_inside_a_since_phrase_dates_what_it_names_not_the_event():
     body = ("Qardaha\n\nThe attack, the first explosion to hit the heart of the western town since the outbreak of "
             "Syria's civil war in 2011, took place in the parking lot of the hospital in Qardaha.")
     assert [e for e in events_of(body, date(2015, 2, 23)) if e[1].startswith("2011")] == []
+
+
+def test_a_date_in_a_clause_about_another_thing_does_not_date_the_event():
+    # the seed 004's wording: "two years ago" dates the rebels' gains, which the clause under "gains" tells, not
+    # the capture of Monday
+    body = ("Idlib\n\nSyrian government forces continued a swift advance into the southern countryside of Idlib "
+            "province on Monday, capturing villages and rolling back rebel gains made more than two years ago.")
+    assert events_of(body, date(2018, 1, 10)) == [("Government regains territory", "2018-01-08", None, "day")]
