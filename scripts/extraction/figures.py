@@ -85,13 +85,17 @@ class FigureFinder:
         self.part_preps = set(spec["part_of"]["lemmas"])
         self.named_again = set(spec["named_again"]["determiners"])
         self.beside_deps = set(spec["beside_dependencies"]["labels"])
-        self.subject_verbs = set(spec["subject_counted"]["lemmas"])
+        self.suffering = set(spec["suffering"]["lemmas"])
+        self.suffering_preps = set(spec["suffering"]["prepositions"])
+        self.subject_verbs = set(spec["subject_counted"]["lemmas"]) | self.suffering
+        self.part_verbs = set(spec["part_verbs"]["lemmas"])
         self.toll_verbs = set(spec["toll_verbs"]["lemmas"])
         self.noun_categories: list[tuple[str, tuple[str, ...]]] = []  # (category, lemmas of the counted noun)
         self.governed: dict[str, list[tuple[str, set[str]]]] = {}  # governor lemma → [(category, required nouns)]
-        self.fallback_nouns = {noun: category for category, entry in spec["categories"].items()
+        categories = [(entry.get("category", name), entry) for name, entry in spec["categories"].items()]
+        self.fallback_nouns = {noun: category for category, entry in categories
                                for noun in entry.get("fallback_nouns") or []}
-        for category, entry in spec["categories"].items():
+        for category, entry in categories:
             nouns = {n for n in entry.get("nouns") or []}
             if entry.get("governors"):
                 for lemma in entry["governors"]:
@@ -100,7 +104,7 @@ class FigureFinder:
                 self.noun_categories.append((category, tuple(sorted(nouns, key=len, reverse=True))))
         self.category_units = dict(spec["units"]["by_category"])
         self.noun_units = dict(spec["units"]["by_noun"])
-        missing = set(spec["categories"]) - set(self.category_units) - {"distance", OTHER}
+        missing = {category for category, _ in categories} - set(self.category_units) - {"distance", OTHER}
         if missing:
             raise BuildError(f"{DATA_FILE}: units.by_category gives no unit for {', '.join(sorted(missing))}")
         cumulative = spec["cumulative"]
@@ -109,6 +113,9 @@ class FigureFinder:
         self.war_subjects = set(cumulative["subjects"])
         self.reporting_verbs = set(data["claimants"]["reporting_verbs"]["lemmas"])
         self.report_subject = data["claimants"]["count_before_report"]["subject_dependency"]
+        tolls = data["claimants"]["toll_reports"]
+        self.toll_givers, self.toll_objects = set(tolls["verbs"]), set(tolls["objects"])
+        self.toll_values = set(tolls["value_prepositions"])
 
     # -- what the number counts ----------------------------------------------------------------
 
@@ -159,9 +166,14 @@ class FigureFinder:
 
     def _governed(self, token: Token, noun: Token | None) -> str | None:
         """The category `token` gives the counted noun when it governs it, if any."""
+        return self._governed_key(_lemmas(token) | {self._noun_key(token)}, noun)  # "injured", "respiratory problems"
+
+    def _governed_key(self, words: set[str] | str, noun: Token | None) -> str | None:
+        """The category governing words (lemmas, or a noun with its compounds) give the counted noun."""
+        words = {words} if isinstance(words, str) else words
         key = self._noun_key(noun) if noun is not None else ""
         lemma = noun.lemma_.lower() if noun is not None else ""
-        entries = [entry for lemma in _lemmas(token) for entry in self.governed.get(lemma, [])]
+        entries = [entry for word in words for entry in self.governed.get(word, [])]
         for category, nouns in entries:
             if nouns and (lemma in nouns or key in nouns):
                 return category
@@ -183,10 +195,25 @@ class FigureFinder:
                     category = self._governed(obj, noun) or self._beside(obj, noun, None)  # "among those killed"
                     if category:
                         return category
+            if verb and child.dep_ == "prep" and child.lower_ in self.suffering_preps and token.lemma_.lower() in self.suffering:
+                category = self._suffered(child, noun)
+                if category:
+                    return category
             if verb and child.dep_ == "nsubj" and token.lemma_.lower() in self.toll_verbs:
                 category = self._governed(child, noun) or self._of_category(child, noun)
                 if category:
                     return category
+        return None
+
+    def _suffered(self, prep: Token, noun: Token | None) -> str | None:
+        """The category of what a count suffered from: "suffocation", "breathing difficulties" (which the parse
+        may read as a gerund and its object)."""
+        for obj in (c for c in prep.children if c.dep_ in ("pobj", "pcomp")):
+            category = self._governed(obj, noun)
+            for thing in (c for c in obj.children if c.dep_ == "dobj" and not category):
+                category = self._governed(thing, noun) or self._governed_key(f"{obj.lower_} {self._noun_key(thing)}", noun)
+            if category:
+                return category
         return None
 
     def _of_category(self, token: Token, noun: Token | None) -> str | None:
@@ -228,9 +255,39 @@ class FigureFinder:
         category, governor = self._climb(head, noun)
         if category == OTHER and noun is not None:
             category, governor = self._before_report(noun) or (category, governor)
+        if category == OTHER:
+            category, governor = self._toll_given(head) or (category, governor)
         if category == OTHER and noun is not None and noun.lemma_.lower() in self.fallback_nouns:
             return self.fallback_nouns[noun.lemma_.lower()], noun  # "mustered 10,000 fighters"
         return category, governor
+
+    def _own_word(self, doc: Doc, number: Number) -> tuple[str | None, Token | None]:
+        """A bare count followed by the participle or adjective it is the subject of, which the parse hung
+        elsewhere ("100 people killed and over 400 wounded", "14 people were killed 25 were wounded"): that word's
+        category. Not for an object ("killed 14 injured 20") nor a word that governs a count of its own."""
+        if number.top(doc).dep_ in ("dobj", "pobj", "nummod"):
+            return None, None
+        i = number.last + 1
+        while i < len(doc) and doc[i].pos_ == "AUX":
+            i += 1
+        if i >= len(doc) or doc[i].pos_ not in ("VERB", "ADJ") or doc[i].tag_ not in ("VBN", "JJ"):
+            return None, None
+        if i + 1 < len(doc) and (doc[i + 1].like_num or doc[i + 1].tag_ == "CD"):
+            return None, None
+        category = self._governed(doc[i], None)
+        return (category, doc[i]) if category else (None, None)
+
+    def _toll_given(self, head: Token) -> tuple[str, Token] | None:
+        """A count in the "at" phrase of a verb putting a toll ("puts the death toll from the conflict at more than
+        470,000 people", however the parse hangs the "at"): the toll's category."""
+        through_value = False
+        for token in head.ancestors:
+            through_value = through_value or (token.dep_ == "prep" and token.lower_ in self.toll_values)
+            if token.pos_ == "VERB" and token.lemma_.lower() in self.toll_givers:
+                tolls = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in self.toll_objects]
+                category = self._governed(tolls[0], None) if tolls and through_value else None
+                return (category, tolls[0]) if category else None
+        return None
 
     def _before_report(self, noun: Token) -> tuple[str, Token] | None:
         """"... also wounded more than 60 people said the Observatory": without its comma the sentence is parsed
@@ -252,7 +309,7 @@ class FigureFinder:
             if category:
                 return category, token
             if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep" and token != head:
-                if token.lemma_.lower() in self.part_preps:  # "those killed include 14 children"
+                if token.lemma_.lower() in self.part_verbs:  # "those killed include 14 children"
                     for subject in (c for c in token.children if c.dep_ == "nsubj"):
                         category = self._governed(subject, noun) or self._beside(subject, noun, None)
                         if category:
@@ -389,7 +446,9 @@ class FigureFinder:
             return None  # "seven days", "2 min read"
         if noun is None and self.numbers.could_be_year(number, doc):
             return None
-        category, governor = self._category(head, noun)
+        category, governor = self._own_word(doc, number) if noun is None else (None, None)
+        if category is None:
+            category, governor = self._category(head, noun)
         if category == OTHER and noun is not None and any(c.dep_ == "det" and c.lower_ in self.named_again
                                                           for c in noun.lefts):
             return None  # "stormed the two regime bases": things counted before, named again
