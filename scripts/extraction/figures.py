@@ -89,6 +89,7 @@ class FigureFinder:
         self.suffering_preps = set(spec["suffering"]["prepositions"])
         self.subject_verbs = set(spec["subject_counted"]["lemmas"]) | self.suffering
         self.part_verbs = set(spec["part_verbs"]["lemmas"])
+        self.share_pronouns = set(spec["shares"]["pronouns"])
         self.toll_verbs = set(spec["toll_verbs"]["lemmas"])
         self.noun_categories: list[tuple[str, tuple[str, ...]]] = []  # (category, lemmas of the counted noun)
         self.governed: dict[str, list[tuple[str, set[str]]]] = {}  # governor lemma → [(category, required nouns)]
@@ -186,7 +187,8 @@ class FigureFinder:
         for child in token.children:
             if child == skip:
                 continue
-            if child.dep_ in self.beside_deps:
+            if child.dep_ in self.beside_deps and not self._counts_own(child):
+                # not a word with a count of its own ("killed 30 people injured 90": injured counts the 90)
                 category = self._governed(child, noun)
                 if category:
                     return category
@@ -215,6 +217,12 @@ class FigureFinder:
             if category:
                 return category
         return None
+
+    @staticmethod
+    def _counts_own(word: Token) -> bool:
+        """A category word with a count as its own object ("killed 30 people injured 90")."""
+        return any(c.dep_ == "dobj" and (c.like_num or any(g.dep_ == "nummod" for g in c.children))
+                   for c in word.children)
 
     def _of_category(self, token: Token, noun: Token | None) -> str | None:
         """The category of a noun's "of" object ("the number of victims")."""
@@ -261,13 +269,15 @@ class FigureFinder:
             return self.fallback_nouns[noun.lemma_.lower()], noun  # "mustered 10,000 fighters"
         return category, governor
 
-    def _own_word(self, doc: Doc, number: Number) -> tuple[str | None, Token | None]:
-        """A bare count followed by the participle or adjective it is the subject of, which the parse hung
-        elsewhere ("100 people killed and over 400 wounded", "14 people were killed 25 were wounded"): that word's
-        category. Not for an object ("killed 14 injured 20") nor a word that governs a count of its own."""
-        if number.top(doc).dep_ in ("dobj", "pobj", "nummod"):
+    def _own_word(self, doc: Doc, number: Number, noun: Token | None) -> tuple[str | None, Token | None]:
+        """A count followed by the participle or adjective it is the subject of, which the parse hung elsewhere
+        ("100 people killed and over 400 wounded", "14 people were killed 25 were wounded", "leaving 50 martyrs
+        and more than 200 others wounded"): that word's category. Not for an object ("killed 14 injured 20") nor
+        a word that governs a count of its own."""
+        phrase = noun if noun is not None and noun.i > number.last else number.top(doc)
+        if phrase.dep_ in ("dobj", "pobj", "nummod") or (phrase == noun and phrase.dep_ != "conj"):
             return None, None
-        i = number.last + 1
+        i = phrase.i + 1 if phrase == noun else number.last + 1
         while i < len(doc) and doc[i].pos_ == "AUX":
             i += 1
         if i >= len(doc) or doc[i].pos_ not in ("VERB", "ADJ") or doc[i].tag_ not in ("VBN", "JJ"):
@@ -446,7 +456,7 @@ class FigureFinder:
             return None  # "seven days", "2 min read"
         if noun is None and self.numbers.could_be_year(number, doc):
             return None
-        category, governor = self._own_word(doc, number) if noun is None else (None, None)
+        category, governor = self._own_word(doc, number, noun)
         if category is None:
             category, governor = self._category(head, noun)
         if category == OTHER and noun is not None and any(c.dep_ == "det" and c.lower_ in self.named_again
@@ -482,9 +492,30 @@ class FigureFinder:
                 start, end = doc[item.first].idx, doc[item.last].idx + len(doc[item.last].text)
                 not_understood.append(NotUnderstood(sentence.start + start, sentence.start + end, item.text,
                                                     "number words that text2num cannot value"))
-        figures = []
+        figures: list[Figure] = []
         for number in numbers:
             figure = self._figure(sentence, doc, number)
+            if ((figure is None or figure.category == OTHER) and figures and figures[-1].category != OTHER
+                    and self._of_pronoun(doc, number)):
+                figure = self._share(sentence, doc, number, figures[-1])
             if figure is not None:
                 figures.append(figure)
         return figures
+
+    def _of_pronoun(self, doc: Doc, number: Number) -> bool:
+        """A share of a count named before ("25 civilians six of them children", "109 evacuees 13 of whom were
+        women"): the number's "of" takes a pronoun, however the parse hangs the number itself. Read only when the
+        number has no category of its own ("killing 14 of them" has)."""
+        after = doc[number.last + 1:number.last + 3]
+        return (len(after) == 2 and after[0].lower_ == "of" and after[1].pos_ == "PRON"
+                and after[1].lemma_.lower() in self.share_pronouns)
+
+    def _share(self, sentence: Sentence, doc: Doc, number: Number, whole: Figure) -> Figure:
+        """A share of the count before it: that count's category and unit, a part of it."""
+        start, end = doc[number.first], doc[number.last]
+        qualifier = "vague" if number.vague else self._qualifier(doc, number)
+        low, high = self._bounds(number, qualifier)
+        return Figure(sentence=sentence, number_start=sentence.start + start.idx,
+                      number_end=sentence.start + end.idx + len(end.text), value=number.value, value_low=low,
+                      value_high=high, qualifier=qualifier, category=whole.category, unit=whole.unit,
+                      subject=doc[number.first:number.last + 3].text, is_part=True, cumulative=whole.cumulative)
