@@ -166,14 +166,14 @@ class NumberReader:
 
     def _mislabelled_count(self, run: list[Token]) -> bool:
         """Digits the parse labelled a date that can be neither a year nor a clock time and count the noun they
-        modify ("5812 civilians", "3110 men")."""
+        modify ("5812 civilians", "On Tuesday 25 people were killed")."""
         token = run[0]
         if len(run) > 1 or not _DIGITS.fullmatch(token.text) or token.ent_type_ != "DATE":
             return False
         value = float(token.text.replace(",", ""))
         if len(token.text) == 4 and int(token.text[:2]) < 24 and int(token.text[2:]) < 60:
             return False  # "1211": a clock time as much as a count
-        return (int(value) not in self.years and value >= 100 and token.dep_ == "nummod" and token.head.i > token.i
+        return (int(value) not in self.years and token.dep_ == "nummod" and token.head.i > token.i
                 and token.head.pos_ == "NOUN" and token.head.ent_type_ != "DATE")
 
     def could_be_year(self, number: Number, doc: Doc) -> bool:
