@@ -225,6 +225,11 @@ def _figures(text):
     # ... or a count after a weekday the parse took for part of the date (fakes-1923848233, Ahram Online)
     ("On Tuesday 25 people including seven women and a child were killed in air strikes on Talbisseh.",
      [(25, "exact", "killed"), (7, "exact", "killed")]),
+    # a count parsed into the subject of the attribution that follows it without a comma (fakes-1923102845,
+    # fakes-1923102938 The New Arab, fakes-1924058146 The Jordan Times)
+    ("A hospital was destroyed by airstrikes over the weekend that killed 13 people MSF said on Monday.",
+     [(13, "exact", "killed")]),
+    ("The death toll reached 330 overnight civil defence sources told The New Arab.", [(330, "exact", "killed")]),
     # a share "N of them" of the count before it (fakes-1923848263 Ahram Online, fakes-1924058147 Daily Sabah)
     ("Air strikes on Raqa killed 25 civilians six of them children a monitoring group said on Wednesday.",
      [(25, "exact", "killed"), (6, "exact", "killed")]),

@@ -300,12 +300,21 @@ class FigureFinder:
         return None
 
     def _before_report(self, noun: Token) -> tuple[str, Token] | None:
-        """"... also wounded more than 60 people said the Observatory": without its comma the sentence is parsed
-        with the counted people as the subject of "said"; the verb just before the count governs it."""
-        if noun.dep_ != self.report_subject or noun.head.lemma_.lower() not in self.reporting_verbs or noun.left_edge.i == 0:
+        """"... also wounded more than 60 people said the Observatory", "killed 13 people MSF said", "the death toll
+        reached 330 overnight civil defence sources told": without its comma the sentence is parsed with the counted
+        phrase as (part of) the subject of the reporting verb; the word just before the count governs it (a verb,
+        or the verb a "to" hangs on), or the toll that verb has as its subject."""
+        subject = noun.head if noun.dep_ == "compound" and noun.head.i == noun.i + 1 else noun
+        if (subject.dep_ != self.report_subject or subject.head.lemma_.lower() not in self.reporting_verbs
+                or noun.left_edge.i == 0):
             return None
         before = noun.doc[noun.left_edge.i - 1]
-        category = self._governed(before, noun) if before.pos_ == "VERB" else None
+        if before.dep_ == "prep" and before.lower_ in self.through_preps and before.head.pos_ == "VERB":
+            before = before.head  # "has risen to at least 112 a monitoring group said"
+        if before.pos_ != "VERB":
+            return None
+        category = self._governed(before, noun) or (
+            self._beside(before, None, None) if before.lemma_.lower() in self.toll_verbs else None)
         return (category, before) if category else None
 
     def _climb(self, head: Token, noun: Token | None) -> tuple[str, Token | None]:
