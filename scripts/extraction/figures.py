@@ -167,7 +167,8 @@ class FigureFinder:
 
     def _governed(self, token: Token, noun: Token | None) -> str | None:
         """The category `token` gives the counted noun when it governs it, if any."""
-        return self._governed_key(_lemmas(token) | {self._noun_key(token)}, noun)  # "injured", "respiratory problems"
+        described = " ".join([t.lemma_.lower() for t in token.lefts if t.dep_ in ("compound", "amod")] + [token.lemma_.lower()])
+        return self._governed_key(_lemmas(token) | {self._noun_key(token), described}, noun)  # "respiratory problems"
 
     def _governed_key(self, words: set[str] | str, noun: Token | None) -> str | None:
         """The category governing words (lemmas, or a noun with its compounds) give the counted noun."""

@@ -19,6 +19,7 @@ from text_to_num import text2num
 
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _JOINERS = ("-", "and")  # inside a run of number words: "twenty - one", "one hundred and twenty"
+ROUND = (12, 100, 1000, 10**6, 10**9)  # what a fraction can be a fraction of: "half a dozen", "a quarter of a million"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class NumberReader:
         return best
 
     def _fraction_at(self, doc: Doc, i: int) -> Number | None:
-        """A fraction of a round number starting at token i: "a quarter of a million", "half a million"."""
+        """A fraction of a round number starting at token i: "a quarter of a million", "half a dozen"."""
         first = i
         if doc[i].lower_ == "a":
             i += 1
@@ -86,7 +87,7 @@ class NumberReader:
         if j >= len(doc) or not self._is_number_token(doc[j]) or doc[j].text[:1].isdigit():
             return None
         value = self._words_value([doc[j].lower_])
-        if not value or value < 100:
+        if value not in ROUND:
             return None
         return Number(first, j, fraction * value)
 
