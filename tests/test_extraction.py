@@ -230,6 +230,9 @@ def _figures(text):
     ("A hospital was destroyed by airstrikes over the weekend that killed 13 people MSF said on Monday.",
      [(13, "exact", "killed")]),
     ("The death toll reached 330 overnight civil defence sources told The New Arab.", [(330, "exact", "killed")]),
+    # a toll phrased as "the number of X killed", like "the number of victims" (fakes-1923848317, Ahram Online)
+    ("The number of Al-Nusra Front and rebel fighters killed in battles against ISIL in the town of Markada has risen "
+     "to 39.", [(39, "exact", "killed")]),
     # a share "N of them" of the count before it (fakes-1923848263 Ahram Online, fakes-1924058147 Daily Sabah)
     ("Air strikes on Raqa killed 25 civilians six of them children a monitoring group said on Wednesday.",
      [(25, "exact", "killed"), (6, "exact", "killed")]),

@@ -4,8 +4,11 @@ The counted noun is the number's dependency head ("24 civilians"), or the object
 ("dozens of civilians"). The category comes from that noun when it names a thing counted for itself
 (air strikes, barrel bombs, km), else from the nearest governing word going up the parse: the verb the
 counted phrase is the object or passive subject of ("Air raids kill 24": 24 killed), an adjective or
-participle beside it ("12 others wounded", "five people dead"), a noun it is "of" ("the lives of 129").
-The qualifier comes from the number's own left modifiers ("at least", "more than"). All words are in
+participle beside it ("12 others wounded", "five people dead"), a noun it is "of" ("the lives of 129"),
+what a verb of suffering names ("20 others suffered from suffocation"). Where the parse hangs a count on the
+wrong word, the participle right after it still decides ("100 people killed and over 400 wounded"), as does
+the verb before a comma-less attribution ("killed 13 people MSF said"); "six of them" after a count is a
+share of it, in its category. The qualifier comes from the number's own left modifiers ("at least", "more than"). All words are in
 seeds/reference/extraction/figures.yml (sections `numbers` and `figures`); this module only walks the parse.
 """
 
@@ -226,10 +229,10 @@ class FigureFinder:
                    for c in word.children)
 
     def _of_category(self, token: Token, noun: Token | None) -> str | None:
-        """The category of a noun's "of" object ("the number of victims")."""
+        """The category of a noun's "of" object ("the number of victims", "the number of fighters killed")."""
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                category = self._governed(obj, noun)
+                category = self._governed(obj, noun) or self._beside(obj, noun, None)
                 if category:
                     return category
         return None
