@@ -188,6 +188,56 @@ def _figures(text):
     ("Jabhat Fath Al Sham seized over a dozen villages from local NDF militias.", [(12, "more_than", "places_seized")]),
     # durations, dates and things named again are no figures
     ("After a lull of several days, 9 Aug 2016, rebels stormed the two regime bases.", []),
+    # the subject of "suffered"/"sustained" counts what it suffered (fakes-1918150044 Asharq Al-Awsat,
+    # fakes-1919191754 TRT World, fakes-1926479098 SANA), and people a gas "affected" are wounded
+    ("Three civilians were killed and more than twenty others suffered from suffocation on Wednesday night.",
+     [(3, "exact", "killed"), (20, "more_than", "wounded")]),
+    ("33 people mostly women and children suffered from breathing difficulties and vomiting due to chlorine exposure.",
+     [(33, "exact", "wounded")]),
+    ("The source added that three people sustained injuries of varying severity due to a rocket shell.",
+     [(3, "exact", "wounded")]),
+    ("A spokesman said that 33 people mostly women and the children were affected by the gas.",
+     [(33, "exact", "wounded")]),
+    # "those killed include N" (fakes-1924058083, TRT World)
+    ("According to the Syrian Observatory for Human Rights those killed in the two attacks in the Idlib province "
+     "include 14 children and four women.", [(14, "exact", "killed"), (4, "exact", "killed")]),
+    # a count before its own participle, however the parse hangs it (fakes-1926479178 Etilaf, fakes-1924058196
+    # Daily Sabah, fakes-1965495360 Sputnik), and a participle with a count of its own (fakes-1924058195)
+    ("Chemical substances were used in the attack which left at least 100 people killed and over 400 wounded mostly "
+     "women and children.", [(100, "at_least", "killed"), (400, "more_than", "wounded")]),
+    ("At least 14 people were killed 25 were wounded in suicide attack on a wedding in Hasakah.",
+     [(14, "at_least", "killed"), (25, "exact", "wounded")]),
+    ("A suicide bomber killed 30 people injured 90 on Monday in an attack targeting a wedding party.",
+     [(30, "exact", "killed"), (90, "exact", "wounded")]),
+    ("The attack rocked the Al-Teen street leaving 50 martyrs and more than 200 others wounded.",
+     [(50, "exact", "killed"), (200, "more_than", "wounded")]),
+    # the dead named as martyrs (fakes-1965511186 Al-Manar, fakes-1962495647 Al-Alam)
+    ("A terrorist motorcycle bomb attack took place near al-Khulafaa al-Rashideen Mosque in Latakia city leaving "
+     "5 martyrs.", [(5, "exact", "killed")]),
+    # fractions of round numbers (fakes-1924058192 Daily Sabah, fakes-1919191754 TRT World)
+    ("Since then more than a quarter of a million people have been killed according to the UN.",
+     [(250000, "more_than", "killed")]),
+    # a toll put "at" a value (fakes-1919191754 TRT World)
+    ("The Syrian Center for Policy Research however puts the death toll from the six-year conflict at more than "
+     "470000 people.", [(470000, "more_than", "killed")]),
+    # four digits the parse labels a date, which can be neither a year nor a clock time (fakes-1923848200, Ahram)
+    ("The Observatory has documented the killing of 5812 civilians over the past year.", [(5812, "exact", "killed")]),
+    # ... or a count after a weekday the parse took for part of the date (fakes-1923848233, Ahram Online)
+    ("On Tuesday 25 people including seven women and a child were killed in air strikes on Talbisseh.",
+     [(25, "exact", "killed"), (7, "exact", "killed")]),
+    # a count parsed into the subject of the attribution that follows it without a comma (fakes-1923102845,
+    # fakes-1923102938 The New Arab, fakes-1924058146 The Jordan Times)
+    ("A hospital was destroyed by airstrikes over the weekend that killed 13 people MSF said on Monday.",
+     [(13, "exact", "killed")]),
+    ("The death toll reached 330 overnight civil defence sources told The New Arab.", [(330, "exact", "killed")]),
+    # a toll phrased as "the number of X killed", like "the number of victims" (fakes-1923848317, Ahram Online)
+    ("The number of Al-Nusra Front and rebel fighters killed in battles against ISIL in the town of Markada has risen "
+     "to 39.", [(39, "exact", "killed")]),
+    # a share "N of them" of the count before it (fakes-1923848263 Ahram Online, fakes-1924058147 Daily Sabah)
+    ("Air strikes on Raqa killed 25 civilians six of them children a monitoring group said on Wednesday.",
+     [(25, "exact", "killed"), (6, "exact", "killed")]),
+    ("The dead included 109 evacuees 13 of whom were women from the villages of Foua and Kefraya.",
+     [(109, "exact", "killed"), (13, "exact", "killed")]),
 ])
 def test_figures_read_from_the_parse(text, expected):
     assert _figures(text) == expected

@@ -4,8 +4,11 @@ The counted noun is the number's dependency head ("24 civilians"), or the object
 ("dozens of civilians"). The category comes from that noun when it names a thing counted for itself
 (air strikes, barrel bombs, km), else from the nearest governing word going up the parse: the verb the
 counted phrase is the object or passive subject of ("Air raids kill 24": 24 killed), an adjective or
-participle beside it ("12 others wounded", "five people dead"), a noun it is "of" ("the lives of 129").
-The qualifier comes from the number's own left modifiers ("at least", "more than"). All words are in
+participle beside it ("12 others wounded", "five people dead"), a noun it is "of" ("the lives of 129"),
+what a verb of suffering names ("20 others suffered from suffocation"). Where the parse hangs a count on the
+wrong word, the participle right after it still decides ("100 people killed and over 400 wounded"), as does
+the verb before a comma-less attribution ("killed 13 people MSF said"); "six of them" after a count is a
+share of it, in its category. The qualifier comes from the number's own left modifiers ("at least", "more than"). All words are in
 seeds/reference/extraction/figures.yml (sections `numbers` and `figures`); this module only walks the parse.
 """
 
@@ -85,13 +88,18 @@ class FigureFinder:
         self.part_preps = set(spec["part_of"]["lemmas"])
         self.named_again = set(spec["named_again"]["determiners"])
         self.beside_deps = set(spec["beside_dependencies"]["labels"])
-        self.subject_verbs = set(spec["subject_counted"]["lemmas"])
+        self.suffering = set(spec["suffering"]["lemmas"])
+        self.suffering_preps = set(spec["suffering"]["prepositions"])
+        self.subject_verbs = set(spec["subject_counted"]["lemmas"]) | self.suffering
+        self.part_verbs = set(spec["part_verbs"]["lemmas"])
+        self.share_pronouns = set(spec["shares"]["pronouns"])
         self.toll_verbs = set(spec["toll_verbs"]["lemmas"])
         self.noun_categories: list[tuple[str, tuple[str, ...]]] = []  # (category, lemmas of the counted noun)
         self.governed: dict[str, list[tuple[str, set[str]]]] = {}  # governor lemma → [(category, required nouns)]
-        self.fallback_nouns = {noun: category for category, entry in spec["categories"].items()
+        categories = [(entry.get("category", name), entry) for name, entry in spec["categories"].items()]
+        self.fallback_nouns = {noun: category for category, entry in categories
                                for noun in entry.get("fallback_nouns") or []}
-        for category, entry in spec["categories"].items():
+        for category, entry in categories:
             nouns = {n for n in entry.get("nouns") or []}
             if entry.get("governors"):
                 for lemma in entry["governors"]:
@@ -100,7 +108,7 @@ class FigureFinder:
                 self.noun_categories.append((category, tuple(sorted(nouns, key=len, reverse=True))))
         self.category_units = dict(spec["units"]["by_category"])
         self.noun_units = dict(spec["units"]["by_noun"])
-        missing = set(spec["categories"]) - set(self.category_units) - {"distance", OTHER}
+        missing = {category for category, _ in categories} - set(self.category_units) - {"distance", OTHER}
         if missing:
             raise BuildError(f"{DATA_FILE}: units.by_category gives no unit for {', '.join(sorted(missing))}")
         cumulative = spec["cumulative"]
@@ -109,6 +117,9 @@ class FigureFinder:
         self.war_subjects = set(cumulative["subjects"])
         self.reporting_verbs = set(data["claimants"]["reporting_verbs"]["lemmas"])
         self.report_subject = data["claimants"]["count_before_report"]["subject_dependency"]
+        tolls = data["claimants"]["toll_reports"]
+        self.toll_givers, self.toll_objects = set(tolls["verbs"]), set(tolls["objects"])
+        self.toll_values = set(tolls["value_prepositions"])
 
     # -- what the number counts ----------------------------------------------------------------
 
@@ -159,9 +170,15 @@ class FigureFinder:
 
     def _governed(self, token: Token, noun: Token | None) -> str | None:
         """The category `token` gives the counted noun when it governs it, if any."""
+        described = " ".join([t.lemma_.lower() for t in token.lefts if t.dep_ in ("compound", "amod")] + [token.lemma_.lower()])
+        return self._governed_key(_lemmas(token) | {self._noun_key(token), described}, noun)  # "respiratory problems"
+
+    def _governed_key(self, words: set[str] | str, noun: Token | None) -> str | None:
+        """The category governing words (lemmas, or a noun with its compounds) give the counted noun."""
+        words = {words} if isinstance(words, str) else words
         key = self._noun_key(noun) if noun is not None else ""
         lemma = noun.lemma_.lower() if noun is not None else ""
-        entries = [entry for lemma in _lemmas(token) for entry in self.governed.get(lemma, [])]
+        entries = [entry for word in words for entry in self.governed.get(word, [])]
         for category, nouns in entries:
             if nouns and (lemma in nouns or key in nouns):
                 return category
@@ -174,7 +191,8 @@ class FigureFinder:
         for child in token.children:
             if child == skip:
                 continue
-            if child.dep_ in self.beside_deps:
+            if child.dep_ in self.beside_deps and not self._counts_own(child):
+                # not a word with a count of its own ("killed 30 people injured 90": injured counts the 90)
                 category = self._governed(child, noun)
                 if category:
                     return category
@@ -183,17 +201,38 @@ class FigureFinder:
                     category = self._governed(obj, noun) or self._beside(obj, noun, None)  # "among those killed"
                     if category:
                         return category
+            if verb and child.dep_ == "prep" and child.lower_ in self.suffering_preps and token.lemma_.lower() in self.suffering:
+                category = self._suffered(child, noun)
+                if category:
+                    return category
             if verb and child.dep_ == "nsubj" and token.lemma_.lower() in self.toll_verbs:
                 category = self._governed(child, noun) or self._of_category(child, noun)
                 if category:
                     return category
         return None
 
+    def _suffered(self, prep: Token, noun: Token | None) -> str | None:
+        """The category of what a count suffered from: "suffocation", "breathing difficulties" (which the parse
+        may read as a gerund and its object)."""
+        for obj in (c for c in prep.children if c.dep_ in ("pobj", "pcomp")):
+            category = self._governed(obj, noun)
+            for thing in (c for c in obj.children if c.dep_ == "dobj" and not category):
+                category = self._governed(thing, noun) or self._governed_key(f"{obj.lower_} {self._noun_key(thing)}", noun)
+            if category:
+                return category
+        return None
+
+    @staticmethod
+    def _counts_own(word: Token) -> bool:
+        """A category word with a count as its own object ("killed 30 people injured 90")."""
+        return any(c.dep_ == "dobj" and (c.like_num or any(g.dep_ == "nummod" for g in c.children))
+                   for c in word.children)
+
     def _of_category(self, token: Token, noun: Token | None) -> str | None:
-        """The category of a noun's "of" object ("the number of victims")."""
+        """The category of a noun's "of" object ("the number of victims", "the number of fighters killed")."""
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                category = self._governed(obj, noun)
+                category = self._governed(obj, noun) or self._beside(obj, noun, None)
                 if category:
                     return category
         return None
@@ -228,17 +267,58 @@ class FigureFinder:
         category, governor = self._climb(head, noun)
         if category == OTHER and noun is not None:
             category, governor = self._before_report(noun) or (category, governor)
+        if category == OTHER:
+            category, governor = self._toll_given(head) or (category, governor)
         if category == OTHER and noun is not None and noun.lemma_.lower() in self.fallback_nouns:
             return self.fallback_nouns[noun.lemma_.lower()], noun  # "mustered 10,000 fighters"
         return category, governor
 
+    def _own_word(self, doc: Doc, number: Number, noun: Token | None) -> tuple[str | None, Token | None]:
+        """A count followed by the participle or adjective it is the subject of, which the parse hung elsewhere
+        ("100 people killed and over 400 wounded", "14 people were killed 25 were wounded", "leaving 50 martyrs
+        and more than 200 others wounded"): that word's category. Not for an object ("killed 14 injured 20") nor
+        a word that governs a count of its own."""
+        phrase = noun if noun is not None and noun.i > number.last else number.top(doc)
+        if phrase.dep_ in ("dobj", "pobj", "nummod") or (phrase == noun and phrase.dep_ != "conj"):
+            return None, None
+        i = phrase.i + 1 if phrase == noun else number.last + 1
+        while i < len(doc) and doc[i].pos_ == "AUX":
+            i += 1
+        if i >= len(doc) or doc[i].pos_ not in ("VERB", "ADJ") or doc[i].tag_ not in ("VBN", "JJ"):
+            return None, None
+        if i + 1 < len(doc) and (doc[i + 1].like_num or doc[i + 1].tag_ == "CD"):
+            return None, None
+        category = self._governed(doc[i], None)
+        return (category, doc[i]) if category else (None, None)
+
+    def _toll_given(self, head: Token) -> tuple[str, Token] | None:
+        """A count in the "at" phrase of a verb putting a toll ("puts the death toll from the conflict at more than
+        470,000 people", however the parse hangs the "at"): the toll's category."""
+        through_value = False
+        for token in head.ancestors:
+            through_value = through_value or (token.dep_ == "prep" and token.lower_ in self.toll_values)
+            if token.pos_ == "VERB" and token.lemma_.lower() in self.toll_givers:
+                tolls = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in self.toll_objects]
+                category = self._governed(tolls[0], None) if tolls and through_value else None
+                return (category, tolls[0]) if category else None
+        return None
+
     def _before_report(self, noun: Token) -> tuple[str, Token] | None:
-        """"... also wounded more than 60 people said the Observatory": without its comma the sentence is parsed
-        with the counted people as the subject of "said"; the verb just before the count governs it."""
-        if noun.dep_ != self.report_subject or noun.head.lemma_.lower() not in self.reporting_verbs or noun.left_edge.i == 0:
+        """"... also wounded more than 60 people said the Observatory", "killed 13 people MSF said", "the death toll
+        reached 330 overnight civil defence sources told": without its comma the sentence is parsed with the counted
+        phrase as (part of) the subject of the reporting verb; the word just before the count governs it (a verb,
+        or the verb a "to" hangs on), or the toll that verb has as its subject."""
+        subject = noun.head if noun.dep_ == "compound" and noun.head.i == noun.i + 1 else noun
+        if (subject.dep_ != self.report_subject or subject.head.lemma_.lower() not in self.reporting_verbs
+                or noun.left_edge.i == 0):
             return None
         before = noun.doc[noun.left_edge.i - 1]
-        category = self._governed(before, noun) if before.pos_ == "VERB" else None
+        if before.dep_ == "prep" and before.lower_ in self.through_preps and before.head.pos_ == "VERB":
+            before = before.head  # "has risen to at least 112 a monitoring group said"
+        if before.pos_ != "VERB":
+            return None
+        category = self._governed(before, noun) or (
+            self._beside(before, None, None) if before.lemma_.lower() in self.toll_verbs else None)
         return (category, before) if category else None
 
     def _climb(self, head: Token, noun: Token | None) -> tuple[str, Token | None]:
@@ -252,7 +332,7 @@ class FigureFinder:
             if category:
                 return category, token
             if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep" and token != head:
-                if token.lemma_.lower() in self.part_preps:  # "those killed include 14 children"
+                if token.lemma_.lower() in self.part_verbs:  # "those killed include 14 children"
                     for subject in (c for c in token.children if c.dep_ == "nsubj"):
                         category = self._governed(subject, noun) or self._beside(subject, noun, None)
                         if category:
@@ -389,7 +469,9 @@ class FigureFinder:
             return None  # "seven days", "2 min read"
         if noun is None and self.numbers.could_be_year(number, doc):
             return None
-        category, governor = self._category(head, noun)
+        category, governor = self._own_word(doc, number, noun)
+        if category is None:
+            category, governor = self._category(head, noun)
         if category == OTHER and noun is not None and any(c.dep_ == "det" and c.lower_ in self.named_again
                                                           for c in noun.lefts):
             return None  # "stormed the two regime bases": things counted before, named again
@@ -423,9 +505,30 @@ class FigureFinder:
                 start, end = doc[item.first].idx, doc[item.last].idx + len(doc[item.last].text)
                 not_understood.append(NotUnderstood(sentence.start + start, sentence.start + end, item.text,
                                                     "number words that text2num cannot value"))
-        figures = []
+        figures: list[Figure] = []
         for number in numbers:
             figure = self._figure(sentence, doc, number)
+            if ((figure is None or figure.category == OTHER) and figures and figures[-1].category != OTHER
+                    and self._of_pronoun(doc, number)):
+                figure = self._share(sentence, doc, number, figures[-1])
             if figure is not None:
                 figures.append(figure)
         return figures
+
+    def _of_pronoun(self, doc: Doc, number: Number) -> bool:
+        """A share of a count named before ("25 civilians six of them children", "109 evacuees 13 of whom were
+        women"): the number's "of" takes a pronoun, however the parse hangs the number itself. Read only when the
+        number has no category of its own ("killing 14 of them" has)."""
+        after = doc[number.last + 1:number.last + 3]
+        return (len(after) == 2 and after[0].lower_ == "of" and after[1].pos_ == "PRON"
+                and after[1].lemma_.lower() in self.share_pronouns)
+
+    def _share(self, sentence: Sentence, doc: Doc, number: Number, whole: Figure) -> Figure:
+        """A share of the count before it: that count's category and unit, a part of it."""
+        start, end = doc[number.first], doc[number.last]
+        qualifier = "vague" if number.vague else self._qualifier(doc, number)
+        low, high = self._bounds(number, qualifier)
+        return Figure(sentence=sentence, number_start=sentence.start + start.idx,
+                      number_end=sentence.start + end.idx + len(end.text), value=number.value, value_low=low,
+                      value_high=high, qualifier=qualifier, category=whole.category, unit=whole.unit,
+                      subject=doc[number.first:number.last + 3].text, is_part=True, cumulative=whole.cumulative)

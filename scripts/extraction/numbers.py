@@ -2,9 +2,11 @@
 
 A number is a run of tokens the parse reads as a number (`like_num`, tag CD), hyphens and "and" inside
 a run of number words included ("Twenty-one" = 21, "one hundred and twenty" = 120). Words are valued by
-text2num, digits by Python, "1.5 million" as both. Vague words ("dozens", "a number of") come from the
-data with their conservative low bound. Clock times, dates, ordinals and years are not numbers here:
-the parse's entity label (DATE, TIME, ORDINAL) and the data's year range decide.
+text2num, digits by Python, "1.5 million" as both; a fraction of a round number ("a quarter of a million")
+by the data's fraction words. Vague words ("dozens", "a number of") come from the data with their
+conservative low bound. Clock times, dates, ordinals and years are not numbers here: the parse's entity
+label (DATE, TIME, ORDINAL) and the data's year range decide, except for digits labelled a date that can be
+neither a year nor a clock time and count a noun ("5812 civilians").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from text_to_num import text2num
 
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _JOINERS = ("-", "and")  # inside a run of number words: "twenty - one", "one hundred and twenty"
+ROUND = (12, 100, 1000, 10**6, 10**9)  # what a fraction can be a fraction of: "half a dozen", "a quarter of a million"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class NumberReader:
         for phrase, spec in data["vague"].items():
             self.vague.setdefault(phrase.split()[0], []).append((tuple(phrase.split()), spec))
         self.word_values = {word: spec["value"] for word, spec in data.get("number_nouns", {}).items()}
+        self.fractions = dict(data["fractions"]["words"])
 
     def _is_number_token(self, token: Token) -> bool:
         return ((token.like_num or token.tag_ == "CD" or token.lower_ in self.word_values) and not token.is_punct
@@ -68,6 +72,24 @@ class NumberReader:
                 if best is None or len(words) > best[0] + 1 - i:
                     best = (end - 1, spec, " ".join(words))
         return best
+
+    def _fraction_at(self, doc: Doc, i: int) -> Number | None:
+        """A fraction of a round number starting at token i: "a quarter of a million", "half a dozen"."""
+        first = i
+        if doc[i].lower_ == "a":
+            i += 1
+        if i >= len(doc) or doc[i].lower_ not in self.fractions:
+            return None
+        fraction, j = self.fractions[doc[i].lower_], i + 1
+        for word in ("of", "a"):
+            if j < len(doc) and doc[j].lower_ == word:
+                j += 1
+        if j >= len(doc) or not self._is_number_token(doc[j]) or doc[j].text[:1].isdigit():
+            return None
+        value = self._words_value([doc[j].lower_])
+        if value not in ROUND:
+            return None
+        return Number(first, j, fraction * value)
 
     def _value(self, words: list[Token]) -> float | None:
         """The value of a run of number tokens; None when it is not a number."""
@@ -143,6 +165,18 @@ class NumberReader:
                 return None
         return pieces
 
+    def _mislabelled_count(self, run: list[Token]) -> bool:
+        """Digits the parse labelled a date that can be neither a year nor a clock time and count the noun they
+        modify ("5812 civilians", "On Tuesday 25 people were killed")."""
+        token = run[0]
+        if len(run) > 1 or not _DIGITS.fullmatch(token.text) or token.ent_type_ != "DATE":
+            return False
+        value = float(token.text.replace(",", ""))
+        if len(token.text) == 4 and int(token.text[:2]) < 24 and int(token.text[2:]) < 60:
+            return False  # "1211": a clock time as much as a count
+        return (int(value) not in self.years and token.dep_ == "nummod" and token.head.i > token.i
+                and token.head.pos_ == "NOUN" and token.head.ent_type_ != "DATE")
+
     def could_be_year(self, number: Number, doc: Doc) -> bool:
         """Four digits in the data's year range ("in 2011"): a year unless the number counts a noun."""
         text = doc[number.first].text
@@ -154,13 +188,19 @@ class NumberReader:
         unreadable: list[Unreadable] = []
         taken: set[int] = set()
         for i in range(len(doc)):
+            fraction = self._fraction_at(doc, i)
+            if fraction is not None and not taken.intersection(range(i, fraction.last + 1)):
+                numbers.append(fraction)
+                taken.update(range(i, fraction.last + 1))
+                continue
             found = self._vague_at(doc, i)
             if found and not taken.intersection(range(i, found[0] + 1)):
                 last, spec, phrase = found
                 numbers.append(Number(i, last, float(spec["low"]), spec.get("high"), phrase))
                 taken.update(range(i, last + 1))
         for run in self._runs(doc):
-            if taken.intersection(t.i for t in run) or any(t.ent_type_ in self.not_entities for t in run):
+            if taken.intersection(t.i for t in run) or (
+                    any(t.ent_type_ in self.not_entities for t in run) and not self._mislabelled_count(run)):
                 continue
             pieces = [run] if self._value(run) is not None else self._split(run)
             if pieces is None:
