@@ -9,6 +9,7 @@ the reference data does not know ("Ahrar" in "Ahrar al-Sahel") is no match.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,23 @@ class NameForms:
     def __init__(self, data: dict):
         self.hyphenated = frozenset(data["article"]["hyphenated"])
         self.spaced = frozenset(data["article"]["spaced"])
+        self.assimilated = frozenset(data["article"].get("assimilated", ()))
+        self.rules = [(re.compile(rule["pattern"]), rule["replace"]) for rule in data.get("spelling", ())]
         self._folded: dict[str, str] = {}
+        self._keyed: dict[str, str] = {}
+
+    def _key(self, folded: str) -> str:
+        """The matching key of a folded word: no apostrophes, then the spelling rules of names.yml in order
+        (vowel variants, doubled letters ...), so that transliterations of one name meet."""
+        key = self._keyed.get(folded)
+        if key is None:
+            if len(self._keyed) >= FOLD_CACHE:
+                self._keyed.clear()
+            key = folded.replace("'", "") or folded
+            for pattern, replacement in self.rules:
+                key = pattern.sub(replacement, key)
+            key = self._keyed[folded] = key or folded
+        return key
 
     def _fold(self, text: str) -> str:
         folded = self._folded.get(text)
@@ -95,9 +112,18 @@ class NameForms:
                 return True
         return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].text[0].isalpha()
 
-    def words(self, doc: Doc) -> list[_Word]:
+    def _is_assimilated(self, doc: Doc, i: int, folded: str) -> bool:
+        """Whether token i opens an alias with the article assimilated before a space ("As Salamiyah", "Ar
+        Raqqah", "Ash Shaykh"): its consonant begins the next word. Read in aliases only; in a text "As"
+        and "At" are mostly English."""
+        if folded not in self.assimilated or i + 1 >= len(doc) or not doc[i].whitespace_:
+            return False
+        return self._fold(doc[i + 1].text).startswith(folded[1:])
+
+    def words(self, doc: Doc, alias: bool = False) -> list[_Word]:
         """The tokens of `doc` that names are matched on: hyphens, dashes, single line breaks and the Arabic
-        article are left out, a blank line is kept as PARAGRAPH."""
+        article are left out, a blank line is kept as PARAGRAPH; `alias`: `doc` is an alias, whose first
+        word may be the article assimilated before a space."""
         words: list[_Word] = []
         article: int | None = None
         for i, token in enumerate(doc):
@@ -109,16 +135,16 @@ class NameForms:
             folded = self._fold(token.text)
             if not folded.strip("-"):
                 continue  # a hyphen or dash between words counts as a space
-            if self._is_article(doc, i, folded):
+            if self._is_article(doc, i, folded) or (alias and i == 0 and self._is_assimilated(doc, i, folded)):
                 article = i if article is None else article
                 continue
-            words.append(_Word(folded.replace("'", "") or folded, token.idx, token.idx + len(token), i, article))
+            words.append(_Word(self._key(folded), token.idx, token.idx + len(token), i, article))
             article = None
         return words
 
     def keys(self, text: str) -> list[str]:
         """The keys of a short text (an alias), tokenized as a body is."""
-        return [word.key for word in self.words(pipeline().make_doc(text))]
+        return [word.key for word in self.words(pipeline().make_doc(text), alias=True)]
 
     def key(self, text: str) -> str:
         """One string for an alias: aliases with the same key match the same words."""
@@ -169,7 +195,7 @@ class NameMatcher:
             patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
                 for spelling in spellings(alias):
-                    words = self.forms.words(pipeline().make_doc(spelling))
+                    words = self.forms.words(pipeline().make_doc(spelling), alias=True)
                     keys = [word.key for word in words]
                     self._learn_longer_names(keys, words)
                     if keys:
