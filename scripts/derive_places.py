@@ -55,7 +55,7 @@ def latin(alias: str) -> bool:
     """Whether an alternate name is a spelling worth matching: Latin letters, capitalised (GeoNames' bare
     consonant skeletons of the Arabic, "abw alzhwr", are not), no digits, not a short code."""
     letters = [c for c in alias if c.isalpha()]
-    if len(letters) < 3 or any(c.isdigit() for c in alias) or (alias.isupper() and len(alias) <= 4) \
+    if len(letters) < 4 or any(c.isdigit() for c in alias) or (alias.isupper() and len(alias) <= 4) \
             or not any(c.isupper() for c in letters):
         return False
     return all(unicodedata.name(c, "").startswith("LATIN") for c in letters)

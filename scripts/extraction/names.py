@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import product
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,20 +79,23 @@ class NameForms:
     def __init__(self, data: dict):
         self.hyphenated = frozenset(data["article"]["hyphenated"])
         self.spaced = frozenset(data["article"]["spaced"])
-        self.assimilated = frozenset(data["article"].get("assimilated", ()))
-        self.rules = [(re.compile(rule["pattern"]), rule["replace"]) for rule in data.get("spelling", ())]
+        spelling = data.get("spelling") or {"min_letters": 0, "rules": []}
+        self.min_letters = spelling["min_letters"]
+        self.rules = [(re.compile(rule["pattern"]), rule["replace"]) for rule in spelling["rules"]]
         self._folded: dict[str, str] = {}
         self._keyed: dict[str, str] = {}
 
-    def _key(self, folded: str) -> str:
-        """The matching key of a folded word: no apostrophes, then the spelling rules of names.yml in order
-        (vowel variants, doubled letters ...), so that transliterations of one name meet."""
+    def _key(self, folded: str, spelled: bool = True) -> str:
+        """The matching key of a folded word: no apostrophes, then (`spelled`) the spelling rules of
+        names.yml in order (vowel variants, doubled letters ...), so that transliterations of one name meet."""
+        if not spelled:
+            return folded.replace("'", "") or folded
         key = self._keyed.get(folded)
         if key is None:
             if len(self._keyed) >= FOLD_CACHE:
                 self._keyed.clear()
             key = folded.replace("'", "") or folded
-            for pattern, replacement in self.rules:
+            for pattern, replacement in self.rules if len(key) >= self.min_letters else ():
                 key = pattern.sub(replacement, key)
             key = self._keyed[folded] = key or folded
         return key
@@ -112,18 +116,12 @@ class NameForms:
                 return True
         return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].text[0].isalpha()
 
-    def _is_assimilated(self, doc: Doc, i: int, folded: str) -> bool:
-        """Whether token i opens an alias with the article assimilated before a space ("As Salamiyah", "Ar
-        Raqqah", "Ash Shaykh"): its consonant begins the next word. Read in aliases only; in a text "As"
-        and "At" are mostly English."""
-        if folded not in self.assimilated or i + 1 >= len(doc) or not doc[i].whitespace_:
-            return False
-        return self._fold(doc[i + 1].text).startswith(folded[1:])
-
-    def words(self, doc: Doc, alias: bool = False) -> list[_Word]:
+    def words(self, doc: Doc, alias: bool = False, spelled: bool | None = True) -> list[_Word]:
         """The tokens of `doc` that names are matched on: hyphens, dashes, single line breaks and the Arabic
-        article are left out, a blank line is kept as PARAGRAPH; `alias`: `doc` is an alias, whose first
-        word may be the article assimilated before a space."""
+        article are left out, a blank line is kept as PARAGRAPH. `alias`: `doc` is an alias, whose words are
+        all spelled by the rules
+        (`spelled` True), or none (False), or as in a text (None): there only capitalised words are ("dare"
+        is no "Daraa")."""
         words: list[_Word] = []
         article: int | None = None
         for i, token in enumerate(doc):
@@ -135,10 +133,11 @@ class NameForms:
             folded = self._fold(token.text)
             if not folded.strip("-"):
                 continue  # a hyphen or dash between words counts as a space
-            if self._is_article(doc, i, folded) or (alias and i == 0 and self._is_assimilated(doc, i, folded)):
+            if self._is_article(doc, i, folded):
                 article = i if article is None else article
                 continue
-            words.append(_Word(self._key(folded), token.idx, token.idx + len(token), i, article))
+            spell = spelled if alias and spelled is not None else _capitalised(token)
+            words.append(_Word(self._key(folded, spell), token.idx, token.idx + len(token), i, article))
             article = None
         return words
 
@@ -186,6 +185,8 @@ class NameMatcher:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._entities: dict[int, tuple[str, str]] = {}  # match id → (entity_type, entity_id)
+        # a generated place (GeoNames) is named only by a capitalised word: its aliases hold common words
+        self._generated = {p.place_id for p in reference.places.values() if not p.curated}
         self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
@@ -194,8 +195,8 @@ class NameMatcher:
         for entity_type, entity_id, aliases in sorted(entries):
             patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
-                for spelling in spellings(alias):
-                    words = self.forms.words(pipeline().make_doc(spelling), alias=True)
+                for spelling, spelled in product(spellings(alias), (True, False, None)):
+                    words = self.forms.words(pipeline().make_doc(spelling), alias=True, spelled=spelled)
                     keys = [word.key for word in words]
                     self._learn_longer_names(keys, words)
                     if keys:
@@ -241,11 +242,13 @@ class NameMatcher:
         keys = Doc(self._vocab, words=[word.key for word in words])
         found = set()
         for match_id, first, last in self._matcher(keys):
-            if self._inside_longer_name(doc, words, first, last):
-                continue
             head = words[first]
+            entity = self._entities[match_id]
+            if self._inside_longer_name(doc, words, first, last) or \
+                    (entity[1] in self._generated and not _capitalised(doc[head.token])):
+                continue
             start = head.start if head.article is None else doc[head.article].idx
-            found.add((start, words[last - 1].end, *self._entities[match_id]))
+            found.add((start, words[last - 1].end, *entity))
         return found
 
     def find(self, text: str) -> list[Mention]:
