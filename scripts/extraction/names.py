@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 NAMES_FILE = Path("extraction") / "names.yml"  # in the reference folder
 FOLD_CACHE = 100_000  # distinct token texts whose fold is kept
+FIRST = "first"  # an alias's words spelled as a text that capitalises its first word writes them
 PARAGRAPH = "\u00b6"  # the key of a blank line: no alias contains it, so no name spans two paragraphs
 
 
@@ -116,12 +117,12 @@ class NameForms:
                 return True
         return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].text[0].isalpha()
 
-    def words(self, doc: Doc, alias: bool = False, spelled: bool | None = True) -> list[_Word]:
+    def words(self, doc: Doc, alias: bool = False, spelled: bool | str | None = True) -> list[_Word]:
         """The tokens of `doc` that names are matched on: hyphens, dashes, single line breaks and the Arabic
         article are left out, a blank line is kept as PARAGRAPH. `alias`: `doc` is an alias, whose words are
         all spelled by the rules
         (`spelled` True), or none (False), or as in a text (None): there only capitalised words are ("dare"
-        is no "Daraa")."""
+        is no "Daraa"), or as in a text that capitalises the first word (FIRST: "Government forces")."""
         words: list[_Word] = []
         article: int | None = None
         for i, token in enumerate(doc):
@@ -136,7 +137,10 @@ class NameForms:
             if self._is_article(doc, i, folded):
                 article = i if article is None else article
                 continue
-            spell = spelled if alias and spelled is not None else _capitalised(token)
+            if alias and isinstance(spelled, bool):
+                spell = spelled
+            else:
+                spell = _capitalised(token) or (spelled == FIRST and not words)
             words.append(_Word(self._key(folded, spell), token.idx, token.idx + len(token), i, article))
             article = None
         return words
@@ -195,7 +199,7 @@ class NameMatcher:
         for entity_type, entity_id, aliases in sorted(entries):
             patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
-                for spelling, spelled in product(spellings(alias), (True, False, None)):
+                for spelling, spelled in product(spellings(alias), (True, False, None, FIRST)):
                     words = self.forms.words(pipeline().make_doc(spelling), alias=True, spelled=spelled)
                     keys = [word.key for word in words]
                     self._learn_longer_names(keys, words)
