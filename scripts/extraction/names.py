@@ -9,8 +9,10 @@ the reference data does not know ("Ahrar" in "Ahrar al-Sahel") is no match.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,12 +24,14 @@ from ..errors import BuildError
 from ..textnorm import fold
 from ..yaml_in import read_yaml
 from .model import pipeline
+from .structure import Sentence
 
 if TYPE_CHECKING:
     from ..reference import Reference
 
 NAMES_FILE = Path("extraction") / "names.yml"  # in the reference folder
 FOLD_CACHE = 100_000  # distinct token texts whose fold is kept
+FIRST = "first"  # an alias's words spelled as a text that capitalises its first word writes them
 PARAGRAPH = "\u00b6"  # the key of a blank line: no alias contains it, so no name spans two paragraphs
 
 
@@ -77,7 +81,26 @@ class NameForms:
     def __init__(self, data: dict):
         self.hyphenated = frozenset(data["article"]["hyphenated"])
         self.spaced = frozenset(data["article"]["spaced"])
+        spelling = data.get("spelling") or {"min_letters": 0, "rules": []}
+        self.min_letters = spelling["min_letters"]
+        self.rules = [(re.compile(rule["pattern"]), rule["replace"]) for rule in spelling["rules"]]
         self._folded: dict[str, str] = {}
+        self._keyed: dict[str, str] = {}
+
+    def _key(self, folded: str, spelled: bool = True) -> str:
+        """The matching key of a folded word: no apostrophes, then (`spelled`) the spelling rules of
+        names.yml in order (vowel variants, doubled letters ...), so that transliterations of one name meet."""
+        if not spelled:
+            return folded.replace("'", "") or folded
+        key = self._keyed.get(folded)
+        if key is None:
+            if len(self._keyed) >= FOLD_CACHE:
+                self._keyed.clear()
+            key = folded.replace("'", "") or folded
+            for pattern, replacement in self.rules if len(key) >= self.min_letters else ():
+                key = pattern.sub(replacement, key)
+            key = self._keyed[folded] = key or folded
+        return key
 
     def _fold(self, text: str) -> str:
         folded = self._folded.get(text)
@@ -95,9 +118,12 @@ class NameForms:
                 return True
         return folded in self.spaced and i + 1 < len(doc) and bool(doc[i].whitespace_) and doc[i + 1].text[0].isalpha()
 
-    def words(self, doc: Doc) -> list[_Word]:
+    def words(self, doc: Doc, alias: bool = False, spelled: bool | str | None = True) -> list[_Word]:
         """The tokens of `doc` that names are matched on: hyphens, dashes, single line breaks and the Arabic
-        article are left out, a blank line is kept as PARAGRAPH."""
+        article are left out, a blank line is kept as PARAGRAPH. `alias`: `doc` is an alias, whose words are
+        all spelled by the rules
+        (`spelled` True), or none (False), or as in a text (None): there only capitalised words are ("dare"
+        is no "Daraa"), or as in a text that capitalises the first word (FIRST: "Government forces")."""
         words: list[_Word] = []
         article: int | None = None
         for i, token in enumerate(doc):
@@ -112,13 +138,17 @@ class NameForms:
             if self._is_article(doc, i, folded):
                 article = i if article is None else article
                 continue
-            words.append(_Word(folded.replace("'", "") or folded, token.idx, token.idx + len(token), i, article))
+            if alias and isinstance(spelled, bool):
+                spell = spelled
+            else:
+                spell = _capitalised(token) or (spelled == FIRST and not words)
+            words.append(_Word(self._key(folded, spell), token.idx, token.idx + len(token), i, article))
             article = None
         return words
 
     def keys(self, text: str) -> list[str]:
         """The keys of a short text (an alias), tokenized as a body is."""
-        return [word.key for word in self.words(pipeline().make_doc(text))]
+        return [word.key for word in self.words(pipeline().make_doc(text), alias=True)]
 
     def key(self, text: str) -> str:
         """One string for an alias: aliases with the same key match the same words."""
@@ -160,6 +190,12 @@ class NameMatcher:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._entities: dict[int, tuple[str, str]] = {}  # match id → (entity_type, entity_id)
+        # a generated place (GeoNames) is named only by a capitalised word that the parse reads as a place
+        # name of its own: its aliases hold common words and names of people
+        self._generated = {p.place_id for p in reference.places.values() if not p.curated}
+        self._place_labels = frozenset(data["generated_places"]["labels"])
+        self._place_nouns = frozenset(data["generated_places"]["place_nouns"])
+        self._place_preps = frozenset(data["generated_places"]["prepositions"])
         self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
@@ -168,8 +204,8 @@ class NameMatcher:
         for entity_type, entity_id, aliases in sorted(entries):
             patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
-                for spelling in spellings(alias):
-                    words = self.forms.words(pipeline().make_doc(spelling))
+                for spelling, spelled in product(spellings(alias), (True, False, None, FIRST)):
+                    words = self.forms.words(pipeline().make_doc(spelling), alias=True, spelled=spelled)
                     keys = [word.key for word in words]
                     self._learn_longer_names(keys, words)
                     if keys:
@@ -215,12 +251,47 @@ class NameMatcher:
         keys = Doc(self._vocab, words=[word.key for word in words])
         found = set()
         for match_id, first, last in self._matcher(keys):
-            if self._inside_longer_name(doc, words, first, last):
-                continue
             head = words[first]
+            entity = self._entities[match_id]
+            if self._inside_longer_name(doc, words, first, last) or \
+                    (entity[1] in self._generated and not _capitalised(doc[head.token])):
+                continue
             start = head.start if head.article is None else doc[head.article].idx
-            found.add((start, words[last - 1].end, *self._entities[match_id]))
+            found.add((start, words[last - 1].end, *entity))
         return found
+
+    def confirmed(self, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+        """The mentions of a sentence without the generated places its parse does not read as a place's
+        name (names.yml `generated_places`)."""
+        return [m for m in mentions if m.entity_id not in self._generated or self._named_place(sentence, m)]
+
+    def _named_place(self, sentence: Sentence, mention: Mention) -> bool:
+        """Whether the parse reads the mention as a place's name (names.yml `generated_places`): no
+        capitalised proper noun next to it joins it into a longer name ("Kafar Jales" is not "Jales",
+        "Malik Kasab" not Kasab), and the parse labels it a place, or it is the object of a place
+        preposition or the modifier of a place noun ("in Ehsim", "the town of Marea", "al-Hader town"),
+        or a conjunct of such an object ("Azaz and nearby Marea")."""
+        doc = sentence.doc
+        if doc is None:
+            return True
+        start, end = mention.start - sentence.start, mention.end - sentence.start
+        tokens = [t for t in doc if start <= t.idx < end]
+        if not tokens:
+            return True
+        inside = {t.i for t in tokens}
+        neighbours = [doc[i] for i in (tokens[0].i - 1, tokens[-1].i + 1) if 0 <= i < len(doc)]
+        for near in neighbours:
+            joined = near.head.i in inside or any(t.head.i == near.i for t in tokens)
+            if joined and near.pos_ == "PROPN" and near.is_alpha and _capitalised(near):
+                return False
+        if any(e.label_ in self._place_labels for e in doc.ents if e.start_char < end and start < e.end_char):
+            return True
+        root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        return root.head.lemma_.lower() in self._place_nouns or (
+            root.dep_ == "pobj" and (root.head.lemma_.lower() in self._place_preps
+                                     or root.head.head.lemma_.lower() in self._place_nouns))
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in `text`, in text order; overlaps go to the longest match."""

