@@ -162,3 +162,13 @@ def test_a_massacre_the_article_tells_the_means_of_is_that_event():
     text = ("A Syrian regime warplane launched an air strike on a market in Ariha on Sunday killing 36 people.\n\n"
             "Local officials described the attack as a massacre committed by the regime.")
     assert events_of(text) == [("Air/drone strike", "ariha")]
+
+
+@pytest.mark.parametrize(("sentence", "place"), [
+    # fakes-1923102976 (The New Arab), fakes-1924058039 (The Jordan Times): the bare names are the cities
+    ("Russian air strikes hit Raqqa on Sunday.", "raqqa-city"),
+    ("Russian air strikes hit the outskirts of Deir Ezzor on Sunday.", "deir-ez-zor-city"),
+    ("Air strikes hit villages in Raqqa province on Sunday.", "raqqa-governorate"),
+])
+def test_raqqa_and_deir_ez_zor_bare_are_the_cities(sentence, place):
+    assert {p for _, p in events_of(sentence)} == {place}

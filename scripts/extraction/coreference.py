@@ -4,7 +4,6 @@ reports at that place in the same days (seeds/reference/extraction/coreference.y
 
 from __future__ import annotations
 
-from ..event_dates import AREA_TYPES
 from ..reference import Reference
 from .events import EventMention
 
@@ -17,12 +16,10 @@ class Coreference:
         self.generic = {name: set(types) for name, types in data["generic_words"]["triggers"].items()}
 
     def _inside(self, place_id: str, area_id: str) -> bool:
-        """Whether `place_id` is `area_id` or, when that is a governorate or country, lies in it."""
+        """Whether `place_id` is `area_id` or lies in it (a governorate's places, a country's, a region's)."""
         if place_id == area_id:
             return True
         place, area = self.reference.places[place_id], self.reference.places[area_id]
-        if area.place_type not in AREA_TYPES:
-            return False
         if area.place_type == "governorate":
             return place.governorate == area.governorate and place.country == area.country
         if area.place_type == "country":

@@ -52,14 +52,25 @@ class PlaceReader:
         self.capitals: dict[str, str] = {}
         self.bare_names: dict[str, set[str]] = {}
         self.alias_key = alias_key = NameForms(reference.extraction["names"]).key
+        province_keys = {alias_key(w + plural) for w in (*self.province_words, "governorate",
+                                                         *data["bare_name_is_city"]["part_words"]) for plural in ("", "s")}
+        articles = reference.extraction["names"]["article"]
+        city_keys = {alias_key(w) for w in ("city", *articles["hyphenated"], *articles["spaced"])}  # "Idlib city", "Ar Raqqah"
         for place in reference.places.values():
             if place.place_type != "governorate":
                 continue
-            self.bare_names[place.place_id] = {alias_key(a) for a in place.aliases if len(alias_key(a).split()) == 1}
-            for city in reference.places.values():
-                if city.place_type == "city" and city.governorate == place.governorate and \
-                        alias_key(city.name).split()[0] in self.bare_names[place.place_id]:
+            # its bare names: the aliases without a word for the province or a part of it ("Idlib", "Deir Ezzor";
+            # not "Idlib province", "southern Idlib"), when it shares one with a city
+            keys = {alias_key(a) for a in place.aliases if not set(alias_key(a).split()) & province_keys}
+            for city in sorted(reference.places.values(), key=lambda p: p.place_id):
+                if city.place_type != "city" or city.governorate != place.governorate:
+                    continue
+                shared = keys & {" ".join(w for w in alias_key(name).split() if w not in city_keys)
+                                 for name in (city.name, *city.aliases)}
+                if shared:
                     self.capitals[place.place_id] = city.place_id
+                    self.bare_names[place.place_id] = keys
+                    break
 
     # -- a province's bare name ----------------------------------------------------------------
 
