@@ -116,6 +116,8 @@ def test_a_participle_that_describes_an_actor_is_no_battle(sentence):
     ("Russian air strikes hit Raqqa on Sunday.", "raqqa-city"),
     ("Russian air strikes hit the outskirts of Deir Ezzor on Sunday.", "deir-ez-zor-city"),
     ("Air strikes hit villages in Raqqa province on Sunday.", "raqqa-governorate"),
+    # fakes-1924058075 (National News Agency): "the city of X" is the city
+    ("Twin car bomb explosions in the central Syrian city of Homs on Wednesday killed at least 18 people.", "homs-city"),
 ])
 def test_a_province_s_bare_name_is_its_city_where_the_reports_mean_it(sentence, place):
     assert {p for _, p in events_of(sentence)} == {place}
