@@ -28,7 +28,7 @@ PLACE_TYPES = {"governorate", "city", "town", "village", "military_base", "airpo
                "facility", "region", "road", "border_crossing", "country"}
 PRECISIONS = {"1", "2", "3"}
 ACTOR_TYPES = {"armed_group", "coalition", "state_force", "foreign_state_force", "government", "monitor", "media",
-               "person", "un_agency", "ngo", "civilians"}
+               "person", "un_agency", "ngo", "civilians", "protesters"}
 SIDES = {"government", "opposition", "third_party", "none"}
 RELATIONS = {"member_of", "renamed_to", "part_of", "affiliated_with", "works_for", "leads"}
 SYRIAN_GOVERNORATES = {"Idlib", "Hama", "Latakia", "Aleppo", "Homs", "Tartus", "Damascus", "Rif Dimashq", "Daraa",
