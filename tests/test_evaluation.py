@@ -30,8 +30,10 @@ GOLD = ROOT / "tests" / "gold"
 # event no path places then went to the article's governorate or country (ACLED's practice for reports that
 # name only those): seeds precision 0.500, recall 0.585, while the crowd agreement on dates rose from 0.49 to
 # 0.75 and on causes from 0.65 to 0.94 (the seeds' gold codes fewer such events).
+# Session 3 of issue 13 (in-article coreference, one event per sentence and place, dates of other clauses
+# left out): precision 0.582, recall 0.604.
 SEED_FLOORS = {
-    ("events", "precision"): 0.45,
+    ("events", "precision"): 0.50,
     ("events", "recall"): 0.55,
     ("figures", "f1"): 0.87,
     ("places", "f1"): 0.92,
@@ -46,17 +48,20 @@ SEED_CLAIMANTS_FLOOR = 0.85  # measured 0.926 when claimant accuracy was added
 # measured 0.734 of 233 matched figures; 0.721 of 251 once the figures rules of issue 13 matched 18 more figures
 # (no matched figure changed claimant: the new ones mostly cite sources actors.yml lacks, e.g. a police command)
 DEV_CLAIMANTS_FLOOR = 0.78  # 0.813 once actors.yml adopted the gold's proposed sources (SNHR, UNICEF, police ...)
-# measured: events 0.207 (0.107 before issue 13's events and dates), figures 0.858 (0.632 before the parse,
-# 0.802 before the rules for suffering verbs, shares, comma-less attributions and fractions),
-# places 0.600, actors 0.592, roles 0.411; 93 of the 169 gold events are at places the reference lacks
+# measured: events 0.285 (0.107 before issue 13's events and dates, 0.207 before the gazetteer and the
+# coreference of issue 13's third session), figures 0.858 (0.632 before the parse, 0.802 before the rules for
+# suffering verbs, shares, comma-less attributions and fractions), places 0.710 (0.600 before the gazetteer
+# generated from GeoNames), actors 0.782, roles 0.608 (0.411 before protesters and the adopted actors); 53 of
+# the 169 gold events are at places the reference still lacks (neighbourhoods, villages GeoNames cities500 omits)
 DEV_FLOORS = {
-    ("events", "f1"): 0.18,
+    ("events", "f1"): 0.24,
     ("figures", "f1"): 0.82,
-    ("places", "f1"): 0.55,
+    ("places", "f1"): 0.64,
+    ("event_actors", "f1"): 0.52,
     ("actors", "f1"): 0.74,  # 0.781 once actors.yml adopted the gold's proposed actors (Islamic State, SDF ...)
 }
 AGREEMENT_FLOORS = {  # measured before issue 13's events: 0.590, 0.573, 0.822, 0.754, 0.458; after: below
-    "governorate": 0.60,  # 0.642
+    "governorate": 0.80,  # 0.642; 0.874 with the gazetteer generated from GeoNames
     "date within a day": 0.70,  # 0.751 with dates read off the parse (0.701 before)
     # 0.846 before page furniture was recognised: the counts that only a headline or standfirst gave ("Death
     # toll … rises to 76") are no longer figures (issue 13); numbers in words are read from the body.
