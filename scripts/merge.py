@@ -88,7 +88,9 @@ def _pick(candidates: list[str], reference: Reference) -> str | None:
 
 def _assign_actors(event: Event, reference: Reference) -> None:
     own = [m for m in event.mentions if not m.absorbed]
-    attackers = [a for m in own for a in m.attackers]
+    # a report that names who struck outweighs the rule that gives unattributed strikes to the government
+    told = any(m.attackers and not m.attacker_by_rule for m in own)
+    attackers = [a for m in own if not (told and m.attacker_by_rule) for a in m.attackers]
     targets = [a for m in own for a in m.targets]
     participants = [a for m in own for a in m.participants]
     event.actor1_id = _pick(attackers, reference) or _pick(participants, reference)

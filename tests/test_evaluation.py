@@ -38,7 +38,7 @@ SEED_FLOORS = {
     ("figures", "f1"): 0.87,
     ("places", "f1"): 0.92,
     ("actors", "f1"): 0.91,
-    ("event_actors", "f1"): 0.48,
+    ("event_actors", "f1"): 0.50,  # 0.583
 }
 # 0.853 with the seed-specific dating (a date carried from sentence to sentence, the story told before, the
 # start of an offensive, weeks after a named event); 0.839 with dates attached by the parse and explicit links
@@ -51,13 +51,13 @@ DEV_CLAIMANTS_FLOOR = 0.78  # 0.813 once actors.yml adopted the gold's proposed 
 # measured: events 0.285 (0.107 before issue 13's events and dates, 0.207 before the gazetteer and the
 # coreference of issue 13's third session), figures 0.858 (0.632 before the parse, 0.802 before the rules for
 # suffering verbs, shares, comma-less attributions and fractions), places 0.710 (0.600 before the gazetteer
-# generated from GeoNames), actors 0.782, roles 0.608 (0.411 before protesters and the adopted actors); 53 of
+# generated from GeoNames), actors 0.782, roles 0.723 (0.411 before protesters and the adopted actors); 53 of
 # the 169 gold events are at places the reference still lacks (neighbourhoods, villages GeoNames cities500 omits)
 DEV_FLOORS = {
     ("events", "f1"): 0.24,
     ("figures", "f1"): 0.82,
     ("places", "f1"): 0.64,
-    ("event_actors", "f1"): 0.52,
+    ("event_actors", "f1"): 0.64,  # 0.723 once victims told as people are civilians and a report's attacker wins
     ("actors", "f1"): 0.74,  # 0.781 once actors.yml adopted the gold's proposed actors (Islamic State, SDF ...)
 }
 AGREEMENT_FLOORS = {  # measured before issue 13's events: 0.590, 0.573, 0.822, 0.754, 0.458; after: below

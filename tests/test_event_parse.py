@@ -168,3 +168,18 @@ def test_a_massacre_the_article_tells_the_means_of_is_that_event():
     text = ("A Syrian regime warplane launched an air strike on a market in Ariha on Sunday killing 36 people.\n\n"
             "Local officials described the attack as a massacre committed by the regime.")
     assert events_of(text) == [("Air/drone strike", "ariha")]
+
+
+def test_people_killed_in_a_strike_are_its_civilian_target():
+    # fakes-1923848200 (Ahram Online), fakes-1924058218 (TASS): victims told as people, children, women
+    assert ("civilians", "target") in roles_of("Air strikes killed 23 people in Ariha on Sunday.")
+    assert ("civilians", "target") not in roles_of("The army shelled rebel positions in Ariha on Sunday.")
+
+
+def test_the_rule_s_attacker_yields_to_a_report_that_names_who_struck():
+    # fakes-1924058046 (The Jordan Times): unattributed strikes are the government's only when no report says whose
+    text = ("Air strikes hit Ariha on Sunday killing 12 people.\n\n"
+            "Air strikes by the US-led coalition hit Ariha on Sunday, the monitor said.")
+    roles = roles_of(text)
+    assert ("us-led-coalition", "attacker") in roles
+    assert ("syrian-government-forces", "attacker") not in roles

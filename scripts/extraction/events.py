@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from ..errors import BuildError
 from ..reference import Reference
 from .dates import DateMention
 from .modality import Modality
@@ -38,6 +39,7 @@ class EventMention:
     participants: list[str] = field(default_factory=list)
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
     trigger_name: str = ""  # the triggers.yml entry that found it
+    attacker_by_rule: bool = False  # the attacker is the gold rule's for an unattributed event, not the sentence's
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -76,6 +78,10 @@ class EventFinder:
         self.territory_types = {t for spec in self.triggers.specs if spec.get("government_sub_event_type")
                                 for t in (spec["sub_event_type"], spec["government_sub_event_type"])}
         self.dating = EventDating(extraction["dates"])
+        people = extraction["roles"]["people_are_civilians"]
+        self.people, self.people_actor = set(people["lemmas"]), people["actor"]
+        if self.people_actor not in reference.actors:
+            raise BuildError(f"roles.yml: people_are_civilians: unknown actor {self.people_actor!r} (not in actors.yml)")
 
     # -- places --------------------------------------------------------------------------------
 
@@ -144,6 +150,8 @@ class EventFinder:
         names = SentenceNames(sentence, mentions)
         civilians = [m.entity_id for m in mentions if m.entity_type == "actor"
                      and self.reference.actors[m.entity_id].actor_type == "civilians"]
+        if not civilians and any(t.lemma_.lower() in self.people for t in doc):  # "36 people were killed"
+            civilians = [self.people_actor]
         triggers = [t for t in self.triggers.find(doc) if not names.by_token.get(t.head.i)
                     or all(m.entity_type == "place" for m in names.by_token[t.head.i])]
         triggers = [t for t in triggers if self.modality.blocked(t.head) is None]
@@ -198,6 +206,7 @@ class EventFinder:
         for event in found.values():
             if not event.attackers:
                 event.attackers = self.roles.default_attackers(event.sub_event_type, event.targets)
+                event.attacker_by_rule = bool(event.attackers)
         # A clash at a place the same sentence reports taken is the fight for it, not another event: whom it
         # was fought with is the side that lost the place ("regained Halfaya after clashes with X").
         taken = {key[1]: e for key, e in found.items() if key[0] in self.territory_types}

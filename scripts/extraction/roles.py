@@ -1,7 +1,8 @@
 """Roles: the acting side (subject, passive by-agent, "fell to Y"), the side acted on (object, "from X"),
 partners ("backed by X", coordination) and participants of developments, from the dependency paths of
 seeds/reference/extraction/roles.yml. No path, no role: nobody is guessed, except the gold rule that
-unattributed air strikes are the government's (`default_agent`), and that protesters take part in protests (`protests`)."""
+unattributed air strikes are the government's (`default_agent`; scripts/merge.py drops it where another
+report of the event names who struck), and that protesters take part in protests (`protests`)."""
 
 from __future__ import annotations
 
