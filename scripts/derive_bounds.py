@@ -44,7 +44,8 @@ def _source(count: int, where: str) -> str:
             f"place(s) {where}")
 
 
-def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+    """Write the rows as this tool's files are written (header, Unix line ends, UTF-8)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=Path(__file__).resolve().parents[1] / "seeds" / "reference")
     args = parser.parse_args(argv)
     for name, (columns, rows) in derived(args.reference).items():
-        _write(args.reference / name, columns, rows)
+        write_csv(args.reference / name, columns, rows)
         print(f"wrote {args.reference / name} ({len(rows)} rows)")
     return 0
 

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import re
 import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 
-from .derive_bounds import GOVERNORATES_FILE
+from .derive_bounds import GOVERNORATES_FILE, write_csv
 
 GENERATED_FILE = "places_geonames.csv"
 ADOPTED_FILE = "place_ids.csv"  # geonames_id,place_id,source: ids the gazetteer adopts for GeoNames places
@@ -122,20 +121,12 @@ def derived(reference: Path, cities: dict | None = None) -> tuple[tuple[str, ...
     return COLUMNS, sorted(rows, key=lambda row: row["place_id"])
 
 
-def write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=Path(__file__).resolve().parents[1] / "seeds" / "reference")
     args = parser.parse_args(argv)
     columns, rows = derived(args.reference)
-    write(args.reference / GENERATED_FILE, columns, rows)
+    write_csv(args.reference / GENERATED_FILE, columns, rows)
     print(f"wrote {args.reference / GENERATED_FILE} ({len(rows)} rows)")
     return 0
 

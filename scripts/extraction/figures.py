@@ -314,7 +314,7 @@ class FigureFinder:
             return None
         before = noun.doc[noun.left_edge.i - 1]
         if before.dep_ == "prep" and before.lower_ in self.through_preps and before.head.pos_ == "VERB":
-            before = before.head  # "has risen to at least 112 a monitoring group said"
+            before = before.head  # a toll that "rose to N" before "a monitor said"
         if before.pos_ != "VERB":
             return None
         category = self._governed(before, noun) or (

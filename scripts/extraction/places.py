@@ -167,7 +167,7 @@ class PlaceReader:
 
     def is_reference_word(self, token: Token) -> bool:
         """"south of X", "close to X": a word that makes the name under it a reference point; not with "the"
-        ("in the west of Aleppo city" is inside it)."""
+        ("in the west of" a city is inside it)."""
         return token.lemma_.lower() in self.reference_words and \
             not any(c.dep_ == "det" and c.lemma_.lower() == "the" for c in token.children)
 

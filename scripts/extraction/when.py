@@ -129,7 +129,7 @@ class EventDating:
         placed = [(d, clause_head(d.token(sentence))) for d in dates if not self._dates_since(d.token(sentence), trigger)]
         found = [d for d, clause in placed if clause.i == own.i]
         # a clause of the trigger's own words ("air strikes that killed 73 on Sunday"), not one that tells of
-        # another thing it names ("rolling back rebel gains made more than two years ago")
+        # another thing it names (the gains "made two years ago" that a capture rolls back)
         found = found or [d for d, clause in placed if clause.i != own.i and trigger.head.is_ancestor(clause)
                           and not (clause.dep_ in ("acl", "relcl") and clause.head.i != trigger.head.i)]
         if self._background(trigger):
