@@ -7,6 +7,9 @@
 2. Against the development gold (tests/gold/fakes/*.yml): FA-KES development articles coded by hand
    before the extractor's output on them was looked at.
 3. Agreement with the FA-KES crowd coding over every development article (scripts/agreement.py).
+4. Names: the share of place names (over every development article) and of armed actors' names (over
+   the development gold) that the reference data resolve, with the top unresolved names
+   (scripts/name_coverage.py).
 
 Blocks 1 and 2 print precision, recall and F1 per table (events, figures, places, actors,
 event-actor roles), the share of matched events whose date is exact and the share of matched figures
@@ -30,8 +33,11 @@ import yaml
 
 from .agreement import Agreement, agreement
 from .agreement import report as agreement_report
+from .extract import ArticleExtraction
 from .extraction_runs import run_extractions
 from .import_collection import FAKES_DEV_CORPUS, import_collection, load_format
+from .name_coverage import Coverage, armed_actor_names, place_names
+from .name_coverage import report as names_report
 from .reference import load_reference
 from .schema import load_descriptor
 from .schema import tables as schema_tables
@@ -182,12 +188,13 @@ def _claimants(matches: list[tuple[str, dict, dict]]) -> tuple[int, list[str]]:
     return agree, errors
 
 
-def _extracted(articles: list[Article], reference) -> dict[str, list[dict]]:
-    """The extracted tables; an article whose extraction raised counts with no rows, and is named on stderr."""
+def _extracted(articles: list[Article], reference) -> tuple[list[ArticleExtraction], dict[str, list[dict]]]:
+    """The extractions and their tables; an article whose extraction raised counts with no rows, and is
+    named on stderr."""
     run = run_extractions(articles, reference)
     for failure in run.failures:
         print(f"extraction failed, measured without rows: {failure}", file=sys.stderr)
-    return merged_tables(run.extractions, reference)
+    return run.extractions, merged_tables(run.extractions, reference)
 
 
 def seed_articles(seeds: Path) -> list[Article]:
@@ -199,7 +206,7 @@ def evaluate(seeds: Path, gold_dir: Path, reference_dir: Path = ROOT / "seeds" /
     """The seeds' extraction measured against their gold standard."""
     reference = load_reference(reference_dir)
     articles = seed_articles(seeds)
-    return score(articles, _extracted(articles, reference), load_gold(gold_dir))
+    return score(articles, _extracted(articles, reference)[1], load_gold(gold_dir))
 
 
 def score(articles: list[Article], tables: dict[str, list[dict]], gold: dict[str, dict]) -> Evaluation:
@@ -242,6 +249,8 @@ class DevelopmentEvaluation:
     gold_outlets: int
     articles: int
     agreement: Agreement
+    place_names: Coverage
+    armed_actor_names: Coverage
 
 
 def evaluate_corpus(corpus_file: Path, dev_gold_dir: Path, reference_dir: Path = ROOT / "seeds" / "reference",
@@ -254,14 +263,17 @@ def evaluate_corpus(corpus_file: Path, dev_gold_dir: Path, reference_dir: Path =
         import_collection(corpus_file, fmt, corpus)
         collection = read_collection(corpus, format_name)
         articles = read_articles(corpus, [collection])
-    tables = _extracted(articles, reference)
+    extractions, tables = _extracted(articles, reference)
     schema = schema_tables(load_descriptor(ROOT / "datapackage.json"))
     columns = next(t.columns for t in schema if t.name == "collection_annotations")
     annotations = collection_tables([collection], articles, columns)["collection_annotations"]
     gold = load_gold(dev_gold_dir)
     publishers = {a.article_id: a.publisher for a in articles}
+    bodies = {a.article_id: a.body for a in articles}
     return DevelopmentEvaluation(score(articles, tables, gold), len(gold), len({publishers[a] for a in gold}),
-                                 len(articles), agreement(tables, annotations, fmt.spec["agreement"], reference))
+                                 len(articles), agreement(tables, annotations, fmt.spec["agreement"], reference),
+                                 place_names(extractions, reference),
+                                 armed_actor_names(gold, bodies, tables["mentions"], reference))
 
 
 def report(result: Evaluation, quiet: bool = False) -> str:
@@ -305,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n3. Agreement with the FA-KES crowd coding over all {dev.articles} development articles: the share of")
     print("   coded events (or non-zero counts) that some extracted event (or killed figure) of the article matches.\n")
     print(agreement_report(dev.agreement, args.verbose))
+    print(f"\n4. Names the reference data resolve: place names the parse labels in all {dev.articles} development")
+    print("   articles, and the armed actors' names of the development gold (scripts/name_coverage.py).\n")
+    print("\n".join(names_report("place names", dev.place_names, args.verbose)
+                    + names_report("armed actor names", dev.armed_actor_names, args.verbose)))
     return 0
 
 

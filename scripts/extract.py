@@ -133,6 +133,7 @@ class Extractor:
                 places = [m for m in mentions if m.entity_type == "place"]
                 place_starts = [m.start for m in places]
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
+            mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
             in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
             sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start

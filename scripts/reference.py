@@ -33,6 +33,7 @@ class Actor:
     generic: bool
     aliases: tuple[str, ...]
     relations: tuple[tuple[str, str], ...]  # (related_actor_id, relation)
+    named_by_places: tuple[str, ...] = ()  # places whose names stand for the actor when they act (a state's country)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def load_actors(path: Path) -> dict[str, Actor]:
                 generic=bool(item.get("generic", False)),
                 aliases=tuple(dict.fromkeys([item["name"], *(item.get("aliases") or [])])),
                 relations=tuple((r["related"], r["relation"]) for r in item.get("relations") or []),
+                named_by_places=tuple(item.get("named_by_places") or ()),
             )
         except (KeyError, TypeError) as exc:
             raise BuildError(f"{where}: missing field {exc}") from None
@@ -287,6 +289,19 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
     return trimmed
 
 
+def _check_places_of_actors(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path) -> None:
+    """Each place an actor is named by is a place of the gazetteer, and stands for one actor only."""
+    owner: dict[str, str] = {}
+    for actor in actors.values():
+        for place_id in actor.named_by_places:
+            if place_id not in places:
+                raise BuildError(f"{ref_dir / 'actors.yml'}: actor {actor.actor_id!r} is named by unknown place {place_id!r}")
+            other = owner.setdefault(place_id, actor.actor_id)
+            if other != actor.actor_id:
+                raise BuildError(f"{ref_dir / 'actors.yml'}: place {place_id!r} names both actor {other!r} and "
+                                 f"{actor.actor_id!r}")
+
+
 def load_gazetteer(ref_dir: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
     """The curated places.csv over the generated places_geonames.csv (when there is one): a GeoNames place
     that a curated row claims (its geonames_id) is that row, which the generator leaves out."""
@@ -315,6 +330,7 @@ def load_reference(ref_dir: Path) -> Reference:
     extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
     extraction["names"] = read_names_data(ref_dir)
     places = _check_unique_aliases(actors, places, ref_dir, extraction["names"])
+    _check_places_of_actors(actors, places, ref_dir)
     lexicon = {}
     for name in LEXICON_FILES:
         path = ref_dir / "lexicon" / f"{name}.yml"

@@ -196,6 +196,11 @@ class NameMatcher:
         self._place_labels = frozenset(data["generated_places"]["labels"])
         self._place_nouns = frozenset(data["generated_places"]["place_nouns"])
         self._place_preps = frozenset(data["generated_places"]["prepositions"])
+        acting = data["places_as_actors"]
+        self._acting_deps = frozenset(acting["deps"])
+        self._agent_deps = frozenset(acting["agent"])
+        self._not_acting = frozenset(acting["not_acting"])
+        self._actor_of_place = {place: a.actor_id for a in reference.actors.values() for place in a.named_by_places}
         self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
@@ -292,6 +297,34 @@ class NameMatcher:
         return root.head.lemma_.lower() in self._place_nouns or (
             root.dep_ == "pobj" and (root.head.lemma_.lower() in self._place_preps
                                      or root.head.head.lemma_.lower() in self._place_nouns))
+
+    def read_actors(self, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+        """The mentions of a sentence with each place that stands for an actor (a state's country or
+        capital) read as that actor where the parse makes the place act (names.yml `places_as_actors`)."""
+        doc = sentence.doc
+        if doc is None or not any(m.entity_id in self._actor_of_place for m in mentions):
+            return mentions
+        read = []
+        for mention in mentions:
+            actor = self._actor_of_place.get(mention.entity_id) if mention.entity_type == "place" else None
+            if actor is not None and self._acts(doc, mention.start - sentence.start, mention.end - sentence.start):
+                mention = Mention("actor", actor, mention.surface, mention.start, mention.end)
+            read.append(mention)
+        return read
+
+    def _acts(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the name at [start, end) of the sentence is the subject of a verb of action, a possessor,
+        the agent of a passive, or a conjunct of one of these."""
+        tokens = [t for t in doc if start <= t.idx < end]
+        if not tokens:
+            return False
+        inside = {t.i for t in tokens}
+        root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        if root.dep_ == "pobj":
+            return root.head.dep_ in self._agent_deps
+        return root.dep_ in self._acting_deps and not (root.dep_ == "nsubj" and root.head.lemma_.lower() in self._not_acting)
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in `text`, in text order; overlaps go to the longest match."""
