@@ -38,6 +38,7 @@ from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections, refuse_oversized
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
 from .tables import EXTRACTION_CUT, NOT_PUBLISHED, NOT_UNDERSTOOD, STALE_REVIEWS, collection_tables, merged_tables
+from .unresolved import ADD_TO
 from .validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +115,8 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
             articles = ", ".join(sorted({h["article_id"] for h in hits}))
             hint = f"  (maybe {hits[0]['suggested_entity_id']}?)" if hits[0]["suggested_entity_id"] else ""
             kinds = sorted({h["looks_like"] for h in hits if h.get("looks_like")})
-            hint += f"  (looks like: {', '.join(kinds)})" if kinds else ""
+            files = sorted({ADD_TO[kind] for kind in kinds})
+            hint += f"  (looks like: {', '.join(kinds)}; add to {' or '.join(files)})" if kinds else ""
             lines.append(f"  {surface} ×{len(hits)} in {articles}{hint}")
     return escaped("\n".join(lines) + "\n")  # printed to terminals: no raw control characters
 

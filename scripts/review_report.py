@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .control_chars import escaped
+from .unresolved import ADD_TO
 
 REVIEW_FOLDER = "review"
 WIDTH = 100
@@ -105,7 +106,8 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
                           "seeds/reference/lexicon/names.yml:", "  ")
         for name in unresolved:
             hint = f" (maybe {name['suggested_entity_id']}?)" if name["suggested_entity_id"] else ""
-            hint += f" (looks like a {name['looks_like']})" if name.get("looks_like") else ""
+            if name.get("looks_like"):
+                hint += f" (looks like a {name['looks_like']}: {ADD_TO[name['looks_like']]})"
             lines.append(f"    {name['surface']} at characters {name['char_start']}–{name['char_end']}{hint}")
     else:
         lines.append("  Unknown names: none.")

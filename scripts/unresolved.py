@@ -20,6 +20,10 @@ from .extraction.structure import Sentence
 from .reference import Reference
 from .textnorm import fold
 
+# The reference file a maintainer adds an unknown name to, by what the name looks like
+ADD_TO = {"place": "seeds/reference/places.csv", "organisation": "seeds/reference/actors.yml",
+          "person": "seeds/reference/actors.yml"}
+
 _WORD = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*"
 
 
@@ -47,6 +51,7 @@ class NameSpotter:
         self._ignored = set(lexicon["ignore_names"])
         self.min_score = lexicon["suggestion_min_score"]
         self._kinds: dict[str, str] = dict(reference.extraction["names"]["unknown_name_kinds"]["labels"])
+        self._place_nouns = frozenset(reference.extraction["names"]["generated_places"]["place_nouns"])
         self._choices: dict[str, tuple[str, str]] = {}
         for actor in reference.actors.values():
             for alias in actor.aliases:
@@ -85,7 +90,24 @@ class NameSpotter:
         overlaps = [(min(end, sentence.start + e.end_char) - max(start, sentence.start + e.start_char), e.label_)
                     for e in sentence.doc.ents]
         overlap, label = max(overlaps, default=(0, ""))
-        return self._kinds.get(label) if overlap > 0 else None
+        if overlap > 0 and label in self._kinds:
+            return self._kinds[label]
+        return "place" if self._under_place_noun(sentence, start, end) else None
+
+    def _under_place_noun(self, sentence: Sentence, start: int, end: int) -> bool:
+        """Whether the parse puts the name under a word for a place ("the village of X", "X town"; names.yml
+        `generated_places` place_nouns), when no entity label says what it is."""
+        tokens = [t for t in sentence.doc if start <= sentence.start + t.idx < end]
+        inside = {t.i for t in tokens}
+        for token in tokens:
+            head = token.head
+            if head.i in inside:
+                continue
+            if head.dep_ == "prep" and head.lower_ == "of":
+                head = head.head
+            if head.lemma_.lower() in self._place_nouns:
+                return True
+        return False
 
     @staticmethod
     def _starts_sentence(body: str, at: int, sentence_starts: set[int]) -> bool:

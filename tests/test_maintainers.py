@@ -82,6 +82,8 @@ def test_the_build_prints_the_report_of_a_new_article_only(seeds, built, tmp_pat
     assert "Review of f03_northern_hama: Rebel offensive in northern Hama reaches Souran" in printed
     assert "Unknown names (1)" in printed and "Maardes at characters" in printed  # not in the reference files
     assert "seeds/reference/places.csv or actors.yml" in printed
+    found = next(line for line in printed.splitlines() if "Maardes at characters" in line)
+    assert "(looks like a place: seeds/reference/places.csv)" in found  # the file to add it to, by its kind
     assert "Review of 000_" not in printed  # the articles already built are not reported again
     again = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert "Review of" not in again

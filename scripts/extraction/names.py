@@ -201,6 +201,9 @@ class NameMatcher:
         self._agent_deps = frozenset(acting["agent"])
         self._not_acting = frozenset(acting["not_acting"])
         self._actor_of_place = {place: a.actor_id for a in reference.actors.values() for place in a.named_by_places}
+        self._acronym_letters = data["acronyms"]["min_letters"]
+        self._title_case_letters = data["acronyms"]["title_case_from"]
+        self._capitals: dict[tuple[str, ...], frozenset[int]] = {}  # alias keys → its words written in capitals
         self._continued: set[tuple[str, ...]] = set()  # alias beginnings that the article and more words follow
         self._preceded: set[tuple[str, ...]] = set()  # alias ends that words and the article precede
         entries = [("actor", a.actor_id, a.aliases) for a in reference.actors.values()]
@@ -210,8 +213,12 @@ class NameMatcher:
             patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
                 for spelling, spelled in product(spellings(alias), (True, False, None, FIRST)):
-                    words = self.forms.words(pipeline().make_doc(spelling), alias=True, spelled=spelled)
+                    alias_doc = pipeline().make_doc(spelling)
+                    words = self.forms.words(alias_doc, alias=True, spelled=spelled)
                     keys = [word.key for word in words]
+                    capitals = frozenset(at for at, word in enumerate(words) if self._acronym(alias_doc[word.token]))
+                    if capitals:
+                        self._capitals[tuple(keys)] = capitals | self._capitals.get(tuple(keys), frozenset())
                     self._learn_longer_names(keys, words)
                     if keys:
                         patterns[" ".join(keys)] = keys
@@ -225,6 +232,17 @@ class NameMatcher:
             label = f"{entity_type}:{entity_id}"
             self._matcher.add(label, [Doc(self._vocab, words=keys) for keys in patterns.values()])
             self._entities[self._vocab.strings[label]] = (entity_type, entity_id)
+
+    def _acronym(self, token: Token) -> bool:
+        """Whether a word of an alias is an acronym (names.yml `acronyms`): in capitals, with enough letters."""
+        return token.text.isupper() and sum(c.isalpha() for c in token.text) >= self._acronym_letters
+
+    def _in_capitals(self, doc: Doc, words: list[_Word], first: int, last: int) -> bool:
+        """Whether the text writes in capitals every word that the matched alias writes as an acronym (a
+        long one in title case too: "Sana", "Isis")."""
+        capitals = self._capitals.get(tuple(word.key for word in words[first:last]), frozenset())
+        texts = [doc[words[first + at].token].text for at in capitals]
+        return all(text.isupper() or (text.istitle() and len(text) >= self._title_case_letters) for text in texts)
 
     def _inside_longer_name(self, doc: Doc, words: list[_Word], first: int, last: int) -> bool:
         """Whether words[first:last] is cut from a longer name that the reference data does not know: the
@@ -258,7 +276,7 @@ class NameMatcher:
         for match_id, first, last in self._matcher(keys):
             head = words[first]
             entity = self._entities[match_id]
-            if self._inside_longer_name(doc, words, first, last) or \
+            if self._inside_longer_name(doc, words, first, last) or not self._in_capitals(doc, words, first, last) or \
                     (entity[1] in self._generated and not _capitalised(doc[head.token])):
                 continue
             start = head.start if head.article is None else doc[head.article].idx
