@@ -104,3 +104,27 @@ def test_an_unknown_name_is_said_to_look_like_a_place_an_organisation_or_a_perso
     assert looks["Iraq"] == "place"
     assert "Manbij" not in looks  # a place of the gazetteer generated from GeoNames
     assert looks["Ghina Quwayders"] == looks["Hassan Abboud"] == "person"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # fakes-1919191753 (TRT World): the capital that denies is the government
+    ("Damascus denied responsibility and blamed rebels.", [("actor", "syrian-government", "Damascus")]),
+    # fakes-1914947530 (NNA Lebanon): the subject, and the agents of a passive joined by "and"
+    ("Syria agreed to destroy its chemical weapons in 2013 under a deal brokered by Moscow and Washington.",
+     [("actor", "syrian-government", "Syria"), ("actor", "government-of-russia", "Moscow")]),
+    # fakes-1923102948 (The New Arab): the agent of "backed by"
+    ("Syrian government forces backed by Russia are currently attempting to drive militant groups out of their "
+     "Syrian strongholds", [("actor", "government-of-russia", "Russia")]),
+    # fakes-1923102909 (The New Arab): the country that acts, and the country where it acts
+    ("Turkey began its operation inside Syria dubbed Operation Euphrates Shield on 24 August.",
+     [("actor", "government-of-turkey", "Turkey"), ("place", "syria", "Syria")]),
+    # fakes-1923848146 (Ahram Online): a place of strikes stays a place
+    ("Syrian and Russian air strikes have battered parts of Idlib despite a ceasefire that Turkey and Russia "
+     "brokered in December", [("place", "idlib-governorate", "Idlib"), ("actor", "government-of-turkey", "Turkey"),
+                              ("actor", "government-of-russia", "Russia")]),
+])
+def test_a_country_or_capital_is_its_state_where_it_acts_and_a_place_elsewhere(matcher, sentence, expected):
+    parsed = next(read_sentences(sentence))
+    read = matcher.read_actors(parsed, matcher.find(sentence))
+    surfaces = {surface for _, _, surface in expected}
+    assert [(m.entity_type, m.entity_id, m.surface) for m in read if m.surface in surfaces] == expected
