@@ -73,21 +73,20 @@ def _load_yaml(path: Path):
 
 @cache
 def _extraction_shapes() -> frozenset[str]:
-    """The files of seeds/reference/extraction/ whose shape extraction.schema.json defines (by name)."""
+    """The definitions of extraction.schema.json: one per file of seeds/reference/extraction/ (by its name),
+    and the parts they share (seen_in)."""
     return frozenset(json.loads((SCHEMAS / EXTRACTION_SCHEMA).read_text(encoding="utf-8")).get("$defs", {}))
 
 
 def _load_extraction(path: Path) -> dict:
-    """One pattern file of seeds/reference/extraction/ (a mapping; triggers.yml with its triggers), checked
-    against its definition in extraction.schema.json where there is one."""
+    """One pattern file of seeds/reference/extraction/, checked against its definition (by the file's name)
+    in extraction.schema.json: a file without one is refused."""
     data = _load_yaml(path)
-    if not isinstance(data, dict):
-        raise BuildError(f"{path}: expected a mapping, got {'nothing (empty)' if data is None else type(data).__name__}")
-    if path.stem == "triggers" and "triggers" not in data:
-        raise BuildError(f"{path}: missing field(s) triggers")
-    if path.stem in _extraction_shapes():
-        check_shape(data, path, EXTRACTION_SCHEMA, path.stem)
     _check_word_lists(data, path)
+    if path.stem not in _extraction_shapes():
+        raise BuildError(f"{path}: no definition of its keys in schemas/{EXTRACTION_SCHEMA} "
+                         f"(add one as $defs/{path.stem})")
+    check_shape(data, path, EXTRACTION_SCHEMA, path.stem)
     return data
 
 

@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scripts.build import build
 from scripts.errors import BuildError
+from scripts.reference import load_reference
 from scripts.reference_tables import check_tables, resources
 
 from .conftest import DATAPACKAGE, REFERENCE, SITE_METADATA, output_files, seeds_without_collections
@@ -120,3 +122,52 @@ def test_a_blank_line_and_a_short_row_are_read_as_the_csv_reader_reads_them(tmp_
     with pytest.raises(BuildError, match=rf"place_ids\.csv, line 4 \(geonames_id '{geonames_id}'\): "
                                          r"source: missing value \(required\)$"):
         check_tables(reference)
+
+
+# -- the YAML files: each checked against its JSON Schema (schemas/*.schema.json) by the loader -------------
+
+YAML_FILES = sorted(str(path.relative_to(REFERENCE)) for path in REFERENCE.rglob("*.yml"))
+
+
+@pytest.mark.parametrize("name", YAML_FILES)
+def test_every_reference_yaml_file_is_checked_against_its_schema(tmp_path, name):
+    """Each YAML file of the reference folder (a new one too) is read through its schema: a value of the
+    wrong shape at its top is one error naming the file."""
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    path = reference / name
+    top = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text("- a list\n" if isinstance(top, dict) else "a: mapping\n", encoding="utf-8")
+    wanted = "a mapping, got a list ['a list']" if isinstance(top, dict) else "a list, got a mapping {'a': 'mapping'}"
+    with pytest.raises(BuildError) as caught:
+        load_reference(reference)
+    assert str(caught.value) == f"{path}: expected {wanted}"
+
+
+def test_an_extraction_file_without_a_definition_is_refused(tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    (reference / "extraction" / "weapons.yml").write_text("words: [rocket]\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"weapons\.yml: no definition of its keys in "
+                                         r"schemas/extraction\.schema\.json \(add one as \$defs/weapons\)$"):
+        load_reference(reference)
+
+
+@pytest.mark.parametrize("file, old, new, problem", [
+    ("extraction/names.yml", "PERSON: person", "PERSON: human",
+     "unknown_name_kinds.labels.PERSON: 'human' is not one of place, organisation, person"),
+    ("extraction/modality.yml", "seen_in: [fakes-1923848146, fakes-1965495362, fakes-1926479389]",
+     "seen_in: [fakes-1923848146, fakes-1965495362]", "rules[0].seen_in: lists 2, at least 3 wanted"),
+    ("extraction/furniture.yml", "head_window: 500", "head_window: wide",
+     "head_window: expected a whole number, got a string 'wide'"),
+])
+def test_a_value_against_an_extraction_files_definition_is_one_line(tmp_path, file, old, new, problem):
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    path = reference / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        load_reference(reference)
+    assert str(caught.value) == f"{path}: {problem}"
