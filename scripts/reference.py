@@ -269,8 +269,9 @@ def load_gazetteer(ref_dir: Path, lines: dict[str, int] | None = None) -> dict[s
     check_tables(ref_dir)
     places = load_places(ref_dir / CURATED_FILE, lines)
     claimed = {p.geonames_id: p.place_id for p in places.values() if p.geonames_id is not None}
-    for place in load_places(ref_dir / GENERATED_FILE).values():
-        where = f"{ref_dir / GENERATED_FILE} (place_id {place.place_id!r})"
+    generated_lines: dict[str, int] = {}
+    for place in load_places(ref_dir / GENERATED_FILE, generated_lines).values():
+        where = f"{ref_dir / GENERATED_FILE}, line {generated_lines[place.place_id]} (place_id {place.place_id!r})"
         if place.place_id in places:
             raise BuildError(f"{where}: the id is a curated place's too: run python -m scripts.derive_places")
         if place.geonames_id in claimed:

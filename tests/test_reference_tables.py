@@ -171,3 +171,19 @@ def test_a_value_against_an_extraction_files_definition_is_one_line(tmp_path, fi
     with pytest.raises(BuildError) as caught:
         load_reference(reference)
     assert str(caught.value) == f"{path}: {problem}"
+
+
+def test_a_place_id_of_both_places_files_is_refused_naming_the_generated_row(tmp_path):
+    """A place_id unique in each file but shared by the two is a check of the loader, not of one file's schema."""
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    path = reference / "places_geonames.csv"
+    header, rows, lines = _rows(path)
+    curated = _rows(reference / "places.csv")[1][0]["place_id"]
+    rows[10]["place_id"] = curated
+    _write(path, header, rows)
+    check_tables(reference)
+    with pytest.raises(BuildError) as caught:
+        load_reference(reference)
+    assert str(caught.value) == (f"{path}, line {lines[11]} (place_id {curated!r}): the id is a curated place's too: "
+                                 "run python -m scripts.derive_places")
