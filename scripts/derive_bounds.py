@@ -21,11 +21,12 @@ from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
+from .reference_tables import columns as table_columns
+
 GOVERNORATES_FILE = "governorates.csv"
 COUNTRIES_FILE = "countries.csv"
-BOX_COLUMNS = ("min_latitude", "max_latitude", "min_longitude", "max_longitude", "bounds_source")
-GOVERNORATE_COLUMNS = ("name", "geonames_admin1", "country", *BOX_COLUMNS)
-COUNTRY_COLUMNS = ("name", "iso", "relation", *BOX_COLUMNS)
+GOVERNORATE_COLUMNS = table_columns(GOVERNORATES_FILE)  # as their schemas in schemas/reference/ have them
+COUNTRY_COLUMNS = table_columns(COUNTRIES_FILE)
 HOME = "SY"  # the country the data are about
 
 

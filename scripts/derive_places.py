@@ -26,12 +26,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .derive_bounds import GOVERNORATES_FILE, write_csv
+from .reference_tables import columns
 
 GENERATED_FILE = "places_geonames.csv"
 ADOPTED_FILE = "place_ids.csv"  # geonames_id,place_id,source: ids the gazetteer adopts for GeoNames places
 CURATED_FILE = "places.csv"
-COLUMNS = ("place_id", "name", "place_type", "governorate", "country", "within", "latitude", "longitude",
-           "geo_precision", "geonames_id", "coord_source", "aliases")
+COLUMNS = columns(GENERATED_FILE)  # as schemas/reference/places.schema.json has them
 ARTICLES = frozenset({"al", "a", "el", "ash", "as", "ad", "ar", "az", "at", "an", "ath", "adh", "aj"})
 MARKS = "'\u2018\u2019\u02bc\u02bf\u02be`\u00b4"  # apostrophes, ayn and hamza marks
 TOWN, CITY = 1_000, 30_000  # population thresholds of place_type

@@ -13,6 +13,7 @@ from .derive_places import CURATED_FILE, GENERATED_FILE
 from .errors import BuildError
 from .extraction.names import NameForms, read_names_data, spellings
 from .limits import LIMITS_FILE, Limits, extraction_limits, read_limits
+from .reference_tables import check_tables
 from .seeds import PublishedLimits
 from .shapes import SCHEMAS, check_shape
 from .yaml_in import read_yaml
@@ -73,21 +74,20 @@ def _load_yaml(path: Path):
 
 @cache
 def _extraction_shapes() -> frozenset[str]:
-    """The files of seeds/reference/extraction/ whose shape extraction.schema.json defines (by name)."""
+    """The definitions of extraction.schema.json: one per file of seeds/reference/extraction/ (by its name),
+    and the parts they share (seen_in)."""
     return frozenset(json.loads((SCHEMAS / EXTRACTION_SCHEMA).read_text(encoding="utf-8")).get("$defs", {}))
 
 
 def _load_extraction(path: Path) -> dict:
-    """One pattern file of seeds/reference/extraction/ (a mapping; triggers.yml with its triggers), checked
-    against its definition in extraction.schema.json where there is one."""
+    """One pattern file of seeds/reference/extraction/, checked against its definition (by the file's name)
+    in extraction.schema.json: a file without one is refused."""
     data = _load_yaml(path)
-    if not isinstance(data, dict):
-        raise BuildError(f"{path}: expected a mapping, got {'nothing (empty)' if data is None else type(data).__name__}")
-    if path.stem == "triggers" and "triggers" not in data:
-        raise BuildError(f"{path}: missing field(s) triggers")
-    if path.stem in _extraction_shapes():
-        check_shape(data, path, EXTRACTION_SCHEMA, path.stem)
     _check_word_lists(data, path)
+    if path.stem not in _extraction_shapes():
+        raise BuildError(f"{path}: no definition of its keys in schemas/{EXTRACTION_SCHEMA} "
+                         f"(add one as $defs/{path.stem})")
+    check_shape(data, path, EXTRACTION_SCHEMA, path.stem)
     return data
 
 
@@ -141,28 +141,12 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return read_csv_rows(path)[1]
 
 
-# Columns of places.csv the build reads (the curated file's layout is checked by tests/test_reference_places.py).
-PLACE_COLUMNS = ("place_id", "name", "place_type", "governorate", "country", "latitude", "longitude", "geo_precision",
-                 "geonames_id", "coord_source", "aliases")
-
-
-def _number(row: dict[str, str], column: str, kind: type, where: str):
-    try:
-        return kind(row[column])
-    except ValueError:
-        wanted = "a whole number" if kind is int else "a number"
-        raise BuildError(f"{where} (place_id {row['place_id']!r}): {column}: expected {wanted}, got {row[column]!r}") from None
-
-
 def load_places(path: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
-    """The gazetteer, keyed by place_id; `lines`, when given, receives the line of each place."""
+    """The places of a file that check_tables has passed, keyed by place_id; `lines`, when given, receives
+    the line of each place."""
     places: dict[str, Place] = {}
     lines = {} if lines is None else lines
     for line, row in _csv_rows(path):
-        where = f"{path}, line {line}"
-        missing = [column for column in PLACE_COLUMNS if row.get(column) is None]
-        if missing:
-            raise BuildError(f"{where}: missing value(s) for {', '.join(missing)}")
         place = Place(
             place_id=row["place_id"],
             name=row["name"],
@@ -170,20 +154,15 @@ def load_places(path: Path, lines: dict[str, int] | None = None) -> dict[str, Pl
             governorate=row["governorate"],
             country=row["country"],
             within=row.get("within") or None,
-            latitude=_number(row, "latitude", float, where),
-            longitude=_number(row, "longitude", float, where),
-            geo_precision=_number(row, "geo_precision", int, where),
-            geonames_id=_number(row, "geonames_id", int, where) if row["geonames_id"] else None,
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
+            geo_precision=int(row["geo_precision"]),
+            geonames_id=int(row["geonames_id"]) if row["geonames_id"] else None,
             coord_source=row["coord_source"],
             aliases=tuple(dict.fromkeys([row["name"], *filter(None, row["aliases"].split("|"))])),
         )
-        if place.place_id in places:
-            raise BuildError(f"{where}: duplicate place_id {place.place_id!r}")
         places[place.place_id] = place
         lines[place.place_id] = line
-    for place in places.values():
-        if place.within and place.within not in places:
-            raise BuildError(f"{path}: place {place.place_id!r} is within unknown place {place.within!r}")
     return places
 
 
@@ -208,14 +187,10 @@ class Box:
 
 
 def _boxes(path: Path, key: tuple[str, ...]) -> dict[tuple[str, ...], Box]:
-    boxes = {}
-    for line, row in _csv_rows(path):
-        try:
-            boxes[tuple(row[k] for k in key)] = Box(row["name"], float(row["min_latitude"]), float(row["max_latitude"]),
-                                                    float(row["min_longitude"]), float(row["max_longitude"]))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise BuildError(f"{path}, line {line}: bad or missing value ({exc})") from None
-    return boxes
+    """The boxes of a file that check_tables has passed, keyed by the values of its `key` columns."""
+    return {tuple(row[k] for k in key): Box(row["name"], float(row["min_latitude"]), float(row["max_latitude"]),
+                                            float(row["min_longitude"]), float(row["max_longitude"]))
+            for _, row in _csv_rows(path)}
 
 
 def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Path, margin: float) -> None:
@@ -303,14 +278,15 @@ def _check_places_of_actors(actors: dict[str, Actor], places: dict[str, Place], 
 
 
 def load_gazetteer(ref_dir: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
-    """The curated places.csv over the generated places_geonames.csv (when there is one): a GeoNames place
-    that a curated row claims (its geonames_id) is that row, which the generator leaves out."""
+    """The curated places.csv over the generated places_geonames.csv, both checked against their schema
+    first (with the other reference tables): a GeoNames place that a curated row claims (its geonames_id)
+    is that row, which the generator leaves out."""
+    check_tables(ref_dir)
     places = load_places(ref_dir / CURATED_FILE, lines)
-    if not (ref_dir / GENERATED_FILE).is_file():
-        return places
     claimed = {p.geonames_id: p.place_id for p in places.values() if p.geonames_id is not None}
-    for place in load_places(ref_dir / GENERATED_FILE).values():
-        where = f"{ref_dir / GENERATED_FILE} (place_id {place.place_id!r})"
+    generated_lines: dict[str, int] = {}
+    for place in load_places(ref_dir / GENERATED_FILE, generated_lines).values():
+        where = f"{ref_dir / GENERATED_FILE}, line {generated_lines[place.place_id]} (place_id {place.place_id!r})"
         if place.place_id in places:
             raise BuildError(f"{where}: the id is a curated place's too: run python -m scripts.derive_places")
         if place.geonames_id in claimed:

@@ -94,6 +94,10 @@ def _problem(error: ValidationError) -> str:
         return f"not an ISO date (YYYY-MM-DD): {_shown(value)}"
     if error.validator == "minLength":
         return "is empty"
+    if error.validator == "enum":
+        return f"{_shown(value)} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "minItems":
+        return f"lists {len(value)}, at least {error.validator_value} wanted"
     if error.validator == "minimum":
         return f"{_shown(value)} is below {error.validator_value}"
     if error.validator == "pattern":

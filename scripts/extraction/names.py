@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from ..errors import BuildError
+from ..shapes import check_shape
 from ..textnorm import fold
 from ..yaml_in import read_yaml
 from .model import pipeline
@@ -59,19 +60,13 @@ class _Word:
 
 
 def read_names_data(ref_dir: Path) -> dict:
-    """The data of seeds/reference/extraction/names.yml, with its keys checked."""
+    """The data of seeds/reference/extraction/names.yml, checked against its definition in
+    schemas/extraction.schema.json."""
     path = ref_dir / NAMES_FILE
     if not path.is_file():
         raise BuildError(f"{path}: reference file not found")
     data = read_yaml(path, "reference file")
-    try:
-        for group in ("hyphenated", "spaced"):
-            if not all(isinstance(form, str) and form for form in data["article"][group]):
-                raise TypeError(f"article.{group}: expected a list of words")
-        if not set(data["unknown_name_kinds"]["labels"].values()) <= {"place", "organisation", "person"}:
-            raise TypeError("unknown_name_kinds.labels: expected place, organisation or person for each label")
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise BuildError(f"{path}: {exc}") from None
+    check_shape(data, path, "extraction.schema.json", "names")
     return data
 
 
