@@ -3,9 +3,8 @@ on sentences of the FA-KES development corpus (their article ids, outlets and pu
 
 from __future__ import annotations
 
-from datetime import date
-
 import json
+from datetime import date
 
 import pytest
 
