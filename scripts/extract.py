@@ -12,6 +12,7 @@ from .extraction.dates import DateFinder
 from .extraction.events import EventFinder, EventMention
 from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
+from .extraction.renames import Renames
 from .extraction.structure import Sentence, read_sentences
 from .extraction.when import publication_fallback
 from .limits import Deadline
@@ -71,6 +72,7 @@ class Extractor:
     def __init__(self, reference: Reference):
         self.reference = reference
         self.matcher = NameMatcher(reference)
+        self.renames = Renames(reference)
         self.events = EventFinder(reference.extraction, reference)
         self.coreference = Coreference(reference.extraction["coreference"], reference)
         self.figures = FigureFinder(reference.extraction["figures"])
@@ -134,8 +136,10 @@ class Extractor:
                 place_starts = [m.start for m in places]
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
-            in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
             sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
+            day = min((d.last for d in sentence_dates), default=article.published_date)
+            mentions[first:last] = self.renames.resolve(mentions[first:last], day)  # the name of the day
+            in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
             window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
             while named < len(places) and places[named].end <= sentence.end:
                 salience[places[named].entity_id] += 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .csv_in import read_csv_rows
 from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE
@@ -22,9 +24,18 @@ LEXICON_FILES = ("names",)  # seeds/reference/lexicon/<name>.yml, shaped as in s
 EXTRACTION_SCHEMA = "extraction.schema.json"  # the shape of each seeds/reference/extraction/<name>.yml it defines
 
 
+class Relation(NamedTuple):
+    """A relation of one actor to another, with the days it held when the record says (else None)."""
+
+    related: str  # actor_id
+    relation: str  # member_of, renamed_to, merged_into, ... (datapackage.json, actor_relations)
+    valid_from: date | None = None
+    valid_to: date | None = None  # exclusive: the first day it no longer held
+
+
 @dataclass(frozen=True)
 class Actor:
-    """A curated actor with its spellings and relations to other actors."""
+    """A curated actor with its spellings, relations to other actors, and the days it bore its name."""
 
     actor_id: str
     name: str
@@ -33,7 +44,9 @@ class Actor:
     description: str
     generic: bool
     aliases: tuple[str, ...]
-    relations: tuple[tuple[str, str], ...]  # (related_actor_id, relation)
+    relations: tuple[Relation, ...]
+    valid_from: date | None = None  # the first day it bore this name, when the record says
+    valid_to: date | None = None  # the day it was renamed, merged or dissolved (exclusive)
     named_by_places: tuple[str, ...] = ()  # places whose names stand for the actor when they act (a state's country)
 
 
@@ -120,19 +133,36 @@ def load_actors(path: Path) -> dict[str, Actor]:
                 description=item.get("description") or "",
                 generic=bool(item.get("generic", False)),
                 aliases=tuple(dict.fromkeys([item["name"], *(item.get("aliases") or [])])),
-                relations=tuple((r["related"], r["relation"]) for r in item.get("relations") or []),
+                relations=tuple(Relation(r["related"], r["relation"], _day(r, "valid_from", where),
+                                         _day(r, "valid_to", where)) for r in item.get("relations") or []),
+                valid_from=_day(item, "valid_from", where),
+                valid_to=_day(item, "valid_to", where),
                 named_by_places=tuple(item.get("named_by_places") or ()),
             )
         except (KeyError, TypeError) as exc:
             raise BuildError(f"{where}: missing field {exc}") from None
+        for span in (actor, *actor.relations):
+            if span.valid_from and span.valid_to and span.valid_from >= span.valid_to:
+                raise BuildError(f"{where} ({actor_id}): valid_from {span.valid_from} is not before valid_to {span.valid_to}")
         if actor_id in actors:
             raise BuildError(f"{where}: duplicate actor_id {actor_id!r}")
         actors[actor_id] = actor
     for actor in actors.values():
-        for related, relation in actor.relations:
+        for related, relation, *_ in actor.relations:
             if related not in actors:
                 raise BuildError(f"{path}: actor {actor.actor_id!r} has {relation} → unknown actor {related!r}")
     return actors
+
+
+def _day(item: dict, key: str, where: str) -> date | None:
+    """An optional ISO date of an actors.yml entry (YAML reads an unquoted one as a date already)."""
+    value = item.get(key)
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BuildError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:

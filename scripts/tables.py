@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from .errors import BuildError
 from .extract import ArticleExtraction, ClaimedFigure
@@ -130,6 +131,11 @@ def event_rows(events: list[Event], reference: Reference, figures: list[dict], p
     return rows
 
 
+def _iso(day: date | None) -> str | None:
+    """An optional day as the table writes dates (ISO), or None."""
+    return day.isoformat() if day else None
+
+
 def build_tables(extractions: list[ArticleExtraction], events: list[Event], reference: Reference) -> dict[str, list[dict]]:
     """Rows of every resource in datapackage.json, keyed by resource name."""
     articles = [x.article for x in extractions]
@@ -146,11 +152,12 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
         } for a in articles],
         "actors": [{
             "actor_id": a.actor_id, "name": a.name, "actor_type": a.actor_type, "side": a.side,
-            "description": a.description,
+            "description": a.description, "valid_from": _iso(a.valid_from), "valid_to": _iso(a.valid_to),
         } for a in reference.actors.values()],
         "actor_aliases": [{"actor_id": a.actor_id, "alias": alias} for a in reference.actors.values() for alias in a.aliases],
-        "actor_relations": [{"actor_id": a.actor_id, "related_actor_id": related, "relation": relation}
-                            for a in reference.actors.values() for related, relation in a.relations],
+        "actor_relations": [{"actor_id": a.actor_id, "related_actor_id": r.related, "relation": r.relation,
+                             "valid_from": _iso(r.valid_from), "valid_to": _iso(r.valid_to)}
+                            for a in reference.actors.values() for r in a.relations],
         "places": [{
             "place_id": p.place_id, "name": p.name, "place_type": p.place_type, "governorate": p.governorate,
             "country": p.country, "within_place_id": p.within, "latitude": p.latitude, "longitude": p.longitude,

@@ -26,7 +26,7 @@ WITHIN_KM = 30
 ACTOR_TYPES = {"armed_group", "coalition", "state_force", "foreign_state_force", "government", "monitor", "media",
                "person", "un_agency", "ngo", "civilians", "protesters"}
 SIDES = {"government", "opposition", "third_party", "none"}
-RELATIONS = {"member_of", "renamed_to", "part_of", "affiliated_with", "works_for", "leads"}
+RELATIONS = {"member_of", "renamed_to", "merged_into", "part_of", "affiliated_with", "works_for", "leads"}
 SYRIAN_GOVERNORATES = {"Idlib", "Hama", "Latakia", "Aleppo", "Homs", "Tartus", "Damascus", "Rif Dimashq", "Daraa",
                        "As-Suwayda", "Quneitra", "Raqqa", "Deir ez-Zor", "Al-Hasakah"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

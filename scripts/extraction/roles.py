@@ -34,6 +34,7 @@ class RoleReader:
         self.default_agent = dict(data.get("default_agent") or {})
         self.civilian_types = set(data["civilian_target_event_types"])
         self.combatant_types = set(data["combatant_types"])
+        self.reporter_types = set(data["reporter_types"])
         protests = data["protests"]
         self.protest_type = protests["event_type"]
         self.protesters = list(protests["participants"])
@@ -44,7 +45,7 @@ class RoleReader:
         # A government in a fight is represented by its forces (the state force that is part_of it).
         self.forces_of = {related: actor.actor_id for actor in reference.actors.values()
                           if actor.actor_type in ("state_force", "foreign_state_force")
-                          for related, relation in actor.relations
+                          for related, relation, *_ in actor.relations
                           if relation == "part_of" and reference.actors[related].actor_type == "government"}
 
     def _actors(self, role: str, trigger: Trigger, names: SentenceNames) -> list[str]:
@@ -70,6 +71,9 @@ class RoleReader:
     def _combatant(self, actor_id: str) -> bool:
         return self.reference.actors[actor_id].actor_type in self.combatant_types
 
+    def _reporter(self, actor_id: str) -> bool:
+        return self.reference.actors[actor_id].actor_type in self.reporter_types
+
     def _forces(self, actors: list[str]) -> list[str]:
         return list(dict.fromkeys(self.forces_of.get(a, a) for a in actors))
 
@@ -91,7 +95,7 @@ class RoleReader:
             return Roles(participants=list(dict.fromkeys(named)))
         agents = [a for a in self._actors("agent", trigger, names) if self._combatant(a)]
         associated = [a for a in self._actors("associated", trigger, names) if self._combatant(a)]
-        targets = [a for a in self._actors("target", trigger, names) if a not in agents]
+        targets = [a for a in self._actors("target", trigger, names) if a not in agents and not self._reporter(a)]
         if spec["event_type"] in self.civilian_types:
             targets += civilians
         else:
