@@ -385,11 +385,10 @@ def derive_forms(places: dict[str, Place], rules: dict, alias_key) -> dict[str, 
     for place in places.values():
         if not place.curated or place.place_type not in nouns_of:
             continue
-        nouns = list(nouns_of[place.place_type])
         bare = [a for a in place.aliases if not set(alias_key(a).split()) & rule_words]
-        tails = [*(f"{name} {noun}" for name in bare for noun in nouns),
-                 *(bare if place.place_id not in city_halves else ())]
-        made = [*(f"{name} {noun}" for name in bare for noun in nouns), *(f"{word} {tail}" for word in compass for tail in tails)]
+        named = [f"{name} {noun}" for name in bare for noun in nouns_of[place.place_type]]
+        qualified = named + ([] if place.place_id in city_halves else bare)
+        made = named + [f"{word} {form}" for word in compass for form in qualified]
         keys = {alias_key(a) for a in place.aliases}
         forms = tuple(dict.fromkeys(a for a in made if alias_key(a) not in keys))
         derived[place.place_id] = replace(place, aliases=(*place.aliases, *forms), derived=forms)
