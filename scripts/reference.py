@@ -60,13 +60,21 @@ class Place:
     governorate: str
     country: str
     within: str | None  # the named place it lies in (a checkpoint in a plain), besides its governorate
-    latitude: float
-    longitude: float
+    latitude: float | None  # its own point (POINTS_OF_ITS_OWN); none for a region, governorate or country
+    longitude: float | None
+    point: str  # what the point is: own, approximate, representative (another place's point stands in), none
+    representative: str | None  # the place whose point stands for this one in distances (point representative)
     geo_precision: int
     geonames_id: int | None
     coord_source: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # its names: those of places.csv, then those derived by rule (derived_forms)
     curated: bool = True  # from places.csv; False: generated from GeoNames (places_geonames.csv)
+    derived: tuple[str, ...] = ()  # the aliases made by places.yml `derived_forms` ("southern Idlib province")
+
+    @property
+    def has_point(self) -> bool:
+        """Whether the place has a point of its own (exact or approximate), which a map may draw."""
+        return self.point in POINTS_OF_ITS_OWN
 
 
 @dataclass
@@ -79,6 +87,7 @@ class Reference:
     extraction: dict[str, dict] = field(default_factory=dict)  # seeds/reference/extraction/<name>.yml
     published: PublishedLimits | None = None  # the publication dates a seed article may have
     limits: Limits | None = None  # bounds on one article's extraction (limits.yml); none: unbounded
+    home_country: str | None = None  # the country whose governorates the tables name (countries.csv, relation home)
 
 
 def _load_yaml(path: Path):
@@ -171,12 +180,21 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return read_csv_rows(path)[1]
 
 
+# What a place's point is (the places table's `point`, datapackage.json): the place's own (a gazetteer's) or an
+# approximate one of its own (the maintainer's placing), both in latitude/longitude; "representative": no point
+# of its own, another place's point stands for it in distances (a region's town, a governorate's capital);
+# "none": no point at all. The kinds are schemas/reference/places.schema.json's, which the loader checks first.
+POINTS_OF_ITS_OWN = ("own", "approximate")
+REPRESENTATIVE = "representative"
+
+
 def load_places(path: Path, lines: dict[str, int] | None = None) -> dict[str, Place]:
     """The places of a file that check_tables has passed, keyed by place_id; `lines`, when given, receives
     the line of each place."""
     places: dict[str, Place] = {}
     lines = {} if lines is None else lines
     for line, row in _csv_rows(path):
+        where = f"{path}, line {line}"
         place = Place(
             place_id=row["place_id"],
             name=row["name"],
@@ -184,16 +202,40 @@ def load_places(path: Path, lines: dict[str, int] | None = None) -> dict[str, Pl
             governorate=row["governorate"],
             country=row["country"],
             within=row.get("within") or None,
-            latitude=float(row["latitude"]),
-            longitude=float(row["longitude"]),
+            latitude=float(row["latitude"]) if row["latitude"] else None,
+            longitude=float(row["longitude"]) if row["longitude"] else None,
+            point=row["point"],
+            representative=row["representative"] or None,
             geo_precision=int(row["geo_precision"]),
             geonames_id=int(row["geonames_id"]) if row["geonames_id"] else None,
             coord_source=row["coord_source"],
             aliases=tuple(dict.fromkeys([row["name"], *filter(None, row["aliases"].split("|"))])),
         )
+        _check_point(place, where)
         places[place.place_id] = place
         lines[place.place_id] = line
     return places
+
+
+def _check_point(place: Place, where: str) -> None:
+    """A place's point says what it is: latitude and longitude for a point of its own, a representative
+    place for one that has none, neither for `none`."""
+    where = f"{where} (place_id {place.place_id!r})"
+    if (place.latitude is None) != (place.longitude is None):
+        raise BuildError(f"{where}: latitude and longitude go together (both or neither)")
+    if place.has_point != (place.latitude is not None):
+        raise BuildError(f"{where}: point {place.point!r} " + ("needs latitude and longitude" if place.has_point else
+                         "has no latitude or longitude (the place has no point of its own)"))
+    if (place.point == REPRESENTATIVE) != bool(place.representative):
+        raise BuildError(f"{where}: " + ("point representative needs the representative place's id"
+                         if place.point == REPRESENTATIVE else f"a representative is for point {REPRESENTATIVE} only"))
+
+
+def representative_point(place: Place, places: dict[str, Place]) -> tuple[float, float] | None:
+    """The point that stands for a place in distances: its own, else its representative's; none for a
+    place with no point at all."""
+    stand_in = places[place.representative] if place.representative else place
+    return (stand_in.latitude, stand_in.longitude) if stand_in.has_point else None
 
 
 @dataclass(frozen=True)
@@ -223,29 +265,55 @@ def _boxes(path: Path, key: tuple[str, ...]) -> dict[tuple[str, ...], Box]:
             for _, row in _csv_rows(path)}
 
 
+def home_country(ref_dir: Path) -> str:
+    """The country of countries.csv whose relation is home (Syria): its first-level divisions are the governorates."""
+    homes = [row["name"] for _, row in _csv_rows(ref_dir / COUNTRIES_FILE) if row.get("relation") == "home"]
+    if len(homes) != 1:
+        raise BuildError(f"{ref_dir / COUNTRIES_FILE}: expected one country with relation home, found {len(homes)}")
+    return homes[0]
+
+
 def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Path, margin: float) -> None:
     """Each place lies in a listed country and governorate, and its point inside their boxes (with `margin`)."""
     countries = _boxes(ref_dir / COUNTRIES_FILE, ("name",))
     governorates = _boxes(ref_dir / GOVERNORATES_FILE, ("name", "country"))
     for place in places.values():
         where = f"{ref_dir / 'places.csv'}, line {lines.get(place.place_id, '?')} (place_id {place.place_id!r})"
-        point = f"{place.latitude}, {place.longitude}"
+        _check_representative(place, places, where)
+        at = representative_point(place, places)
+        point = f"latitude, longitude {at[0]}, {at[1]}" if at else ""
+        if place.representative:
+            point += f" (of its representative {place.representative!r})"
         country = countries.get((place.country,))
         if country is None:
             raise BuildError(f"{where}: country {place.country!r} is not in {COUNTRIES_FILE} (Syria, its neighbours "
                              "and the other countries the articles name, each with its bounds)")
-        if not country.holds(place.latitude, place.longitude, margin):
-            raise BuildError(f"{where}: latitude, longitude {point} lie outside {country} ({COUNTRIES_FILE}, "
-                             f"margin {margin} degree)")
+        if at and not country.holds(*at, margin):
+            raise BuildError(f"{where}: {point} lie outside {country} ({COUNTRIES_FILE}, margin {margin} degree)")
         if place.place_type == "country":
             continue
         governorate = governorates.get((place.governorate, place.country))
         if governorate is None:
             raise BuildError(f"{where}: governorate {place.governorate!r} of {place.country} is not in "
                              f"{GOVERNORATES_FILE}")
-        if not governorate.holds(place.latitude, place.longitude, margin):
-            raise BuildError(f"{where}: latitude, longitude {point} lie outside governorate {governorate} "
+        if at and not governorate.holds(*at, margin):
+            raise BuildError(f"{where}: {point} lie outside governorate {governorate} "
                              f"({GOVERNORATES_FILE}, margin {margin} degree)")
+
+
+def _check_representative(place: Place, places: dict[str, Place], where: str) -> None:
+    """A representative is a known place with a point of its own, in the place's country and (but for a
+    country) its governorate."""
+    if not place.representative:
+        return
+    stand_in = places.get(place.representative)
+    if stand_in is None:
+        raise BuildError(f"{where}: representative {place.representative!r} is not a place of the gazetteer")
+    if not stand_in.has_point:
+        raise BuildError(f"{where}: representative {place.representative!r} has no point of its own")
+    if stand_in.country != place.country or (place.place_type != "country" and stand_in.governorate != place.governorate):
+        raise BuildError(f"{where}: representative {place.representative!r} lies in {stand_in.governorate or '-'}, "
+                         f"{stand_in.country}, not in {place.governorate or '-'}, {place.country}")
 
 
 def _alias_keys(place_or_actor, alias_key) -> list[tuple[str, str]]:
@@ -326,6 +394,28 @@ def load_gazetteer(ref_dir: Path, lines: dict[str, int] | None = None) -> dict[s
     return places
 
 
+def derive_forms(places: dict[str, Place], rules: dict, alias_key) -> dict[str, Place]:
+    """The places with the names places.yml `derived_forms` makes for each governorate and region (`rules`:
+    places.yml): each bare name (no compass word, no noun of the rule) followed by a noun of its place type, a
+    compass word before that, and a compass word before the bare name unless the place is one whose bare name
+    is its city."""
+    compass, nouns_of = list(rules["bare_name_is_city"]["part_words"]), rules["derived_forms"]["nouns"]
+    city_halves = set(rules["bare_name_is_city"]["governorates"])  # "eastern Aleppo" is the city's
+    rule_words = {alias_key(word) for word in (*compass, *(n for nouns in nouns_of.values() for n in nouns))}
+    derived = dict(places)
+    for place in places.values():
+        if not place.curated or place.place_type not in nouns_of:
+            continue
+        bare = [a for a in place.aliases if not set(alias_key(a).split()) & rule_words]
+        named = [f"{name} {noun}" for name in bare for noun in nouns_of[place.place_type]]
+        qualified = named + ([] if place.place_id in city_halves else bare)
+        made = named + [f"{word} {form}" for word in compass for form in qualified]
+        keys = {alias_key(a) for a in place.aliases}
+        forms = tuple(dict.fromkeys(a for a in made if alias_key(a) not in keys))
+        derived[place.place_id] = replace(place, aliases=(*place.aliases, *forms), derived=forms)
+    return derived
+
+
 def load_reference(ref_dir: Path) -> Reference:
     """Actors, places, lexicons and the limits of one article's extraction from a reference folder (seeds/reference)."""
     actors = load_actors(ref_dir / "actors.yml")
@@ -335,6 +425,7 @@ def load_reference(ref_dir: Path) -> Reference:
     check_geography(places, lines, ref_dir, float(limits["bounds_margin_degrees"]))
     extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
     extraction["names"] = read_names_data(ref_dir)
+    places = derive_forms(places, extraction["places"], NameForms(extraction["names"]).key)
     places = _check_unique_aliases(actors, places, ref_dir, extraction["names"])
     _check_places_of_actors(actors, places, ref_dir)
     lexicon = {}
@@ -344,4 +435,4 @@ def load_reference(ref_dir: Path) -> Reference:
         check_shape(lexicon[name], path, "lexicon.schema.json", name)
     published = PublishedLimits.from_limits(limits, str(ref_dir / LIMITS_FILE))
     return Reference(actors=actors, places=places, lexicon=lexicon, extraction=extraction, published=published,
-                     limits=extraction_limits(limits))
+                     limits=extraction_limits(limits), home_country=home_country(ref_dir))

@@ -97,10 +97,11 @@ COORD_DECIMALS = 4  # about 10 m: finer than any place in the gazetteer is known
 AREA_PRECISION = 3  # ACLED geo precision of an event located only to a governorate or region
 
 
-def event_point(latitude: float, longitude: float, geo_precision: int) -> dict[str, float | None]:
-    """An event's published coordinate, rounded; none for an event known only to its governorate or region
-    (it is not a point, and the map must not draw it as one)."""
-    point = geo_precision < AREA_PRECISION
+def event_point(latitude: float | None, longitude: float | None, geo_precision: int) -> dict[str, float | None]:
+    """An event's published coordinate, rounded: its place's own point (`latitude` none when the place has no
+    point of its own, as a region or a checkpoint known only to lie in one); none for an event known only to
+    its governorate or region (it is not a point, and the map must not draw it as one)."""
+    point = latitude is not None and longitude is not None and geo_precision < AREA_PRECISION
     return {"latitude": round(latitude, COORD_DECIMALS) if point else None,
             "longitude": round(longitude, COORD_DECIMALS) if point else None}
 
@@ -159,11 +160,15 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
                              "valid_from": _iso(r.valid_from), "valid_to": _iso(r.valid_to)}
                             for a in reference.actors.values() for r in a.relations],
         "places": [{
-            "place_id": p.place_id, "name": p.name, "place_type": p.place_type, "governorate": p.governorate,
+            "place_id": p.place_id, "name": p.name, "place_type": p.place_type,
+            "governorate": p.governorate if p.country == reference.home_country else None,  # abroad: none
             "country": p.country, "within_place_id": p.within, "latitude": p.latitude, "longitude": p.longitude,
+            "point": p.point, "representative_place_id": p.representative,
             "geo_precision": p.geo_precision, "geonames_id": p.geonames_id, "coord_source": p.coord_source,
         } for p in reference.places.values()],
-        "place_aliases": [{"place_id": p.place_id, "alias": alias} for p in reference.places.values() for alias in p.aliases],
+        # the names of the gazetteer; the forms places.yml derives by rule ("southern Idlib province") are not listed
+        "place_aliases": [{"place_id": p.place_id, "alias": alias} for p in reference.places.values()
+                          for alias in p.aliases if alias not in p.derived],
         "events": event_rows(events, reference, figures, published),
         "event_actors": [{"event_id": e.event_id, "actor_id": actor, "role": role} for e in events for actor, role in e.roles],
         "event_mentions": sorted({

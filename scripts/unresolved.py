@@ -58,7 +58,8 @@ class NameSpotter:
                 self._choices.setdefault(fold(alias), ("actor", actor.actor_id))
         for place in reference.places.values():
             for alias in place.aliases:
-                self._choices.setdefault(fold(alias), ("place", place.place_id))
+                if alias not in place.derived:  # a rule's "north Hama countryside" is no spelling to suggest
+                    self._choices.setdefault(fold(alias), ("place", place.place_id))
 
     def _trim(self, text: str, start: int) -> tuple[int, int] | None:
         words = [(m.start(), m.end()) for m in re.finditer(r"[^\s]+", text)]

@@ -4,8 +4,9 @@
 // every marker. We do not want a presentation column in the published tables, and one event held in
 // another country (an agreement signed in Astana) would shrink Syria to one cluster. No plugin option
 // covers either, so this script (a) adds the popup to the rows the map fetches, in the browser, and
-// (b) fits the view to where most markers are, saying what lies outside it and which events have no
-// point (those located only to a governorate or region, geo_precision 3).
+// (b) fits the view to where most markers are, saying what lies outside it and which rows have no
+// point (events located only to a governorate or region, geo_precision 3, and places with no point of their
+// own, and the events at them).
 //
 // Every value from the data stays text: the note is built with ./dom.js, and the popup's title and
 // description are handed to the plugin as plain text, which it escapes itself (clusterMapEscapeHTML in
@@ -82,12 +83,15 @@ const note = (table) => {
     const names = [...new Set(far.map((m) => m.name))].join(", ");
     parts.push(`${far.length} marker${far.length === 1 ? "" : "s"} outside this view (${names}): zoom out to see ${far.length === 1 ? "it" : "them"}. `);
   }
-  if (table === "events" && unlocated) {
+  if (unlocated) {
     const params = new URLSearchParams(location.search);
-    params.set("geo_precision", "3");
-    parts.push(`${unlocated} event${unlocated === 1 ? " is" : "s are"} located only to a governorate or region and ` +
-      `${unlocated === 1 ? "is" : "are"} not drawn as a point: `,
-    element("a", { href: `${location.pathname}?${params}` }, "list them"), ".");
+    params.set("latitude__isnull", "1");
+    const one = unlocated === 1;
+    const what = table === "events"
+      ? `event${one ? " is" : "s are"} located only to a governorate or region, or to a place with no point of its own,`
+      : `place${one ? " has" : "s have"} no point of ${one ? "its" : "their"} own (regions, governorates, countries, places known only to lie in one)`;
+    parts.push(`${unlocated} ${what} and ${one ? "is" : "are"} not drawn as a point: `,
+      element("a", { href: `${location.pathname}?${params}` }, "list them"), ".");
   }
   let paragraph = document.querySelector("p.map-note");
   if (!paragraph) {

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from scripts.derive_places import GENERATED_FILE
+
 from .conftest import REFERENCE, SEEDS, seeds_without_collections
 
 # Each payload sets window.__xss when a page lets it run: as markup written with innerHTML, as an
@@ -79,6 +81,8 @@ def _hostile_reference(folder: Path, payloads) -> Path:
         row["coord_source"] = f"{row['coord_source']} {next(payloads)}"
 
     _rewrite_csv(reference / "places.csv", place)
+    # the places of the generated gazetteer too: a map shows them, the regions and governorates of places.csv not
+    _rewrite_csv(reference / GENERATED_FILE, lambda number, row: row.update(name=f"{row['name']} {next(payloads)}"))
     actors = yaml.safe_load((reference / "actors.yml").read_text(encoding="utf-8"))
     for actor in actors:
         actor["name"] = f"{actor['name']} {next(payloads)}"

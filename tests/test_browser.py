@@ -152,13 +152,24 @@ def test_cluster_map_draws_every_located_row(page, db, table):
         screenshot(page, "events-map.png")
 
 
-def test_events_map_marks_events_known_only_to_a_governorate(page, db):
-    goto(page, f"/{DB}/events", ".leaflet-container .leaflet-marker-icon")
-    unlocated = db.execute("select count(*) from events where latitude is null").fetchone()[0]
-    assert unlocated == db.execute("select count(*) from events where geo_precision = 3").fetchone()[0]
-    assert f"{unlocated} events are located only to a governorate or region" in map_note(page)
+@pytest.mark.parametrize("table", ["events", "places"])
+def test_map_names_the_rows_it_does_not_draw(page, db, table):
+    """Events known only to a governorate or region and places with no point of their own (a region, a
+    governorate, a checkpoint known only to lie in the al-Ghab plain) are not drawn; the note counts and lists them."""
+    goto(page, f"/{DB}/{table}", ".leaflet-container .leaflet-marker-icon")
+    unlocated = db.execute(f"select count(*) from {table} where latitude is null").fetchone()[0]
+    if table == "events":
+        assert unlocated >= db.execute("select count(*) from events where geo_precision = 3").fetchone()[0] > 0
+        assert unlocated == db.execute("select count(*) from events e join places p using (place_id) "
+                                       "where e.geo_precision = 3 or p.latitude is null").fetchone()[0]
+        said = f"{unlocated} events are located only to a governorate or region, or to a place with no point of its own"
+    else:
+        assert {"al-ghab-plain", "idlib-governorate", "syria", "cairo-checkpoint"} <= {
+            r[0] for r in db.execute("select place_id from places where latitude is null")}
+        said = f"{unlocated} places have no point of their own"
+    assert said in map_note(page)
     page.locator("p.map-note a", has_text="list them").click()
-    page.wait_for_url(re.compile(r"[?&]geo_precision=3"))
+    page.wait_for_url(re.compile(r"[?&]latitude__isnull=1"))
     expect(page.locator("h3").first).to_contain_text(f"{unlocated:,} row")
 
 

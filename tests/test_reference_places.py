@@ -15,7 +15,7 @@ import yaml
 
 from scripts.derive_bounds import COUNTRIES_FILE, derived
 from scripts.errors import BuildError
-from scripts.reference import check_geography, load_places
+from scripts.reference import POINTS_OF_ITS_OWN, check_geography, load_gazetteer
 from scripts.reference_tables import columns as table_columns
 
 REF = Path(__file__).resolve().parents[1] / "seeds" / "reference"
@@ -32,13 +32,16 @@ SYRIAN_GOVERNORATES = {"Idlib", "Hama", "Latakia", "Aleppo", "Homs", "Tartus", "
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DECIMAL = re.compile(r"^-?\d{1,3}(?:\.\d{1,5})?$")
 CITED_ID = re.compile(r"GeoNames (\d+)")
-# A coord_source says where the coordinate comes from in one of three forms, which the tests below verify:
-#   'GeoNames <id> ...'               the coordinate is that cities500 entry's (the row is it, or it stands in for it);
+# A coord_source says where the coordinate comes from in one of four forms, which the tests below verify:
+#   'GeoNames <id> ...'               the coordinate is that cities500 entry's (the row is it, or it is the point
+#                                     of the row's representative, which stands in for it);
 #   'Midpoint of GeoNames <a> ... and GeoNames <b> ...'  the coordinate is halfway between the two entries;
-#   'Approximate: ... not from a gazetteer ...'          the maintainer's own placing, never geo_precision 1.
+#   'Approximate: ... not from a gazetteer ...'          the maintainer's own placing, never geo_precision 1;
+#   'No point: ...'                   the place has no point at all (a country whose capital is not a place).
 STAND_IN = re.compile(r"^GeoNames (\d+) ")
 MIDPOINT = re.compile(r"^Midpoint of GeoNames (\d+) .* and GeoNames (\d+) ")
 APPROXIMATE = "Approximate: "
+NO_POINT = "No point: "
 # Rule for real border cases: a row whose coord_source contains this marker (and explains it) lies within a few km
 # of a governorate boundary, so its nearest cities500 place may sit across it. Such a row is checked against the
 # three nearest places instead of the nearest one, and the marker must not be left on a row that no longer needs it.
@@ -94,6 +97,20 @@ def read_places() -> tuple[list[str], list[dict[str, str]]]:
 
 def places() -> list[dict[str, str]]:
     return read_places()[1]
+
+
+@cache
+def gazetteer():
+    """The curated places over the generated ones, as the build reads them."""
+    return load_gazetteer(REF, {})
+
+
+def point_of(place: dict[str, str]) -> tuple[float, float] | None:
+    """A row's own point, else its representative's (which stands in for it in distances); none for no point."""
+    if place["representative"]:
+        stand_in = gazetteer()[place["representative"]]
+        return stand_in.latitude, stand_in.longitude
+    return (float(place["latitude"]), float(place["longitude"])) if place["latitude"] else None
 
 
 @cache
@@ -175,8 +192,16 @@ def test_every_place_row_is_well_formed():
     errors = []
     for p in places():
         pid = p["place_id"]
-        if not (DECIMAL.match(p["latitude"]) and DECIMAL.match(p["longitude"])):
+        if p["point"] not in POINTS_OF_ITS_OWN:
+            if p["latitude"] or p["longitude"] or bool(p["representative"]) != (p["point"] == "representative"):
+                errors.append(f"{pid}: a place with no point of its own has no latitude/longitude, and a "
+                              "representative when its point is representative")
+            if p["point"] == "none" and not p["coord_source"].startswith(NO_POINT):
+                errors.append(f"{pid}: a place with no point says so ('No point: ')")
+        elif not (DECIMAL.match(p["latitude"]) and DECIMAL.match(p["longitude"])):
             errors.append(f"{pid}: latitude/longitude must be decimal degrees with at most 5 decimals")
+        if (p["point"] == "own") != bool(p["geonames_id"]):
+            errors.append(f"{pid}: point own is the GeoNames place's own point (a geonames_id), else approximate")
         if p["country"] not in country_codes():
             errors.append(f"{pid}: country {p['country']!r} is not a GeoNames country name")
         if p["place_type"] == "country":
@@ -190,8 +215,9 @@ def test_every_place_row_is_well_formed():
         if source.startswith(APPROXIMATE):
             if "not from a gazetteer" not in source or p["geo_precision"] == "1":
                 errors.append(f"{pid}: an approximate coordinate says 'not from a gazetteer' and has precision 2-3")
-        elif not (STAND_IN.match(source) or MIDPOINT.match(source)):
-            errors.append(f"{pid}: coord_source must start with 'GeoNames <id> ', 'Midpoint of' or 'Approximate: '")
+        elif not (STAND_IN.match(source) or MIDPOINT.match(source) or source.startswith(NO_POINT)):
+            errors.append(f"{pid}: coord_source must start with 'GeoNames <id> ', 'Midpoint of', 'Approximate: ' "
+                          "or 'No point: '")
         if p["geonames_id"] and not source.startswith(f"GeoNames {p['geonames_id']} "):
             errors.append(f"{pid}: coord_source must cite its own geonames_id first")
         names = aliases(p)
@@ -229,7 +255,9 @@ def test_every_cited_geonames_coordinate_is_the_gazetteer_one():
     errors = []
     for p in places():
         pid, source = p["place_id"], p["coord_source"]
-        lat, lon = float(p["latitude"]), float(p["longitude"])
+        if point_of(p) is None:
+            continue
+        lat, lon = point_of(p)
         cited = CITED_ID.findall(source)
         missing = [gid for gid in cited if gid not in cities()]
         if missing:
@@ -264,7 +292,7 @@ def test_syrian_points_without_geonames_id_lie_in_their_governorate():
             continue
         checked += 1
         pid = p["place_id"]
-        lat, lon = float(p["latitude"]), float(p["longitude"])
+        lat, lon = point_of(p)
         nearest = sorted(gazetteer, key=lambda c: haversine_km(lat, lon, c["latitude"], c["longitude"]))[:3]
         found = [gazetteer_governorate(c) for c in nearest]
         where = ", ".join(f"{c['name']} ({g})" for c, g in zip(nearest, found, strict=True))
@@ -288,8 +316,7 @@ def test_within_names_a_larger_place_nearby_in_the_same_governorate():
         assert outer is not None and outer is not place, f"{place['place_id']}: within unknown {place['within']!r}"
         assert outer["place_type"] in CONTAINER_TYPES, f"{place['place_id']} within a {outer['place_type']}"
         assert outer["governorate"] == place["governorate"], place["place_id"]
-        distance = haversine_km(float(place["latitude"]), float(place["longitude"]),
-                                float(outer["latitude"]), float(outer["longitude"]))
+        distance = haversine_km(*point_of(place), *point_of(outer))
         assert distance <= WITHIN_KM, f"{place['place_id']} is {distance:.0f} km from {outer['place_id']}"
 
 
@@ -366,8 +393,8 @@ def test_every_place_lies_in_its_governorate_and_country_box():
     """The build's geography check passes on the curated places with the margin of limits.yml, and would not
     pass with no margin (so the margin is needed, and the check is not vacuous)."""
     lines: dict[str, int] = {}
-    gazetteer = load_places(REF / "places.csv", lines)
+    places = load_gazetteer(REF, lines)
     margin = yaml.safe_load((REF / "limits.yml").read_text(encoding="utf-8"))["bounds_margin_degrees"]
-    check_geography(gazetteer, lines, REF, margin)
+    check_geography(places, lines, REF, margin)
     with pytest.raises(BuildError, match=r"place_id 'abu-al-duhur-airbase'.*outside governorate Idlib"):
-        check_geography(gazetteer, lines, REF, 0)
+        check_geography(places, lines, REF, 0)

@@ -113,7 +113,7 @@ def test_a_corrupted_reference_table_stops_the_build_in_one_line(built, kept_bui
 def test_a_header_that_is_not_the_schemas_is_refused(reference):
     path = reference / "places.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("geo_precision", "precision", 1), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"places\.csv, line 1 \(the header\): column 9 is 'precision', the "
+    with pytest.raises(BuildError, match=r"places\.csv, line 1 \(the header\): column 11 is 'precision', the "
                                          r"schema's is 'geo_precision'$"):
         check_tables(reference)
 

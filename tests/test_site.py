@@ -148,6 +148,58 @@ async def test_near_a_place_finds_the_places_within_it(datasette, db):
     assert "al-Ghab plain" in places and places & inside and places <= inside | {"al-Ghab plain"}
 
 
+async def test_near_a_place_marks_distances_from_a_place_without_a_point_approximate(datasette, db):
+    # from the al-Ghab plain, which has no point of its own: its representative town stands in, and every
+    # distance from it is approximate, the plain's own events (0 km) included
+    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place_id=al-ghab-plain&km=40")).json()
+    assert {row["km_basis"] for row in rows} == {"approximate"}
+    assert any(row["place"] == "al-Ghab plain" and row["km"] == 0 for row in rows)
+    beyond = [row for row in rows if row["km"] > 0]
+    assert beyond and all(row["km"] <= 40 for row in beyond)
+    # to such places: from Jisr al-Shughur (a point of its own), a checkpoint known only to lie in the plain is
+    # measured to the plain's representative point, approximately; a town with a point of its own is measured
+    # between the two points
+    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place_id=jisr-al-shughur&km=60")).json()
+    basis = {(row["place"], row["km_basis"]) for row in rows}
+    no_point = {name for (name,) in db.execute("select name from places where latitude is null")}
+    assert {b for place, b in basis if place in no_point} == {"approximate"}
+    assert ("Jisr al-Shughur", "points") in basis
+    assert any(place == "al-Ghab plain" for place, _ in basis)
+
+
+def test_a_region_has_no_plotted_point_in_the_published_tables(built):
+    """A region, a governorate, the country and a place known only to lie in a region have no latitude or
+    longitude in places.csv, events.csv or events_flat; their point says what stands in for them."""
+    def read(name: str) -> list[dict[str, str]]:
+        with (built / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    places = {row["place_id"]: row for row in read("places")}
+    for place_id, representative in (("al-ghab-plain", "al-ziyarah"), ("idlib-governorate", "idlib-city"),
+                                     ("syria", "damascus"), ("cairo-checkpoint", "al-ziyarah")):
+        row = places[place_id]
+        assert (row["latitude"], row["longitude"], row["point"]) == ("", "", "representative"), place_id
+        assert row["representative_place_id"] == representative and places[representative]["latitude"], place_id
+    assert places["iran"]["point"] == "none" and not places["iran"]["representative_place_id"]
+    assert places["jisr-al-shughur"]["point"] == "own" and places["qarmid-base"]["point"] == "approximate"
+    no_point = {pid for pid, row in places.items() if not row["latitude"]}
+    assert no_point == {pid for pid, row in places.items() if row["point"] in ("representative", "none")}
+    events = read("events")
+    assert any(row["place_id"] in no_point for row in events)
+    assert all(not row["latitude"] and not row["longitude"] for row in events if row["place_id"] in no_point)
+    assert any(row["latitude"] for row in events if row["place_id"] not in no_point)
+
+
+def test_the_governorate_column_names_only_syrian_governorates(built, db):
+    """Places abroad (Amman, Astana, Beirut, Moscow, Reyhanli) have no governorate: the facet of events_flat and
+    places lists the governorates of Syria only."""
+    syrian = {name for (name,) in db.execute("select distinct governorate from places where country = 'Syria'")}
+    abroad = db.execute("select place_id, governorate from places where country != 'Syria'").fetchall()
+    assert {"amman", "astana", "beirut", "moscow", "reyhanli"} <= {place_id for place_id, _ in abroad}
+    assert all(governorate is None for _, governorate in abroad)
+    assert {g for (g,) in db.execute("select distinct governorate from events_flat") if g} <= syrian - {None}
+
+
 async def test_the_dashboard_chart_is_configured_and_its_page_renders(datasette):
     response = await datasette.client.get("/-/dashboards/overview")
     assert response.status_code == 200
@@ -196,9 +248,11 @@ def test_geojson_has_every_event_and_no_point_for_area_level_ones(built, db):
     features = {f["id"]: f for f in collection["features"]}
     assert collection["type"] == "FeatureCollection"
     assert set(features) == {r[0] for r in db.execute("select event_id from events")}
-    for event_id, precision, lat, lon in db.execute("select event_id, geo_precision, latitude, longitude from events"):
+    rows = db.execute("select e.event_id, e.geo_precision, e.latitude, e.longitude, p.latitude is null "
+                      "from events e join places p using (place_id)")
+    for event_id, precision, lat, lon, no_point in rows:
         geometry = features[event_id]["geometry"]
-        if precision == 3:
+        if precision == 3 or no_point:  # an area, or a place with no point of its own
             assert geometry is None and lat is None and lon is None, event_id
         else:
             assert geometry == {"type": "Point", "coordinates": [lon, lat]}, event_id
