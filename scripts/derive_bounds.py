@@ -6,8 +6,8 @@ Each governorate's box encloses the populated places of GeoNames cities500 (the 
 package) filed under its admin1 code, each country's box those of the country; a box that would span
 the 180th meridian the long way round (Russia) is given from its west edge to its east edge across
 it (min_longitude > max_longitude). countries.csv lists Syria, its neighbours as GeoNames gives them
-(relation `neighbour`) and the countries outside them that the articles name (relation `other`, kept
-as the file has them). The build checks each place's point against these boxes
+(relation `neighbour`) and every other country of GeoNames that has a populated place in cities500
+(relation `other`). The build checks each place's point against these boxes
 (scripts/reference.py), with the margin of seeds/reference/limits.yml; a test checks the files are
 what this tool writes.
 """
@@ -84,11 +84,11 @@ def derived(reference: Path, cities: dict | None = None) -> dict[str, tuple[tupl
         governorate_rows.append(boxed(row, points[iso, row["geonames_admin1"]],
                                       f"with admin1 code {iso}.{row['geonames_admin1']}"))
 
-    with (reference / COUNTRIES_FILE).open(encoding="utf-8", newline="") as handle:
-        others = [row["name"] for row in csv.DictReader(handle) if row["relation"] == "other"]
+    neighbours = countries[HOME]["neighbours"].split(",")
     listed = [(countries[HOME]["name"], "home")]
-    listed += [(countries[iso]["name"], "neighbour") for iso in countries[HOME]["neighbours"].split(",")]
-    listed += [(name, "other") for name in others]
+    listed += [(countries[iso]["name"], "neighbour") for iso in neighbours]
+    listed += [(country["name"], "other") for iso, country in countries.items()
+               if iso != HOME and iso not in neighbours and in_country[iso]]
     country_rows = []
     for name, relation in sorted(listed):
         iso = iso_of[name]

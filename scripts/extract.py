@@ -134,6 +134,7 @@ class Extractor:
                 starts = [m.start for m in mentions]
                 places = [m for m in mentions if m.entity_type == "place"]
                 place_starts = [m.start for m in places]
+                named = bisect_left(place_starts, sentence.start)  # places read as actors before are gone
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
             sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event

