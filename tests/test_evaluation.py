@@ -69,6 +69,10 @@ AGREEMENT_FLOORS = {  # measured before issue 13's events: 0.590, 0.573, 0.822, 
     "cause of death": 0.88,  # 0.939: nearly every article has an event now
     "actor side": 0.78,  # 0.565; 0.834 with the Islamic State, SDF/YPG and US-led coalition in actors.yml
 }
+NAMES_FLOORS = {  # issue 14's yardstick: the share of names the reference data resolve (target 0.80)
+    "place_names": 0.85,  # 0.709; 0.897 with the countries, capitals and neighbours' cities of GeoNames
+    "armed_actor_names": 0.85,  # 0.644; 0.896 with the states that countries and capitals name where they act
+}
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +164,10 @@ def test_agreement_with_the_crowd_coding_clears_its_floor(development, measure):
     assert development.agreement.compared[measure] >= 250
     share = development.agreement.share(measure)
     assert share >= AGREEMENT_FLOORS[measure], f"{measure} fell to {share:.3f}"
+
+
+@pytest.mark.parametrize("measure", sorted(NAMES_FLOORS))
+def test_the_reference_data_resolve_the_names_of_places_and_armed_actors(development, measure):
+    coverage = getattr(development, measure)
+    assert coverage.names >= 400 and len(coverage.unresolved) >= 10  # many names, and the misses are listed
+    assert coverage.share >= NAMES_FLOORS[measure], f"{measure} fell to {coverage.share:.3f}"

@@ -10,6 +10,7 @@ import pytest
 
 from scripts.derive_places import ADOPTED_FILE, GENERATED_FILE, derived
 from scripts.extraction.names import NameMatcher
+from scripts.extraction.structure import read_sentences
 from scripts.reference import load_reference
 
 REF = Path(__file__).resolve().parents[1] / "seeds" / "reference"
@@ -160,3 +161,35 @@ def test_a_generated_place_is_named_only_where_the_parse_reads_a_place(sentence,
         mentions = [m for m in matcher().find(sentence) if parsed.start <= m.start < parsed.end]
         found |= {m.entity_id for m in matcher().confirmed(parsed, mentions) if m.entity_id in generated}
     assert found == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # fakes-1924058095 (TRT World): a city of a neighbouring country
+    ("The US-led coalition is currently supporting a 10-day-old assault by Iraqi and Kurdish forces on the terrorist "
+     "groups main Iraqi bastion of Mosul.", [("actor", "us-led-coalition"), ("actor", "ypg"), ("place", "mosul")]),
+    # fakes-1923102976 (The New Arab): capitals, which act here, so they are their states
+    ("And this week Russian President Vladimir Putin called for a \"congress\" of Syrian regime and opposition "
+     "figures a move backed by Ankara and Tehran.", [("actor", "vladimir-putin"), ("actor", "syrian-government"),
+                                                    ("actor", "government-of-turkey"), ("actor", "government-of-iran")]),
+    # fakes-1926479099 (Reuters): a country's short name; countries that speak are their states, a country
+    # where inspectors are is the place
+    ("France and Britain said on Wednesday that United Nations inspectors currently in Syria should be allowed "
+     "immediate access to the site of an alleged deadly chemical weapons attack.",
+     [("actor", "government-of-france"), ("actor", "government-of-the-united-kingdom"), ("actor", "united-nations"),
+      ("place", "syria")]),
+])
+def test_the_countries_capitals_and_neighbours_cities_of_the_world_are_known(sentence, expected):
+    parsed = next(read_sentences(sentence))
+    found = matcher().read_actors(parsed, matcher().confirmed(parsed, matcher().find(sentence)))
+    assert [(m.entity_type, m.entity_id) for m in found] == expected
+
+
+def test_a_country_of_the_world_has_no_point_of_its_own_but_its_capitals():
+    places = reference().places
+    for country in ("united-states", "iraq", "france", "syria"):
+        place = places[country]
+        assert place.place_type == "country" and place.latitude is None and not place.has_point
+        capital = places[place.representative]
+        assert capital.place_type == "city" and capital.has_point and capital.country == place.country
+    countries = [p for p in places.values() if p.place_type == "country"]
+    assert len(countries) > 200 and sum(p.representative is not None for p in countries) > 200
