@@ -191,15 +191,34 @@ def test_map_names_the_rows_it_does_not_draw(page, db, table):
     expect(page.locator("h3").first).to_contain_text(f"{unlocated:,} row")
 
 
+# The first of the icons a selector finds whose centre lies inside the map's view (-1 if none): Leaflet keeps
+# icons a screen beyond the view too, where the page's other elements cover them.
+IN_VIEW_JS = """(selector) => {
+    const view = document.querySelector('.leaflet-container').getBoundingClientRect();
+    return [...document.querySelectorAll(selector)].findIndex(icon => {
+        const r = icon.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+        return x >= view.left && x <= view.right && y >= view.top && y <= view.bottom;
+    });
+}"""
+
+
+def _in_view(page: Page, selector: str) -> Locator | None:
+    at = page.evaluate(IN_VIEW_JS, selector)
+    return page.locator(selector).nth(at) if at >= 0 else None
+
+
 def open_a_popup(page: Page) -> Locator:
-    """Open clusters on the map until a single marker shows, click it, and return its visible popup."""
+    """Open clusters on the map until a single marker shows in its view, click it, and return its visible popup."""
     for _ in range(10):
-        single = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
-        if single.count():
+        single = _in_view(page, ".leaflet-marker-icon:not(.marker-cluster)")
+        if single is not None:
             break
-        page.locator(".leaflet-marker-icon.marker-cluster").first.click()
+        cluster = _in_view(page, ".leaflet-marker-icon.marker-cluster")
+        assert cluster is not None, "no marker nor cluster in the map's view"
+        cluster.click()
         page.wait_for_timeout(600)
-    single.first.click()
+    assert single is not None, "no single marker after opening ten clusters"
+    single.click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_be_visible()
     return popup

@@ -180,7 +180,8 @@ def test_a_region_has_no_plotted_point_in_the_published_tables(built):
         row = places[place_id]
         assert (row["latitude"], row["longitude"], row["point"]) == ("", "", "representative"), place_id
         assert row["representative_place_id"] == representative and places[representative]["latitude"], place_id
-    assert places["iran"]["point"] == "none" and not places["iran"]["representative_place_id"]
+    assert places["iran"]["representative_place_id"] == "tehran" and places["tehran"]["point"] == "own"
+    assert places["palau"]["point"] == "none" and not places["palau"]["representative_place_id"]  # no capital known
     assert places["jisr-al-shughur"]["point"] == "own" and places["qarmid-base"]["point"] == "approximate"
     no_point = {pid for pid, row in places.items() if not row["latitude"]}
     assert no_point == {pid for pid, row in places.items() if row["point"] in ("representative", "none")}

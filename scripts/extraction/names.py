@@ -191,6 +191,9 @@ class NameMatcher:
         self._place_labels = frozenset(data["generated_places"]["labels"])
         self._place_nouns = frozenset(data["generated_places"]["place_nouns"])
         self._place_preps = frozenset(data["generated_places"]["prepositions"])
+        self._sites = frozenset(data["generated_places"]["abroad_not_before"])
+        home = reference.places[reference.extraction["places"]["home_country"]].country
+        self._abroad = {p.place_id for p in reference.places.values() if not p.curated and p.country != home}
         acting = data["places_as_actors"]
         self._acting_deps = frozenset(acting["deps"])
         self._agent_deps = frozenset(acting["agent"])
@@ -220,9 +223,10 @@ class NameMatcher:
         possessive = data["possessive_without_apostrophe"]
         taken = {key for patterns in by_entity.values() for key in patterns} | set(possessive["not"])
         for (entity_type, entity_id), patterns in by_entity.items():
-            # "Aleppos", "Assads": a possessive whose apostrophe the text lost, unless it is a name of its own
+            # "Aleppos", "Assads": a possessive whose apostrophe the text lost, unless it is a name of its own;
+            # not for a generated place, whose many alternate names would take other names ("Marde" + s)
             owned = {" ".join([*keys[:-1], keys[-1] + "s"]): [*keys[:-1], keys[-1] + "s"] for keys in patterns.values()
-                     if not keys[-1].endswith("s") and keys[-1][-1:].isalpha()}
+                     if not keys[-1].endswith("s") and keys[-1][-1:].isalpha() and entity_id not in self._generated}
             patterns.update({key: keys for key, keys in owned.items() if key not in taken})
             label = f"{entity_type}:{entity_id}"
             self._matcher.add(label, [Doc(self._vocab, words=keys) for keys in patterns.values()])
@@ -281,7 +285,26 @@ class NameMatcher:
     def confirmed(self, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
         """The mentions of a sentence without the generated places its parse does not read as a place's
         name (names.yml `generated_places`)."""
-        return [m for m in mentions if m.entity_id not in self._generated or self._named_place(sentence, m)]
+        return [m for m in mentions if m.entity_id not in self._generated or (
+            self._named_place(sentence, m) and not (m.entity_id in self._abroad and self._names_a_site(sentence, m)))]
+
+    def _names_a_site(self, sentence: Sentence, mention: Mention) -> bool:
+        """Whether the name modifies a word for a site ("the Al-Quds hospital", "the Cairo ... checkpoints"):
+        then it is the site's name, not the place abroad (names.yml `generated_places` abroad_not_before)."""
+        if sentence.doc is None:
+            return False
+        start, end = mention.start - sentence.start, mention.end - sentence.start
+        tokens = [t for t in sentence.doc if start <= t.idx < end]
+        inside = {t.i for t in tokens}
+        root = next((t for t in tokens if t.head.i not in inside), None)
+        if root is None:
+            return False
+        if any(child.dep_ in ("appos", "conj") and child.lemma_.lower() in self._sites for child in root.children):
+            return True  # the parse may make a list's first name its head, and the site noun its apposition or conjunct
+        head = root.head
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+        return root.dep_ != "pobj" and head.lemma_.lower() in self._sites
 
     def _named_place(self, sentence: Sentence, mention: Mention) -> bool:
         """Whether the parse reads the mention as a place's name (names.yml `generated_places`): no
