@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from scripts.build import DB_FILE, OUTPUTS, ROOT, build
+from scripts.extraction.names import NameMatcher
+from scripts.reference import Reference, load_reference
 
 SEEDS = ROOT / "seeds"
 REFERENCE = SEEDS / "reference"
@@ -37,6 +39,18 @@ def seeds_without_collections(folder: Path) -> Path:
             shutil.copy(path, folder)
     shutil.copytree(SEEDS / "reviews", folder / "reviews")
     return folder
+
+
+@pytest.fixture(scope="session")
+def reference() -> Reference:
+    """The reference data of seeds/reference, loaded once."""
+    return load_reference(REFERENCE)
+
+
+@pytest.fixture(scope="session")
+def matcher(reference) -> NameMatcher:
+    """The name matcher of the reference data, built once."""
+    return NameMatcher(reference)
 
 
 @pytest.fixture(scope="session")

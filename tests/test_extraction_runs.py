@@ -16,7 +16,6 @@ import scripts.extraction_runs
 from scripts.build import BuildWatch, build
 from scripts.extract import Extractor
 from scripts.extraction_runs import RunOptions, code_key, run_extractions
-from scripts.reference import load_reference
 from scripts.schema import load_descriptor, tables
 from scripts.seed_writer import METADATA_FILE, append_metadata
 from scripts.seeds import read_articles
@@ -30,11 +29,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FAILING = "003_4fee710319d38640"  # a seed article with no review file (a review of its rows would not apply)
 NEW_ARTICLE = "f02_kafr_nubl_market.txt"
 TABLES = [t.name for t in tables(load_descriptor(DATAPACKAGE))]
-
-
-@pytest.fixture(scope="module")
-def reference():
-    return load_reference(REFERENCE)
 
 
 @pytest.fixture(scope="module")

@@ -15,20 +15,14 @@ import yaml
 
 from scripts.extraction import dates
 from scripts.extraction_runs import run_extractions
-from scripts.reference import load_reference
 from scripts.reviews import Review, apply_reviews, read_review
 from scripts.seeds import read_articles
 from scripts.tables import merged_tables
 
-from .conftest import REFERENCE, run_build, seeds_without_collections
+from .conftest import run_build, seeds_without_collections
 
 ARTICLE = "002_aa788a606ac512d4"
 CLASH = "said on Thursday they were continuing attacks on regime checkpoints"  # Idlib city, 26 March 2015
-
-
-@pytest.fixture(scope="module")
-def reference():
-    return load_reference(REFERENCE)
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,6 @@ from scripts.unresolved import NameSpotter
 from .conftest import REFERENCE, SEEDS
 
 
-@pytest.fixture(scope="module")
-def matcher():
-    return NameMatcher(load_reference(REFERENCE))
-
-
 def _found(matcher, text):
     return [(m.entity_id, m.surface) for m in matcher.find(text)]
 

@@ -13,19 +13,11 @@ import pytest
 import yaml
 
 from scripts.import_collection import FAKES_DEV_CORPUS
-from scripts.reference import load_reference
 from scripts.seeds import Article
 from scripts.tables import extract_tables
 
-from .conftest import REFERENCE
-
 SET = yaml.safe_load((Path(__file__).parent / "paraphrases" / "paraphrases.yml").read_text(encoding="utf-8"))["groups"]
 CASES = [(group, text) for group in SET for text in [group["source"]["quote"], *group["rewrites"]]]
-
-
-@pytest.fixture(scope="module")
-def reference():
-    return load_reference(REFERENCE)
 
 
 def _extracted(text: str, published: date, reference) -> dict[str, list[dict]]:

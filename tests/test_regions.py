@@ -16,16 +16,6 @@ from scripts.reference import load_reference
 from .conftest import REFERENCE
 
 
-@pytest.fixture(scope="module")
-def reference():
-    return load_reference(REFERENCE)
-
-
-@pytest.fixture(scope="module")
-def matcher(reference):
-    return NameMatcher(reference)
-
-
 def _found(matcher, text):
     return [(m.entity_id, m.surface) for m in matcher.find(text)]
 

@@ -9,25 +9,14 @@ from datetime import date
 import pytest
 
 from scripts.errors import BuildError
-from scripts.extraction.names import NameMatcher
 from scripts.extraction.renames import Renames
-from scripts.reference import load_actors, load_reference
+from scripts.reference import load_actors
 from scripts.tables import build_tables
 
-from .conftest import DATAPACKAGE, REFERENCE
+from .conftest import DATAPACKAGE
 
 NUSRA, JFS, HTS = "jabhat-al-nusra", "jabhat-fatah-al-sham", "hayat-tahrir-al-sham"
 RENAMED_JFS, FORMED_HTS = date(2016, 7, 28), date(2017, 1, 28)
-
-
-@pytest.fixture(scope="module")
-def reference():
-    return load_reference(REFERENCE)
-
-
-@pytest.fixture(scope="module")
-def matcher(reference):
-    return NameMatcher(reference)
 
 
 @pytest.fixture(scope="module")
