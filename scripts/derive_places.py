@@ -98,7 +98,8 @@ def _by_country(cities: list[dict]) -> dict[str, list[dict]]:
     return by_country
 
 
-def _chosen_cities(cache, cities: list[dict], reference: Path, claimed: set[int]) -> list[tuple[dict, str, str]]:
+def _chosen_cities(cache, cities: list[dict], by_country: dict[str, list[dict]], reference: Path,
+                   claimed: set[int]) -> list[tuple[dict, str, str]]:
     """(city, governorate, country) of every populated place the gazetteer holds: those of the home
     country and of the border provinces under their governorate, and abroad, with no governorate, the
     capital of every country of countries.csv and the cities of its neighbours from NEIGHBOUR_CITY people."""
@@ -106,7 +107,6 @@ def _chosen_cities(cache, cities: list[dict], reference: Path, claimed: set[int]
     iso_of = {country["name"]: iso for iso, country in countries.items()}
     filed = {(iso_of[g["country"]], g["geonames_admin1"]): g for g in _read(reference / GOVERNORATES_FILE)}
     listed = {iso_of[row["name"]]: row["relation"] for row in _read(reference / COUNTRIES_FILE)}
-    by_country = _by_country(cities)
     capitals = {c["geonameid"] for iso in listed if iso != HOME for c in [_capital(countries[iso], by_country)] if c}
     chosen = []
     for city in cities:
@@ -121,14 +121,13 @@ def _chosen_cities(cache, cities: list[dict], reference: Path, claimed: set[int]
     return sorted(chosen, key=lambda chosen: chosen[0]["geonameid"])
 
 
-def _country_rows(cache, cities: list[dict], reference: Path, curated: list[dict], ids: dict[int, str],
-                  taken: set[str]) -> list[dict]:
+def _country_rows(cache, by_country: dict[str, list[dict]], reference: Path, curated: list[dict],
+                  ids: dict[int, str], taken: set[str]) -> list[dict]:
     """A row for every country of countries.csv that no curated row is, with no point of its own: its
     capital's point stands for it."""
     countries = {country["name"]: country for country in cache.get_countries().values()}
     curated_countries = {row["country"] for row in curated if row["place_type"] == "country"}
     claimed = {int(row["geonames_id"]): row["place_id"] for row in curated if row["geonames_id"]}
-    by_country = _by_country(cities)
     rows = []
     for listed in _read(reference / COUNTRIES_FILE):
         country = countries[listed["name"]]
@@ -158,7 +157,8 @@ def derived(reference: Path, cities: dict | None = None) -> tuple[tuple[str, ...
     curated = _read(reference / CURATED_FILE)
     claimed = {int(row["geonames_id"]) for row in curated if row["geonames_id"]}
     adopted = {int(row["geonames_id"]): row["place_id"] for row in _read(reference / ADOPTED_FILE)}
-    chosen = _chosen_cities(cache, every_city, reference, claimed)
+    by_country = _by_country(every_city)
+    chosen = _chosen_cities(cache, every_city, by_country, reference, claimed)
     taken = {row["place_id"] for row in curated} | set(adopted.values())
     ids: dict[int, str] = {}
     by_slug: dict[str, list[dict]] = {}
@@ -176,7 +176,7 @@ def derived(reference: Path, cities: dict | None = None) -> tuple[tuple[str, ...
                     place_id = f"{base}-{entry['city']['geonameid']}"
             ids[entry["city"]["geonameid"]] = place_id
     rows = [_row(city, ids[city["geonameid"]], governorate, country) for city, governorate, country in chosen]
-    rows += _country_rows(cache, every_city, reference, curated, ids, taken | set(ids.values()))
+    rows += _country_rows(cache, by_country, reference, curated, ids, taken | set(ids.values()))
     return COLUMNS, sorted(rows, key=lambda row: row["place_id"])
 
 

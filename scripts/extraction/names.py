@@ -159,6 +159,24 @@ def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
 
 
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens of a name at [start, end) of a sentence's Doc."""
+    return [t for t in doc if start <= t.idx < end]
+
+
+def _root(tokens: list[Token]) -> Token:
+    """The token of a name that the parse attaches outside it (its head word), else its last."""
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+
+
+def _up_conjuncts(token: Token) -> Token:
+    """The first of the conjuncts a token is one of ("Azaz and nearby Marea": Azaz)."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
 class _Spans:
     """Non-overlapping spans kept in order, to tell in log time whether a new span overlaps one of them."""
 
@@ -293,18 +311,13 @@ class NameMatcher:
         then it is the site's name, not the place abroad (names.yml `generated_places` abroad_not_before)."""
         if sentence.doc is None:
             return False
-        start, end = mention.start - sentence.start, mention.end - sentence.start
-        tokens = [t for t in sentence.doc if start <= t.idx < end]
-        inside = {t.i for t in tokens}
-        root = next((t for t in tokens if t.head.i not in inside), None)
-        if root is None:
+        tokens = _tokens(sentence.doc, mention.start - sentence.start, mention.end - sentence.start)
+        if not tokens:
             return False
+        root = _root(tokens)
         if any(child.dep_ in ("appos", "conj") and child.lemma_.lower() in self._sites for child in root.children):
             return True  # the parse may make a list's first name its head, and the site noun its apposition or conjunct
-        head = root.head
-        while head.dep_ == "conj" and head.head.i != head.i:
-            head = head.head
-        return root.dep_ != "pobj" and head.lemma_.lower() in self._sites
+        return root.dep_ != "pobj" and _up_conjuncts(root.head).lemma_.lower() in self._sites
 
     def _named_place(self, sentence: Sentence, mention: Mention) -> bool:
         """Whether the parse reads the mention as a place's name (names.yml `generated_places`): no
@@ -316,7 +329,7 @@ class NameMatcher:
         if doc is None:
             return True
         start, end = mention.start - sentence.start, mention.end - sentence.start
-        tokens = [t for t in doc if start <= t.idx < end]
+        tokens = _tokens(doc, start, end)
         if not tokens:
             return True
         inside = {t.i for t in tokens}
@@ -327,9 +340,7 @@ class NameMatcher:
                 return False
         if any(e.label_ in self._place_labels for e in doc.ents if e.start_char < end and start < e.end_char):
             return True
-        root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
-        while root.dep_ == "conj" and root.head.i != root.i:
-            root = root.head
+        root = _up_conjuncts(_root(tokens))
         return root.head.lemma_.lower() in self._place_nouns or (
             root.dep_ == "pobj" and (root.head.lemma_.lower() in self._place_preps
                                      or root.head.head.lemma_.lower() in self._place_nouns))
@@ -351,13 +362,10 @@ class NameMatcher:
     def _acts(self, doc: Doc, start: int, end: int) -> bool:
         """Whether the name at [start, end) of the sentence is the subject of a verb of action, a possessor,
         the agent of a passive, or a conjunct of one of these."""
-        tokens = [t for t in doc if start <= t.idx < end]
+        tokens = _tokens(doc, start, end)
         if not tokens:
             return False
-        inside = {t.i for t in tokens}
-        root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
-        while root.dep_ == "conj" and root.head.i != root.i:
-            root = root.head
+        root = _up_conjuncts(_root(tokens))
         if root.dep_ == "pobj":
             return root.head.dep_ in self._agent_deps
         return root.dep_ in self._acting_deps and not (root.dep_ == "nsubj" and root.head.lemma_.lower() in self._not_acting)
