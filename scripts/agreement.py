@@ -54,13 +54,14 @@ def agreement(tables: dict[str, list[dict]], annotations: list[dict], spec: dict
     roles = _by_article(tables["event_actors"], "event_id")
     figures = _by_article([f for f in tables["figures"] if f["category"] == "killed"])
     governorates, causes, sides = spec["governorates"], spec["cause_sub_event_types"], spec["actor_sides"]
+    governorate_of = {p["place_id"]: p["governorate"] for p in tables["places"]}  # new places too
     for coded in annotations:
         article_id = coded["article_id"]
         found = sorted(article_events.get(article_id, []), key=lambda e: e["event_id"])
         label = f"{article_id} #{coded['annotation_no']}"
         if coded.get("coded_governorate") in governorates:
             wanted = governorates[coded["coded_governorate"]]
-            places = {reference.places[e["place_id"]].governorate for e in found}
+            places = {governorate_of[e["place_id"]] for e in found}
             result.add("governorate", wanted in places, f"{label}: coded {wanted}, extracted {sorted(p or '' for p in places)}")
         if coded.get("coded_date"):
             day = date.fromisoformat(str(coded["coded_date"]))

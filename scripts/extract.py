@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import ChainMap, Counter
+from dataclasses import dataclass, field, replace
 
 from .extraction.claimants import ClaimantFinder
 from .extraction.coreference import Coreference
@@ -12,11 +12,12 @@ from .extraction.dates import DateFinder
 from .extraction.events import EventFinder, EventMention
 from .extraction.figures import Figure, FigureFinder, NotUnderstood
 from .extraction.names import Mention, NameMatcher
+from .extraction.new_places import NewPlaceFinder
 from .extraction.renames import Renames
 from .extraction.structure import Sentence, read_sentences
 from .extraction.when import publication_fallback
 from .limits import Deadline
-from .reference import Reference
+from .reference import Place, Reference
 from .seeds import Article
 from .unresolved import NameSpotter, Unresolved
 
@@ -64,6 +65,7 @@ class ArticleExtraction:
     unresolved: list[Unresolved]
     not_understood: list[NotUnderstood] = field(default_factory=list)  # for the article's review report
     cut: Cut | None = None  # set when the time budget stopped the extraction before the end of the text
+    new_places: dict[str, Place] = field(default_factory=dict)  # places named that the reference lacks, by id
 
 
 class Extractor:
@@ -78,6 +80,8 @@ class Extractor:
         self.figures = FigureFinder(reference.extraction["figures"])
         self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
+        self.new_places = NewPlaceFinder(reference.extraction["places"]["new_places"], reference.lexicon["names"],
+                                         reference)
 
     def _home_places(self, mentions: list[Mention]) -> list[str]:
         """Where an event its sentence does not place is put (precision 3): the governorate of the dataset's
@@ -95,6 +99,15 @@ class Extractor:
     def run(self, article: Article, deadline: Deadline | None = None) -> ArticleExtraction:
         """The article's extraction. It stops before a sentence once `deadline` (by default the limits'
         article_seconds from now) has passed, and then holds what the sentences read so far gave."""
+        gazetteer = self.reference.places
+        new_places: dict[str, Place] = {}
+        self.reference.places = ChainMap(new_places, gazetteer)  # the article's new places, while it is read
+        try:
+            return self._run(article, deadline, new_places)
+        finally:
+            self.reference.places = gazetteer
+
+    def _run(self, article: Article, deadline: Deadline | None, new_places: dict[str, Place]) -> ArticleExtraction:
         limits = self.reference.limits
         deadline = deadline or Deadline(limits.article_seconds if limits else None)
         body = article.body
@@ -102,6 +115,7 @@ class Extractor:
         dates = DateFinder(self.reference.extraction["dates"], article.published_date)
         self.events.dating.for_article(article.published_date)
         home = self._home_places(mentions)
+        home_governorate = self.reference.places[home[0]].governorate if len(home) > 1 else None
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
         undated = publication_fallback(article.published_date)  # the date of what a sentence does not date
@@ -137,6 +151,16 @@ class Extractor:
                 named = bisect_left(place_starts, sentence.start)  # places read as actors before are gone
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
+            new = self.new_places.find(sentence, mentions[first:last], article.article_id, home_governorate)
+            if new:  # "the village of X": a place the reference lacks
+                for _, place in new:
+                    new_places.setdefault(place.place_id, place)
+                mentions[first:last] = sorted(mentions[first:last] + [m for m, _ in new], key=lambda m: m.start)
+                last += len(new)
+                starts = [m.start for m in mentions]
+                places = [m for m in mentions if m.entity_type == "place"]
+                place_starts = [m.start for m in places]
+                named = bisect_left(place_starts, sentence.start)
             sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
             day = min((d.last for d in sentence_dates), default=article.published_date)
             mentions[first:last] = self.renames.resolve(mentions[first:last], day)  # the name of the day
@@ -170,6 +194,10 @@ class Extractor:
                                                   mentions)
                 figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
         events = self.coreference.resolve(events)
-        unresolved = self.names.find(read, sentences, mentions)
+        # a new place is still a name the reference lacks: the review report lists it to add
+        unresolved = self.names.find(read, sentences, [m for m in mentions if m.entity_id not in new_places])
+        where = {(m.start, m.end) for m in mentions if m.entity_id in new_places}
+        unresolved = [replace(u, looks_like="place") if (u.start, u.end) in where else u for u in unresolved]
         cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
-        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut)
+        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut,
+                                 dict(sorted(new_places.items())))

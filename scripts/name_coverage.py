@@ -53,11 +53,12 @@ def _covered(spans: list[tuple[int, int]], starts: list[int], start: int, end: i
 
 
 def place_names(extractions: list[ArticleExtraction], reference: Reference) -> Coverage:
-    """The share of the parse's capitalised place names that a reference mention covers."""
+    """The share of the parse's capitalised place names that a reference mention covers (a new place, which
+    the reference lacks, does not: scripts/extraction/new_places.py)."""
     labels = set(reference.extraction["names"]["generated_places"]["labels"])
     coverage = Coverage()
     for extraction in extractions:
-        spans = [(m.start, m.end) for m in extraction.mentions]
+        spans = [(m.start, m.end) for m in extraction.mentions if m.entity_id not in extraction.new_places]
         starts = [start for start, _ in spans]
         for sentence in extraction.sentences:
             if sentence.furniture or sentence.doc is None:
@@ -76,7 +77,8 @@ def armed_actor_names(gold: dict[str, dict], bodies: dict[str, str], mentions: l
     combatants = set(reference.extraction["roles"]["combatant_types"])
     found: dict[str, list[tuple[int, int, str]]] = {}
     for m in mentions:
-        found.setdefault(m["article_id"], []).append((int(m["char_start"]), int(m["char_end"]), m["entity_id"]))
+        if m["entity_id"] in reference.actors or m["entity_id"] in reference.places:  # not a new place
+            found.setdefault(m["article_id"], []).append((int(m["char_start"]), int(m["char_end"]), m["entity_id"]))
     coverage = Coverage()
     for article_id, item in sorted(gold.items()):
         body = bodies.get(article_id, "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from .errors import BuildError
@@ -10,7 +11,7 @@ from .extract import ArticleExtraction, ClaimedFigure
 from .extraction_runs import run_extractions
 from .ids import figure_id
 from .merge import Event, first_report, merge_events
-from .reference import Reference
+from .reference import Place, Reference
 from .seeds import ANNOTATIONS_FILE, Article, Collection
 
 FATALITY_CATEGORIES = ("killed", "executed")
@@ -227,8 +228,24 @@ def collection_tables(collections: list[Collection], articles: list[Article],
     }
 
 
+def new_places(extractions: list[ArticleExtraction]) -> dict[str, Place]:
+    """The places the articles name that the reference lacks (scripts/extraction/new_places.py), by id: each as
+    the first article (by id) that names it makes it, with every article that names it in its source."""
+    found: dict[str, Place] = {}
+    named_in: dict[str, list[str]] = defaultdict(list)
+    for extraction in sorted(extractions, key=lambda x: x.article.article_id):
+        for place_id, place in extraction.new_places.items():
+            found.setdefault(place_id, place)
+            named_in[place_id].append(extraction.article.article_id)
+    return {place_id: replace(place, coord_source=place.coord_source.rsplit(" in ", 1)[0] + " in "
+                              + ", ".join(named_in[place_id]) + "; its point is not known")
+            for place_id, place in sorted(found.items())}
+
+
 def merged_tables(extractions: list[ArticleExtraction], reference: Reference) -> dict[str, list[dict]]:
-    """Merge the articles' events and shape every table's rows."""
+    """Merge the articles' events and shape every table's rows (the places table with the new places the
+    articles name)."""
+    reference = replace(reference, places={**reference.places, **new_places(extractions)})
     events = merge_events([m for x in extractions for m in x.events], reference)
     return build_tables(extractions, events, reference)
 

@@ -40,6 +40,7 @@ class EventMention:
     absorbed: bool = False  # folded into a capture as the fight for it: evidence, not a source of roles
     trigger_name: str = ""  # the triggers.yml entry that found it
     attacker_by_rule: bool = False  # the attacker is the gold rule's for an unattributed event, not the sentence's
+    place_basis: str = "sentence"  # sentence: the sentence places it; story: the event before it; area: the article's
 
 
 def _more_precise(candidate: EventDate, current: EventDate) -> bool:
@@ -97,7 +98,7 @@ class EventFinder:
         return [EventPlace(Mention("place", place_id, "", 0, 0), self.reference.places[place_id].geo_precision)]
 
     def _fallback_place(self, trigger: Trigger, previous: list[EventMention], dated: bool,
-                        home: list[str], names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
+                        home: list[str], names: SentenceNames, recent: list[Mention]) -> tuple[list[EventPlace], str]:
         """An event the sentence does not place: "the attack" (or a strike, `story_place`) at the place of the
         event of its kind the sentence before told; background protests at their `default_place` when their
         sentence dates them; else, as ACLED codes a report that gives only the province or the country, at
@@ -109,15 +110,15 @@ class EventFinder:
         if spec.get("story_place"):  # a strike after a shelling is told at the same place
             same = same or [e for e in previous if e.event_type == spec["event_type"]]
         if (definite or spec.get("story_place")) and same:
-            return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)]
+            return [EventPlace(Mention("place", same[0].place_id, "", 0, 0), same[0].geo_precision)], "story"
         if spec.get("default_place") in self.reference.places:
-            return self._at(spec["default_place"]) if dated else []
+            return (self._at(spec["default_place"]) if dated else []), "sentence"
         if trigger.kind in self.places.unplaced_dropped and not self.places.unnamed_place(trigger):
-            return []
+            return [], "area"
         country = next((self.reference.places[p].country for p in home), None)
         own_clause = self.places.clause_place(trigger, names, clause_head(trigger.head), country, recent)
         if own_clause:
-            return own_clause
+            return own_clause, "sentence"
         if trigger.kind in self.places.country_kinds:
             home = [p for p in home if self.reference.places[p].place_type != "governorate"]
         named = self._clause_governorates(trigger, names)
@@ -127,10 +128,10 @@ class EventFinder:
                 # the clause names a place outside the article's governorate: that one governorate, if one
                 others = [self.governorates[g] for g in named - {own.country} if g in self.governorates]
                 if len(others) == 1 and len(named - {own.country}) == 1:
-                    return self._at(others[0])
+                    return self._at(others[0]), "area"
                 continue
-            return self._at(place)
-        return []
+            return self._at(place), "area"
+        return [], "area"
 
     # -- one sentence ---------------------------------------------------------------------------
 
@@ -174,8 +175,9 @@ class EventFinder:
                 # "regained the town of Halfaya after heavy clashes with X": the fight for the place the
                 # sentence reports taken (absorbed_by_territory_change)
                 places = next((p for t, p in placed if p and t.kind in ("territory", "fall")), [])
+            basis = "sentence"
             if not places:  # background protests are coded only with a date of their own
-                places = self._fallback_place(trigger, previous, own_date, context_places, names, recent_places)
+                places, basis = self._fallback_place(trigger, previous, own_date, context_places, names, recent_places)
             if not places:
                 continue
             roles = self.roles.read(trigger, names, civilians)
@@ -202,7 +204,8 @@ class EventFinder:
                     article_id=article_id, sentence=sentence, trigger_start=t_start, trigger_end=t_end,
                     event_type=spec["event_type"], sub_event_type=sub_type, place_id=place.mention.entity_id,
                     geo_precision=place.precision, when=when, attackers=list(roles.attackers),
-                    targets=list(roles.targets), participants=list(roles.participants), trigger_name=spec["name"])
+                    targets=list(roles.targets), participants=list(roles.participants), trigger_name=spec["name"],
+                    place_basis=basis)
         for event in found.values():
             if not event.attackers:
                 event.attackers = self.roles.default_attackers(event.sub_event_type, event.targets)

@@ -18,6 +18,18 @@ from .triggers import Trigger
 NOUN_DEPTH = 3  # "dozens of villages in the countryside of X": how many place nouns a path may pass under
 
 
+def inside(places: dict, place_id: str, area_id: str) -> bool:
+    """Whether `place_id` is `area_id` or lies in it (a governorate's places, a country's, a city's districts)."""
+    if place_id == area_id:
+        return True
+    place, area = places[place_id], places[area_id]
+    if area.place_type == "governorate":
+        return place.governorate == area.governorate and place.country == area.country
+    if area.place_type == "country":
+        return place.country == area.country
+    return place.within == area_id
+
+
 @dataclass(frozen=True)
 class EventPlace:
     mention: Mention
@@ -208,6 +220,9 @@ class PlaceReader:
                 own = self.reference.places[place.mention.entity_id]
                 if own.place_type not in not_types and own.country == country:
                     found.setdefault(place.mention.entity_id, place)
+        # "al-Furqan neighborhood in Aleppo city" names one place: the district, not the city it lies in
+        places = self.reference.places  # (not a town in a governorate: measured, that lost events on both golds)
+        found = {p: place for p, place in found.items() if not any(places[q].within == p for q in found)}
         return list(found.values()) if len(found) == 1 else []
 
     def event_places(self, trigger: Trigger, names: SentenceNames, recent: list[Mention]) -> list[EventPlace]:
