@@ -28,6 +28,7 @@ from .control_chars import escaped, one_line
 from .csv_out import write_table
 from .downloads import write_downloads
 from .errors import BuildError
+from .extraction.new_places import SOURCE as NEW_PLACE_SOURCE
 from .extraction_runs import ExtractionRun, Failure, RunOptions, run_extractions
 from .id_map import ID_MAP_FILE, REDIRECTS, evidence_tables, read_id_map, redirect_rows
 from .load_sqlite import VIEWS, facet_columns, load_database
@@ -105,6 +106,12 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
         lines += ["", f"Stale reviewer corrections: {len(rows[STALE_REVIEWS])} no longer find their row and were not "
                       "applied (see their articles' review reports); update or remove them in seeds/reviews/:"]
         lines += [f"  {stale['article_id']}.yml {stale['where']}: {stale['problem']}" for stale in rows[STALE_REVIEWS]]
+    new = [p for p in rows["places"] if p["coord_source"].startswith(NEW_PLACE_SOURCE)]
+    if new:
+        lines += ["", f"Places not in the gazetteer ({len(new)}), published without a point where the articles name "
+                      "them under a word for a place: add them to seeds/reference/places.csv with their coordinates:"]
+        lines += [f"  {p['place_id']} ({p['name']}, {p['place_type']}, {p['governorate'] or 'governorate unknown'}): "
+                  f"{p['coord_source'].split(';')[0].rsplit(' in ', 1)[1]}" for p in new]
     names: dict[str, list[dict]] = {}
     for row in rows["unresolved_mentions"]:
         names.setdefault(row["surface"], []).append(row)

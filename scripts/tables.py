@@ -162,7 +162,7 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
                             for a in reference.actors.values() for r in a.relations],
         "places": [{
             "place_id": p.place_id, "name": p.name, "place_type": p.place_type,
-            "governorate": p.governorate if p.country == reference.home_country else None,  # abroad: none
+            "governorate": (p.governorate or None) if p.country == reference.home_country else None,  # abroad: none
             "country": p.country, "within_place_id": p.within, "latitude": p.latitude, "longitude": p.longitude,
             "point": p.point, "representative_place_id": p.representative,
             "geo_precision": p.geo_precision, "geonames_id": p.geonames_id, "coord_source": p.coord_source,

@@ -15,6 +15,9 @@ from ..textnorm import fold
 from .names import Mention, NameForms
 from .structure import Sentence
 
+# How a new place's source begins in the places table ("…: named as a village in <articles>; its point is not known")
+SOURCE = "not in the gazetteer"
+
 
 class NewPlaceFinder:
     """Finds names under a word for a place that no reference mention covers, and makes their places."""
@@ -127,7 +130,7 @@ class NewPlaceFinder:
                     country=self.home.country, within=city, latitude=None, longitude=None,
                     point="representative" if city else "none", representative=city,
                     geo_precision=2 if city else 3, geonames_id=None,
-                    coord_source=f"not in the gazetteer: named as a {noun.lemma_.lower()} in {article_id}",
+                    coord_source=f"{SOURCE}: named as a {noun.lemma_.lower()} in {article_id}",
                     aliases=(surface,), curated=False)
                 taken.append((start, end))
                 found.append((Mention("place", place_id, surface, sentence.start + start, sentence.start + end), place))
