@@ -81,7 +81,7 @@ class Extractor:
         self.claimants = ClaimantFinder(reference.extraction["figures"], reference)
         self.names = NameSpotter(reference.lexicon["names"], reference)
         self.new_places = NewPlaceFinder(reference.extraction["places"]["new_places"], reference.lexicon["names"],
-                                         reference)
+                                         reference, self.names.suggest)
 
     def _home_places(self, mentions: list[Mention]) -> list[str]:
         """Where an event its sentence does not place is put (precision 3): the governorate of the dataset's
@@ -116,6 +116,7 @@ class Extractor:
         self.events.dating.for_article(article.published_date)
         home = self._home_places(mentions)
         home_governorate = self.reference.places[home[0]].governorate if len(home) > 1 else None
+        variants: set[tuple[int, int]] = set()  # spans of names read as variant spellings of known places
         events: list[EventMention] = []
         figures: list[ClaimedFigure] = []
         undated = publication_fallback(article.published_date)  # the date of what a sentence does not date
@@ -152,9 +153,12 @@ class Extractor:
             mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
             mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
             new = self.new_places.find(sentence, mentions[first:last], article.article_id, home_governorate)
-            if new:  # "the village of X": a place the reference lacks
-                for _, place in new:
-                    new_places.setdefault(place.place_id, place)
+            if new:  # "the village of X": a place the reference lacks, or a variant spelling of one it has
+                for mention, place in new:
+                    if place is None:
+                        variants.add((mention.start, mention.end))
+                    else:
+                        new_places.setdefault(place.place_id, place)
                 mentions[first:last] = sorted(mentions[first:last] + [m for m, _ in new], key=lambda m: m.start)
                 last += len(new)
                 starts = [m.start for m in mentions]
@@ -194,9 +198,9 @@ class Extractor:
                                                   mentions)
                 figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
         events = self.coreference.resolve(events)
-        # a new place is still a name the reference lacks: the review report lists it to add
-        unresolved = self.names.find(read, sentences, [m for m in mentions if m.entity_id not in new_places])
-        where = {(m.start, m.end) for m in mentions if m.entity_id in new_places}
+        # a new place, or a spelling read as a variant, is still a name the reference lacks: the report lists it
+        where = {(m.start, m.end) for m in mentions if m.entity_id in new_places} | variants
+        unresolved = self.names.find(read, sentences, [m for m in mentions if (m.start, m.end) not in where])
         unresolved = [replace(u, looks_like="place") if (u.start, u.end) in where else u for u in unresolved]
         cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
         return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut,

@@ -76,7 +76,7 @@ class NameSpotter:
             return None
         return start + words[0][0], start + words[-1][1]
 
-    def _suggest(self, surface: str) -> tuple[str | None, str | None, int | None]:
+    def suggest(self, surface: str) -> tuple[str | None, str | None, int | None]:
         best = process.extractOne(fold(surface), list(self._choices), scorer=fuzz.ratio)
         if best and best[1] >= self.min_score:
             kind, entity = self._choices[best[0]]
@@ -143,7 +143,7 @@ class NameSpotter:
                 if not capitalised_elsewhere[surface]:
                     continue  # only ever capitalised because it starts a sentence ("Battles began ...")
             if surface not in suggestions:
-                suggestions[surface] = self._suggest(surface)
+                suggestions[surface] = self.suggest(surface)
             found.append(Unresolved(surface, start, end, *suggestions[surface],
                                     self._looks_like(sentences, starts, start, end)))
         return found

@@ -99,3 +99,16 @@ def test_a_report_its_sentence_neither_places_nor_dates_retells_the_event_of_its
     assert [(e["place_id"], e["event_date"]) for e in strikes] == [("saraqib", "2016-10-26")]
     quotes = {m["quote"] for m in tables["event_mentions"] if m["event_id"] == strikes[0]["event_id"]}
     assert len(quotes) == 2  # both sentences are its evidence
+
+
+@pytest.mark.parametrize(("text", "place_id"), [
+    ("Jet fighters attacked the town of Khan Skeikhoun in Idlib with chemical bombs on Wednesday.", "khan-shaykhun"),
+    ("Warplanes struck the high street in the town of Maaret Alnouman in Idlib province on Wednesday.",
+     "maarat-al-numan"),
+])
+def test_a_variant_spelling_of_a_place_of_the_governorate_is_that_place(extractor, reference, text, place_id):
+    extraction = extractor.run(_article(text))
+    assert extraction.new_places == {}
+    assert place_id in {e.place_id for e in extraction.events}
+    # the spelling is still listed for the maintainer, with the place it was read as
+    assert [(u.looks_like, u.suggested_id) for u in extraction.unresolved] == [("place", place_id)]

@@ -8,6 +8,8 @@ map shows it only through the city that stands for a district of it (seeds/refer
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from ..reference import Place, Reference
@@ -22,8 +24,10 @@ SOURCE = "not in the gazetteer"
 class NewPlaceFinder:
     """Finds names under a word for a place that no reference mention covers, and makes their places."""
 
-    def __init__(self, data: dict, lexicon: dict, reference: Reference):
+    def __init__(self, data: dict, lexicon: dict, reference: Reference,
+                 suggest: Callable[[str], tuple[str | None, str | None, int | None]]):
         self.reference = reference
+        self.suggest = suggest  # the closest known spelling of a name, close enough to be a variant (unresolved.py)
         self.nouns: dict[str, str] = dict(data["nouns"])  # noun → the place type of the name under it
         self.district_nouns = set(data["district_nouns"])  # a district of the city the sentence names
         self.max_words = int(data["max_words"])
@@ -97,19 +101,28 @@ class NewPlaceFinder:
             return governorates.pop(), None
         return (home_governorate or ""), None
 
+    def _variant_of(self, surface: str, governorate: str) -> str | None:
+        """The known place of the same governorate whose spelling is close enough to be a variant of the name."""
+        kind, entity, _ = self.suggest(surface)
+        if kind != "place" or not governorate:
+            return None
+        place = self.reference.places[entity]
+        return entity if (place.governorate, place.country) == (governorate, self.home.country) else None
+
     def place_id(self, surface: str) -> str:
         """The id a new place gets: its name's words, lower case, joined by hyphens ("Al-Shafah" → al-shafah)."""
         words = fold(surface).lower().replace("'", "").replace("’", "").replace("-", " ").split()
         return "-".join(words)
 
     def find(self, sentence: Sentence, mentions: list[Mention], article_id: str,
-             home_governorate: str | None) -> list[tuple[Mention, Place]]:
-        """The names of places the reference lacks in the sentence, each with the place it is."""
+             home_governorate: str | None) -> list[tuple[Mention, Place | None]]:
+        """The names of places the reference lacks in the sentence, each with the place it is; a variant spelling
+        of a place of the governorate it lies in ("Khan Skeikhoun") is that place (with None)."""
         doc = sentence.doc
         if doc is None or sentence.furniture:  # a headline's title case makes names of common words
             return []
         taken = [(m.start - sentence.start, m.end - sentence.start) for m in mentions]
-        found: list[tuple[Mention, Place]] = []
+        found: list[tuple[Mention, Place | None]] = []
         for noun in doc:
             kind = self.nouns.get(noun.lemma_.lower())
             if kind is None or noun.pos_ != "NOUN":
@@ -125,6 +138,11 @@ class NewPlaceFinder:
                         or fold(surface).lower() in self.not_names or surface in self.not_names):
                     continue
                 governorate, city = self._where(noun, mentions, home_governorate)
+                taken.append((start, end))
+                known = self._variant_of(surface, governorate)
+                if known is not None:
+                    found.append((Mention("place", known, surface, sentence.start + start, sentence.start + end), None))
+                    continue
                 place = Place(
                     place_id=place_id, name=surface, place_type=kind, governorate=governorate,
                     country=self.home.country, within=city, latitude=None, longitude=None,
@@ -132,6 +150,5 @@ class NewPlaceFinder:
                     geo_precision=2 if city else 3, geonames_id=None,
                     coord_source=f"{SOURCE}: named as a {noun.lemma_.lower()} in {article_id}",
                     aliases=(surface,), curated=False)
-                taken.append((start, end))
                 found.append((Mention("place", place_id, surface, sentence.start + start, sentence.start + end), place))
         return sorted(found, key=lambda f: f[0].start)
