@@ -42,9 +42,16 @@ def roles_of(sentence: str) -> set[tuple[str, str]]:
     ("Government forces shot dead two men in Saraqib on Sunday.", ("Attack", "saraqib")),
     ("Syrian warplanes carried out 20 sorties over Ariha on Sunday.", ("Air/drone strike", "ariha")),
     ("Government forces bombarded Khan Shaykhun on Sunday.", ("Shelling/artillery/missile attack", "khan-shaykhun")),
+    # the verb of an aircraft (triggers.yml aircraft_verb subject_lemmas), through a word modifying the subject
+    ("Regime jet fighters attacked the town of Saraqib on Sunday.", ("Air/drone strike", "saraqib")),
+    ("Russian warplanes targeted the town of Ariha with cluster bombs on Sunday.", ("Air/drone strike", "ariha")),
 ])
 def test_the_paraphrased_triggers_are_found(sentence, expected):
     assert expected in events_of(sentence)
+
+
+def test_suicide_bombers_attacking_is_no_air_strike():
+    assert ("Air/drone strike", "saraqib") not in events_of("Three suicide bombers attacked a checkpoint in Saraqib on Sunday.")
 
 
 @pytest.mark.parametrize("sentence", [

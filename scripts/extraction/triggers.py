@@ -68,6 +68,21 @@ class TriggerFinder:
             return of  # "three regime airstrikes" parsed as "regime" with the trigger in apposition: the phrase
         return head
 
+    @staticmethod
+    def _subject_is(verb: Token, lemmas: list[str]) -> bool:
+        """Whether the verb's subject (or the agent of its passive) is, or is modified by, one of the lemmas
+        ("warplanes struck", "jet fighters attacked", "the town was pounded by helicopters")."""
+        return any(t.lemma_.lower() in lemmas for s in TriggerFinder._subjects(verb)
+                   for t in [s, *(c for c in s.children if c.dep_ in ("compound", "amod"))])
+
+    @staticmethod
+    def _subjects(verb: Token) -> list[Token]:
+        """The verb's subjects: its nsubj, or the object of its passive's "by" (through "and" to a first verb)."""
+        while verb.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            verb = verb.head  # "helicopters circled and bombed": the subject of the first verb
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        return subjects + [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+
     def find(self, doc: Doc) -> list[Trigger]:
         """The sentence's triggers in text order; where entries share a head, the longest match, then the first
         listed entry."""
@@ -79,6 +94,8 @@ class TriggerFinder:
             root = span.root
             if spec.get("head") == "first":
                 root = next(t for t in span if not start <= t.head.i < end or t.head.i == t.i)
+            if spec.get("subject_lemmas") and not self._subject_is(root, spec["subject_lemmas"]):
+                continue
             trigger = Trigger(spec, root, start, end, self._anchor(root))
             key = (-(end - start), self.rank[name])  # the longest words, then the entry listed first
             held = best.get(root.i)
@@ -93,5 +110,9 @@ class TriggerFinder:
         # "attacked Saraqeb with barrel bombs": so is the verb of its instrument
         subjects |= {t.head.head.head.i for t in found if t.head.dep_ == "pobj" and t.head.head.dep_ == "prep"
                      and t.head.head.lemma_.lower() in self.instrument_preps}
-        found = [t for t in found if not (t.head.pos_ in ("VERB", "AUX") and t.head.i in subjects)]
+        # "warplanes targeted": a verb read by its aircraft subject (subject_lemmas) is the event, not the subject
+        aircraft = {s.i for t in found if t.spec.get("subject_lemmas") for s in self._subjects(t.head)}
+        found = [t for t in found if (t.spec.get("subject_lemmas") or not (t.head.pos_ in ("VERB", "AUX")
+                                                                             and t.head.i in subjects))
+                 and t.head.i not in aircraft]
         return sorted(found, key=lambda t: t.head.i)
