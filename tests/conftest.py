@@ -1,4 +1,9 @@
-"""Shared fixtures: one build of the seed articles into a temporary folder, and a Datasette over it."""
+"""Shared fixtures: one build of the seed articles into a temporary folder, and a Datasette over it.
+
+The reference data of one folder and content are loaded once per session, and the extractor built from them
+once: the builds and evaluations the tests run in this process read them from here (`shared_reference`,
+`shared_extractor`). A build in a subprocess, or from a reference folder a test has changed, loads its own.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+import scripts.build
+import scripts.evaluate
+import scripts.extraction_runs
 from scripts.build import DB_FILE, OUTPUTS, ROOT, build
+from scripts.extract import Extractor
 from scripts.extraction.names import NameMatcher
+from scripts.extraction_runs import reference_key
 from scripts.reference import Reference, load_reference
 
 SEEDS = ROOT / "seeds"
@@ -20,9 +30,10 @@ DATAPACKAGE = ROOT / "datapackage.json"
 SITE_METADATA = ROOT / "metadata.yml"
 
 
-def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE):
-    """Build `seeds` into `out` with the project's reference data, schema and site metadata."""
-    return build(seeds, out, REFERENCE, datapackage, SITE_METADATA)
+def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE, cache: Path | None = None):
+    """Build `seeds` into `out` with the project's reference data, schema and site metadata (extractions read
+    from and written to `cache`, if given)."""
+    return build(seeds, out, REFERENCE, datapackage, SITE_METADATA, cache=cache)
 
 
 def output_files(out: Path) -> dict[str, str]:
@@ -41,24 +52,75 @@ def seeds_without_collections(folder: Path) -> Path:
     return folder
 
 
+_references: dict[tuple[str, str], Reference] = {}  # (folder, hash of its files) → the reference data read from it
+_extractors: dict[int, Extractor] = {}  # id of one of _references' values → the extractor built from it
+
+
+def shared_reference(ref_dir: Path) -> Reference:
+    """load_reference(ref_dir), loaded once per folder and content of its files (an edited copy is loaded anew;
+    a folder that fails to load raises each time). Tests must not change what it returns."""
+    try:
+        key = (str(Path(ref_dir).resolve()), reference_key(Path(ref_dir)))
+    except OSError:  # an unreadable folder: load_reference says what is wrong with it
+        return load_reference(ref_dir)
+    if key not in _references:
+        _references[key] = load_reference(ref_dir)
+    return _references[key]
+
+
+def shared_extractor(reference: Reference) -> Extractor:
+    """Extractor(reference), built once for the reference data of shared_reference (the extractor keeps no
+    state from one article to the next: a build runs one over all its articles)."""
+    if not any(reference is shared for shared in _references.values()):
+        return Extractor(reference)
+    if id(reference) not in _extractors:
+        _extractors[id(reference)] = Extractor(reference)
+    return _extractors[id(reference)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _builds_share_reference_and_extractor():
+    """The builds and evaluations run in this process read the reference data and build the extractor
+    through shared_reference and shared_extractor."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scripts.build, "load_reference", shared_reference)
+        patch.setattr(scripts.evaluate, "load_reference", shared_reference)
+        patch.setattr(scripts.extraction_runs, "Extractor", shared_extractor)
+        yield
+
+
 @pytest.fixture(scope="session")
 def reference() -> Reference:
     """The reference data of seeds/reference, loaded once."""
-    return load_reference(REFERENCE)
+    return shared_reference(REFERENCE)
 
 
 @pytest.fixture(scope="session")
 def matcher(reference) -> NameMatcher:
-    """The name matcher of the reference data, built once."""
-    return NameMatcher(reference)
+    """The name matcher of the reference data, built once (the shared extractor's)."""
+    return shared_extractor(reference).matcher
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
+def extractor(reference) -> Extractor:
+    """The extractor of the reference data, built once."""
+    return shared_extractor(reference)
+
+
+@pytest.fixture(scope="session")
+def extraction_cache(tmp_path_factory) -> Path:
+    """The extraction cache of `built` (its five seed articles): for the builds of tests whose claim is not about
+    extraction (a review, a schema, what the build prints), which need not extract the same articles again."""
+    return tmp_path_factory.mktemp("extraction-cache")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, extraction_cache) -> Path:
     """Output folder of a build of the five seed articles (the tests of the site and of the extractor's
-    behaviour on them; tests/test_collections.py builds the seeds with the FA-KES collection)."""
+    behaviour on them; tests/test_collections.py builds the seeds with the FA-KES collection). Its extractions
+    are cached in `extraction_cache` as they are made (a warm build writes the same bytes: test_extraction_runs)."""
     out = tmp_path_factory.mktemp("build")
-    run_build(seeds_without_collections(tmp_path_factory.mktemp("seeds") / "seeds"), out)
+    run_build(seeds_without_collections(tmp_path_factory.mktemp("seeds") / "seeds"), out, cache=extraction_cache)
     return out
 
 

@@ -140,13 +140,9 @@ def test_closing_lines_are_furniture():
     assert tools == {"6 min read", "Share this article"}
 
 
-def test_furniture_is_no_source_of_events_or_figures(tmp_path):
-    from scripts.extract import Extractor
-    from scripts.reference import load_reference
+def test_furniture_is_no_source_of_events_or_figures(extractor, tmp_path):
+    from .conftest import seeds_without_collections
 
-    from .conftest import REFERENCE, seeds_without_collections
-
-    extractor = Extractor(load_reference(REFERENCE))
     for article in read_articles(seeds_without_collections(tmp_path / "seeds")):
         extraction = extractor.run(article)
         assert any(s.furniture for s in extraction.sentences)
