@@ -34,7 +34,7 @@ import yaml
 from .agreement import Agreement, agreement
 from .agreement import report as agreement_report
 from .extract import ArticleExtraction
-from .extraction_runs import RunOptions, run_extractions
+from .extraction_runs import run_extractions
 from .import_collection import FAKES_DEV_CORPUS, import_collection, load_format
 from .name_coverage import Coverage, armed_actor_names, place_names
 from .name_coverage import report as names_report
@@ -188,10 +188,10 @@ def _claimants(matches: list[tuple[str, dict, dict]]) -> tuple[int, list[str]]:
     return agree, errors
 
 
-def _extracted(articles: list[Article], reference, jobs: int = 1) -> tuple[list[ArticleExtraction], dict[str, list[dict]]]:
-    """The extractions (over `jobs` processes) and their tables; an article whose extraction raised counts with
-    no rows, and is named on stderr."""
-    run = run_extractions(articles, reference, RunOptions(jobs=jobs))
+def _extracted(articles: list[Article], reference) -> tuple[list[ArticleExtraction], dict[str, list[dict]]]:
+    """The extractions and their tables; an article whose extraction raised counts with no rows, and is
+    named on stderr."""
+    run = run_extractions(articles, reference)
     for failure in run.failures:
         print(f"extraction failed, measured without rows: {failure}", file=sys.stderr)
     return run.extractions, merged_tables(run.extractions, reference)
@@ -254,9 +254,8 @@ class DevelopmentEvaluation:
 
 
 def evaluate_corpus(corpus_file: Path, dev_gold_dir: Path, reference_dir: Path = ROOT / "seeds" / "reference",
-                    format_name: str = "fakes", jobs: int = 1) -> DevelopmentEvaluation:
-    """Import the development corpus afresh, extract it whole over `jobs` processes (the same rows for any
-    number), and measure it (blocks 2 and 3)."""
+                    format_name: str = "fakes") -> DevelopmentEvaluation:
+    """Import the development corpus afresh, extract it whole, and measure it (blocks 2 and 3)."""
     reference = load_reference(reference_dir)
     fmt = load_format(format_name)
     with tempfile.TemporaryDirectory(prefix="idlib-events-dev-") as folder:
@@ -264,7 +263,7 @@ def evaluate_corpus(corpus_file: Path, dev_gold_dir: Path, reference_dir: Path =
         import_collection(corpus_file, fmt, corpus)
         collection = read_collection(corpus, format_name)
         articles = read_articles(corpus, [collection])
-    extractions, tables = _extracted(articles, reference, jobs)
+    extractions, tables = _extracted(articles, reference)
     schema = schema_tables(load_descriptor(ROOT / "datapackage.json"))
     columns = next(t.columns for t in schema if t.name == "collection_annotations")
     annotations = collection_tables([collection], articles, columns)["collection_annotations"]

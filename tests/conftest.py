@@ -1,8 +1,9 @@
 """Shared fixtures: one build of the seed articles into a temporary folder, and a Datasette over it.
 
-The reference data of one folder and content are loaded once per session, and the extractor built from them
-once: the builds and evaluations the tests run in this process read them from here (`shared_reference`,
-`shared_extractor`). A build in a subprocess, or from a reference folder a test has changed, loads its own.
+The reference data of one content (seeds/reference, or a copy of it) are loaded once per session, and the
+extractor built from them once: the builds and evaluations the tests run in this process read them from here
+(`shared_reference`, `shared_extractor`). A build in a subprocess, or from a reference folder a test has changed,
+loads its own.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from scripts.build import DB_FILE, OUTPUTS, ROOT, build
 from scripts.extract import Extractor
 from scripts.extraction.names import NameMatcher
 from scripts.extraction_runs import reference_key
+from scripts.limits import LIMITS_FILE
 from scripts.reference import Reference, load_reference
 
 SEEDS = ROOT / "seeds"
@@ -52,30 +55,37 @@ def seeds_without_collections(folder: Path) -> Path:
     return folder
 
 
-_references: dict[tuple[str, str], Reference] = {}  # (folder, hash of its files) → the reference data read from it
-_extractors: dict[int, Extractor] = {}  # id of one of _references' values → the extractor built from it
+_loaded: dict[str, Reference] = {}  # hash of a reference folder's files → the reference data read from it
+_references: dict[tuple[str, str], Reference] = {}  # (that hash, the folder's limits.yml) → the reference data
+_extractors: dict[str, Extractor] = {}  # that hash → the extractor built from the reference data
 
 
 def shared_reference(ref_dir: Path) -> Reference:
-    """load_reference(ref_dir), loaded once per folder and content of its files (an edited copy is loaded anew;
-    a folder that fails to load raises each time). Tests must not change what it returns."""
+    """load_reference(ref_dir), loaded once per content of the folder's files (an edited copy is loaded anew; a
+    folder that fails to load raises each time). A copy of the same files is read as the folder: only the
+    limits file named in messages about publication dates is the copy's. Tests must not change what it returns."""
     try:
-        key = (str(Path(ref_dir).resolve()), reference_key(Path(ref_dir)))
+        content = reference_key(Path(ref_dir))
     except OSError:  # an unreadable folder: load_reference says what is wrong with it
         return load_reference(ref_dir)
-    if key not in _references:
-        _references[key] = load_reference(ref_dir)
-    return _references[key]
+    if content not in _loaded:
+        _loaded[content] = load_reference(ref_dir)
+    loaded, source = _loaded[content], str(Path(ref_dir) / LIMITS_FILE)
+    if (content, source) not in _references:
+        _references[(content, source)] = replace(loaded, published=replace(loaded.published, source=source))
+    return _references[(content, source)]
 
 
 def shared_extractor(reference: Reference) -> Extractor:
-    """Extractor(reference), built once for the reference data of shared_reference (the extractor keeps no
-    state from one article to the next: a build runs one over all its articles)."""
-    if not any(reference is shared for shared in _references.values()):
+    """Extractor(reference), built once for the reference data of one content (shared_reference's); the extractor
+    keeps no state from one article to the next (a build runs one over all its articles) and does not read the
+    publication dates' limits file."""
+    content = next((content for (content, _), shared in _references.items() if shared is reference), None)
+    if content is None:
         return Extractor(reference)
-    if id(reference) not in _extractors:
-        _extractors[id(reference)] = Extractor(reference)
-    return _extractors[id(reference)]
+    if content not in _extractors:
+        _extractors[content] = Extractor(reference)
+    return _extractors[content]
 
 
 @pytest.fixture(scope="session", autouse=True)

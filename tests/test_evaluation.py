@@ -19,7 +19,7 @@ import sys
 import pytest
 import yaml
 
-from scripts.build import ROOT, cores
+from scripts.build import ROOT
 from scripts.evaluate import DEV_CORPUS, evaluate, evaluate_corpus
 from scripts.import_collection import import_collection, load_format
 
@@ -83,7 +83,7 @@ def measured():
 @pytest.fixture(scope="module")
 def development():
     assert DEV_CORPUS.is_file(), f"the FA-KES development corpus is expected at {DEV_CORPUS} (../shared beside the repository)"
-    return evaluate_corpus(DEV_CORPUS, GOLD / "fakes", jobs=cores())  # the rows of one process (test_extraction_runs)
+    return evaluate_corpus(DEV_CORPUS, GOLD / "fakes")
 
 
 def test_the_seed_gold_is_consistent_with_the_articles_and_reference_data():
