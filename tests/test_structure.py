@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import textwrap
+from functools import cache
 
 import pytest
 
@@ -27,10 +28,12 @@ def _titles() -> dict[str, str]:
 TITLES = _titles()
 
 
+@cache
 def _sentences(article_id: str):
+    """The article's body and its sentences, read once (the tests only read them)."""
     folder = FAKES if article_id.startswith("fakes-") else SEEDS
     body = (folder / f"{article_id}.txt").read_text(encoding="utf-8")
-    return body, list(read_sentences(body, None, TITLES[article_id]))
+    return body, tuple(read_sentences(body, None, TITLES[article_id]))
 
 
 def _kinds(article_id: str, count: int) -> list[tuple[str | None, str]]:
