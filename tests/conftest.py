@@ -1,17 +1,30 @@
-"""Shared fixtures: one build of the seed articles into a temporary folder, and a Datasette over it."""
+"""Shared fixtures: one build of the seed articles into a temporary folder, and a Datasette over it.
+
+The reference data of one content (seeds/reference, or a copy of it) are loaded once per session, and the
+extractor built from them once: the builds and evaluations the tests run in this process read them from here
+(`shared_reference`, `shared_extractor`). A build in a subprocess, or from a reference folder a test has changed,
+loads its own.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
+import scripts.build
+import scripts.evaluate
+import scripts.extraction_runs
 from scripts.build import DB_FILE, OUTPUTS, ROOT, build
+from scripts.extract import Extractor
 from scripts.extraction.names import NameMatcher
+from scripts.extraction_runs import reference_key
+from scripts.limits import LIMITS_FILE
 from scripts.reference import Reference, load_reference
 
 SEEDS = ROOT / "seeds"
@@ -20,9 +33,10 @@ DATAPACKAGE = ROOT / "datapackage.json"
 SITE_METADATA = ROOT / "metadata.yml"
 
 
-def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE):
-    """Build `seeds` into `out` with the project's reference data, schema and site metadata."""
-    return build(seeds, out, REFERENCE, datapackage, SITE_METADATA)
+def run_build(seeds: Path, out: Path, datapackage: Path = DATAPACKAGE, cache: Path | None = None):
+    """Build `seeds` into `out` with the project's reference data, schema and site metadata (extractions read
+    from and written to `cache`, if given)."""
+    return build(seeds, out, REFERENCE, datapackage, SITE_METADATA, cache=cache)
 
 
 def output_files(out: Path) -> dict[str, str]:
@@ -41,24 +55,82 @@ def seeds_without_collections(folder: Path) -> Path:
     return folder
 
 
+_loaded: dict[str, Reference] = {}  # hash of a reference folder's files → the reference data read from it
+_references: dict[tuple[str, str], Reference] = {}  # (that hash, the folder's limits.yml) → the reference data
+_extractors: dict[str, Extractor] = {}  # that hash → the extractor built from the reference data
+
+
+def shared_reference(ref_dir: Path) -> Reference:
+    """load_reference(ref_dir), loaded once per content of the folder's files (an edited copy is loaded anew; a
+    folder that fails to load raises each time). A copy of the same files is read as the folder: only the
+    limits file named in messages about publication dates is the copy's. Tests must not change what it returns."""
+    try:
+        content = reference_key(Path(ref_dir))
+    except OSError:  # an unreadable folder: load_reference says what is wrong with it
+        return load_reference(ref_dir)
+    if content not in _loaded:
+        _loaded[content] = load_reference(ref_dir)
+    loaded, source = _loaded[content], str(Path(ref_dir) / LIMITS_FILE)
+    if (content, source) not in _references:
+        _references[(content, source)] = replace(loaded, published=replace(loaded.published, source=source))
+    return _references[(content, source)]
+
+
+def shared_extractor(reference: Reference) -> Extractor:
+    """Extractor(reference), built once for the reference data of one content (shared_reference's); the extractor
+    keeps no state from one article to the next (a build runs one over all its articles) and does not read the
+    publication dates' limits file."""
+    content = next((content for (content, _), shared in _references.items() if shared is reference), None)
+    if content is None:
+        return Extractor(reference)
+    if content not in _extractors:
+        _extractors[content] = Extractor(reference)
+    return _extractors[content]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _builds_share_reference_and_extractor():
+    """The builds and evaluations run in this process read the reference data and build the extractor
+    through shared_reference and shared_extractor."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scripts.build, "load_reference", shared_reference)
+        patch.setattr(scripts.evaluate, "load_reference", shared_reference)
+        patch.setattr(scripts.extraction_runs, "Extractor", shared_extractor)
+        yield
+
+
 @pytest.fixture(scope="session")
 def reference() -> Reference:
     """The reference data of seeds/reference, loaded once."""
-    return load_reference(REFERENCE)
+    return shared_reference(REFERENCE)
 
 
 @pytest.fixture(scope="session")
 def matcher(reference) -> NameMatcher:
-    """The name matcher of the reference data, built once."""
-    return NameMatcher(reference)
+    """The name matcher of the reference data, built once (the shared extractor's)."""
+    return shared_extractor(reference).matcher
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
+def extractor(reference) -> Extractor:
+    """The extractor of the reference data, built once."""
+    return shared_extractor(reference)
+
+
+@pytest.fixture(scope="session")
+def extraction_cache(tmp_path_factory) -> Path:
+    """The extraction cache of `built` (its five seed articles): for the builds of tests whose claim is not about
+    extraction (a review, a schema, what the build prints), which need not extract the same articles again."""
+    return tmp_path_factory.mktemp("extraction-cache")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, extraction_cache) -> Path:
     """Output folder of a build of the five seed articles (the tests of the site and of the extractor's
-    behaviour on them; tests/test_collections.py builds the seeds with the FA-KES collection)."""
+    behaviour on them; tests/test_collections.py builds the seeds with the FA-KES collection). Its extractions
+    are cached in `extraction_cache` as they are made (a warm build writes the same bytes: test_extraction_runs)."""
     out = tmp_path_factory.mktemp("build")
-    run_build(seeds_without_collections(tmp_path_factory.mktemp("seeds") / "seeds"), out)
+    run_build(seeds_without_collections(tmp_path_factory.mktemp("seeds") / "seeds"), out, cache=extraction_cache)
     return out
 
 

@@ -50,10 +50,10 @@ def _write_metadata(seeds: Path, rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
-def _fails(seeds: Path, out: Path, *expected: str, datapackage: Path = DATAPACKAGE) -> str:
+def _fails(seeds: Path, out: Path, *expected: str, datapackage: Path = DATAPACKAGE, cache: Path | None = None) -> str:
     before = output_files(out)
     with pytest.raises(BuildError) as caught:
-        run_build(seeds, out, datapackage)
+        run_build(seeds, out, datapackage, cache)
     message = str(caught.value)
     for fragment in expected:
         assert fragment in message, message
@@ -101,7 +101,7 @@ def test_seed_file_outside_the_folder_is_refused(seeds, previous_build, seed_fil
     _fails(seeds, previous_build, "articles.csv, line 2", repr(seed_file), "not a path")
 
 
-def test_data_that_break_the_schema_stop_with_frictionless_report(seeds, previous_build, tmp_path):
+def test_data_that_break_the_schema_stop_with_frictionless_report(seeds, previous_build, extraction_cache, tmp_path):
     descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     events = next(r for r in descriptor["resources"] if r["name"] == "events")
     field = next(f for f in events["schema"]["fields"] if f["name"] == "event_type")
@@ -109,18 +109,19 @@ def test_data_that_break_the_schema_stop_with_frictionless_report(seeds, previou
     stricter = tmp_path / "datapackage.json"
     stricter.write_text(json.dumps(descriptor), encoding="utf-8")
     message = _fails(seeds, previous_build, "events event_id '", "field event_type", "constraint-error", "quote “",
-                     datapackage=stricter)
+                     datapackage=stricter, cache=extraction_cache)
     assert ".staging" not in message and ".builds" not in message, "the row is named by its evidence, not a build path"
     assert "events event_id '" in message and "(data/events.csv" in message and str(stricter) in message
 
 
-def test_a_schema_error_naming_a_file_names_it_as_published(seeds, previous_build, tmp_path):
+def test_a_schema_error_naming_a_file_names_it_as_published(seeds, previous_build, extraction_cache, tmp_path):
     """Frictionless's own message names the CSV it could not read: as data/events.csv, not inside the build folder."""
     descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     next(r for r in descriptor["resources"] if r["name"] == "events")["scheme"] = "http"  # no such CSV over http
     wrong = tmp_path / "datapackage.json"
     wrong.write_text(json.dumps(descriptor), encoding="utf-8")
-    message = _fails(seeds, previous_build, str(wrong), "events (data/events.csv): [scheme-error]", datapackage=wrong)
+    message = _fails(seeds, previous_build, str(wrong), "events (data/events.csv): [scheme-error]", datapackage=wrong,
+                     cache=extraction_cache)
     assert str(previous_build) not in message and ".builds" not in message, message
 
 
@@ -128,13 +129,14 @@ def test_a_schema_error_naming_a_file_names_it_as_published(seeds, previous_buil
     ({"type": "no-such-type"}, "not a valid data package descriptor", "field type \"no-such-type\" is not supported"),
     ({"constraints": {"pattern": "(["}}, "Frictionless cannot check the data against this schema",
      "unterminated character set")])
-def test_a_schema_frictionless_cannot_read_is_one_error(seeds, previous_build, tmp_path, change, stage, problem):
+def test_a_schema_frictionless_cannot_read_is_one_error(seeds, previous_build, extraction_cache, tmp_path, change, stage,
+                                                        problem):
     descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     events = next(r for r in descriptor["resources"] if r["name"] == "events")
     next(f for f in events["schema"]["fields"] if f["name"] == "summary").update(change)
     wrong = tmp_path / "datapackage.json"
     wrong.write_text(json.dumps(descriptor), encoding="utf-8")
-    _fails(seeds, previous_build, f"{wrong}: {stage}", problem, datapackage=wrong)
+    _fails(seeds, previous_build, f"{wrong}: {stage}", problem, datapackage=wrong, cache=extraction_cache)
 
 
 def test_command_line_prints_one_error_line_and_exits_1(seeds, previous_build):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.build import DB_FILE, ROOT
+from scripts.build import DB_FILE, ROOT, build, cores
 from scripts.import_collection import FAKES_DEV_CORPUS, REPORT_FILE, import_collection, load_format
 
 from .conftest import REFERENCE, SEEDS, run_build, seeds_without_collections
@@ -151,7 +151,7 @@ def test_the_committed_fakes_collection_is_a_fresh_import_of_the_corpus(tmp_path
 def default_build(tmp_path_factory) -> Path:
     """The default build: the five seeds and the FA-KES articles coded in Idlib, Hama or Latakia."""
     out = tmp_path_factory.mktemp("default")
-    run_build(SEEDS, out)
+    build(SEEDS, out, REFERENCE, ROOT / "datapackage.json", ROOT / "metadata.yml", jobs=cores())  # as `make` builds
     return out
 
 
@@ -216,8 +216,6 @@ def test_a_number_phrase_that_cannot_be_valued_goes_to_the_review_report(tmp_pat
     # "Twelve twenty" is two number words text2num cannot read as one number: no figure, a line in the report
     seeds = _one_article_seeds(tmp_path / "seeds", "Fighting in Idlib. Twelve twenty civilians fled Ariha on Monday, "
                                "and 12 civilians were killed there.")
-    from scripts.build import build
-
     out = tmp_path / "out"
     rows = build(seeds, out, REFERENCE, ROOT / "datapackage.json", ROOT / "metadata.yml")
     assert [f["value"] for f in rows["figures"]] == [12]
@@ -228,8 +226,6 @@ def test_a_number_phrase_that_cannot_be_valued_goes_to_the_review_report(tmp_pat
 def test_a_figure_with_an_unknown_unit_is_published_as_unknown(tmp_path):
     # barrels are neither people nor a measure, and seizing them is no category in extraction/figures.yml
     seeds = _one_article_seeds(tmp_path / "seeds", "Rebels in Idlib. Rebels seized 40 barrels near Ariha on Monday.")
-    from scripts.build import build
-
     out = tmp_path / "out"
     rows = build(seeds, out, REFERENCE, ROOT / "datapackage.json", ROOT / "metadata.yml")
     figure = next(f for f in rows["figures"] if f["value"] == 40)

@@ -9,13 +9,12 @@ from datetime import date
 
 import pytest
 
-from scripts.reference import load_reference
 from scripts.seeds import Article
 from scripts.tables import extract_tables
 
-from .conftest import REFERENCE
+from .conftest import REFERENCE, shared_reference
 
-REF = load_reference(REFERENCE)
+REF = shared_reference(REFERENCE)  # the reference data and extractor of the whole session
 MONDAY = date(2015, 4, 27)
 
 

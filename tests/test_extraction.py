@@ -15,9 +15,9 @@ from scripts.extraction.model import parse
 from scripts.extraction.structure import Sentence
 from scripts.reference import load_reference
 
-from .conftest import REFERENCE
+from .conftest import REFERENCE, shared_reference
 
-_REFERENCE = load_reference(REFERENCE)
+_REFERENCE = shared_reference(REFERENCE)
 DATES = _REFERENCE.extraction["dates"]
 FIGURES = _REFERENCE.extraction["figures"]
 

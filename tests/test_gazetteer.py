@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import csv
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from scripts.derive_places import ADOPTED_FILE, GENERATED_FILE, derived
-from scripts.extraction.names import NameMatcher
 from scripts.extraction.structure import read_sentences
-from scripts.reference import load_reference
+
+from .conftest import shared_extractor, shared_reference
 
 REF = Path(__file__).resolve().parents[1] / "seeds" / "reference"
 
 
-@cache
 def reference():
-    return load_reference(REF)
+    return shared_reference(REF)
 
 
-@cache
-def matcher() -> NameMatcher:
-    return NameMatcher(reference())
+def matcher():
+    return shared_extractor(reference()).matcher
 
 
 def _rows(name: str) -> list[dict[str, str]]:

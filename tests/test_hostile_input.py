@@ -546,7 +546,8 @@ def test_the_importer_replaces_only_a_folder_an_import_wrote(tmp_path, kept):
     assert [a.article_id for a in read_articles(empty)] == ["wire-1"]
 
 
-def test_what_the_build_prints_shows_line_breaks_and_bidi_overrides_escaped(seed_copy, reference_copy, tmp_path):
+def test_what_the_build_prints_shows_line_breaks_and_bidi_overrides_escaped(seed_copy, reference_copy, extraction_cache,
+                                                                           tmp_path):
     """A line break in a metadata value split the one error line in two; a right-to-left override (U+202E)
     in a title reordered what the terminal showed of the review report."""
     rows = list(csv.DictReader((seed_copy / "articles.csv").open(encoding="utf-8", newline="")))
@@ -564,7 +565,7 @@ def test_what_the_build_prints_shows_line_breaks_and_bidi_overrides_escaped(seed
 
     write(rows)
     command = [sys.executable, "-m", "scripts.build", "--seeds", str(seed_copy), "--out", str(tmp_path / "out"),
-               "--reference", str(reference_copy), "--jobs", "1", "--cache", str(tmp_path / "cache")]
+               "--reference", str(reference_copy), "--jobs", "1", "--cache", str(extraction_cache)]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
     report = (tmp_path / "out" / "review" / f"{FIRST[:-4]}.txt").read_text(encoding="utf-8")
     assert "\u202e" not in report and title.replace(" ", " \\u202e", 1) in report

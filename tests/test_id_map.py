@@ -58,7 +58,7 @@ def _renamed_copy(built: Path, folder: Path) -> tuple[Path, dict[str, str], dict
 
 
 @pytest.fixture(scope="module")
-def releases(built, tmp_path_factory):
+def releases(built, extraction_cache, tmp_path_factory):
     """dist/ with the earlier release (renamed ids), a seeds copy whose id map recorded the changes against
     it, and the build of those seeds (the current ids, with redirects)."""
     folder = tmp_path_factory.mktemp("releases")
@@ -71,7 +71,7 @@ def releases(built, tmp_path_factory):
     assert diff_release.main(["--build", str(built), "--dist", str(dist), "--id-map", str(id_map), "--record"]) == 0
     recorded = id_map.read_text(encoding="utf-8")
     out = folder / "build"
-    run_build(seeds, out)
+    run_build(seeds, out, cache=extraction_cache)  # the seeds as `built` extracted them: the ids are the claim
     return {"dist": dist, "seeds": seeds, "id_map": id_map, "recorded": recorded, "build": out,
             "events": event_ids, "figures": figure_ids}
 

@@ -140,7 +140,7 @@ def test_a_review_keyed_by_its_quote_applies_when_the_extractor_moves_the_date(r
     assert (fixed["event_date"], fixed["place_id"], fixed["review_status"]) == ("2015-03-19", "qarmid-base", "reviewed")
 
 
-def test_a_stale_review_is_reported_and_the_build_goes_on(tmp_path):
+def test_a_stale_review_is_reported_and_the_build_goes_on(extraction_cache, tmp_path):
     seeds = seeds_without_collections(tmp_path / "seeds")
     stale = {"quote": "denied that its forces were on the retreat in Idlib", "event_date": "2015-03-28",
              "reason": "test: a sentence that reports no event"}
@@ -148,7 +148,7 @@ def test_a_stale_review_is_reported_and_the_build_goes_on(tmp_path):
     (seeds / "reviews" / f"{ARTICLE}.yml").write_text(
         yaml.safe_dump({"reviewer": "test", "events": {"fix": [stale, kept]}}, sort_keys=False), encoding="utf-8")
     out = tmp_path / "out"
-    rows = run_build(seeds, out)
+    rows = run_build(seeds, out, cache=extraction_cache)
     assert [(r["review_id"], r["action"]) for r in rows["reviews"] if r["article_id"] == ARTICLE] == [(f"{ARTICLE}-2", "fix")]
     report = (out / "build-report.txt").read_text(encoding="utf-8")
     assert "Stale reviewer corrections: 1" in report

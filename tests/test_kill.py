@@ -39,8 +39,12 @@ def five(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(built, extraction_cache, tmp_path_factory) -> Path:
+    """The builds' extraction cache, holding the five articles' extractions of `built` (a build killed during
+    extraction starts from a cold cache of its own)."""
+    folder = tmp_path_factory.mktemp("cache") / "extraction"
+    shutil.copytree(extraction_cache, folder)
+    return folder
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,6 @@ import yaml
 from scripts import stress_articles
 from scripts.build import ROOT, BuildWatch, build
 from scripts.errors import BuildError
-from scripts.extract import Extractor
 from scripts.extraction.structure import read_sentences
 from scripts.extraction_runs import RunOptions, run_extractions
 from scripts.limits import LIMITS_FILE, Deadline, load_limits
@@ -119,10 +119,9 @@ class _AfterSentences(Deadline):
         return self.left < 0
 
 
-def test_an_article_cut_by_the_budget_keeps_what_its_first_sentences_gave(tmp_path):
+def test_an_article_cut_by_the_budget_keeps_what_its_first_sentences_gave(extractor, tmp_path):
     article = next(a for a in read_articles(seeds_without_collections(tmp_path / "seeds"))
                    if a.article_id == "004_6c79dcc6d6c20d5a")
-    extractor = Extractor(load_reference(REFERENCE))
     whole = extractor.run(article, Deadline(None))
     read = 12
     cut = extractor.run(article, _AfterSentences(read))
@@ -134,13 +133,11 @@ def test_an_article_cut_by_the_budget_keeps_what_its_first_sentences_gave(tmp_pa
     assert cut.mentions == [m for m in whole.mentions if m.end <= cut.cut.character]
 
 
-def test_articles_within_the_budget_are_extracted_as_without_limits(tmp_path):
+def test_articles_within_the_budget_are_extracted_as_without_limits(reference, tmp_path):
     """The bounds are far above a news article's: with them, the seeds' extraction is what it is without."""
     articles = read_articles(seeds_without_collections(tmp_path / "seeds"))
-    reference = load_reference(REFERENCE)
     bounded = run_extractions(articles, reference)
-    reference.limits = None
-    unbounded = run_extractions(articles, reference)
+    unbounded = run_extractions(articles, replace(reference, limits=None))
     assert bounded.extractions == unbounded.extractions
     assert all(x.cut is None for x in bounded.extractions)
 
@@ -173,8 +170,8 @@ def test_a_bad_limit_is_one_line_naming_the_file_and_the_limit(tmp_path, value):
 
 # Bounded pieces ------------------------------------------------------------------------------------
 
-def test_long_paragraphs_and_sentences_are_read_in_bounded_pieces_at_their_offsets():
-    limits = load_reference(REFERENCE).limits
+def test_long_paragraphs_and_sentences_are_read_in_bounded_pieces_at_their_offsets(reference):
+    limits = reference.limits
     body = "\n\n".join([stress_articles.long_word(25 * KB), stress_articles.long_sentence(25 * KB),
                         "A short one. And another."])
     sentences = list(read_sentences(body, limits))
@@ -186,8 +183,8 @@ def test_long_paragraphs_and_sentences_are_read_in_bounded_pieces_at_their_offse
     assert words == set(stress_articles.REPORT_WORDS)
 
 
-def test_news_articles_are_split_as_without_limits():
-    limits = load_reference(REFERENCE).limits
+def test_news_articles_are_split_as_without_limits(reference):
+    limits = reference.limits
     for path in sorted(SEEDS.glob("*.txt")):
         body = path.read_text(encoding="utf-8")
         assert list(read_sentences(body, limits)) == list(read_sentences(body))

@@ -69,7 +69,7 @@ def test_adding_a_fixture_article_yields_its_review_report(seeds, built, tmp_pat
         assert before < {r[key] for r in _csv(out / "data" / f"{table}.csv")}, f"{table}: an id changed"
 
 
-def test_the_build_prints_the_report_of_a_new_article_only(seeds, built, tmp_path):
+def test_the_build_prints_the_report_of_a_new_article_only(seeds, built, extraction_cache, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built, out, symlinks=True)
     fixture = FIXTURES / "f03_northern_hama.txt"
@@ -77,7 +77,8 @@ def test_the_build_prints_the_report_of_a_new_article_only(seeds, built, tmp_pat
     with (seeds / "articles.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.DictWriter(handle, fieldnames=list(_fixture_row(fixture.name)), lineterminator="\n").writerow(
             _fixture_row(fixture.name))
-    command = [sys.executable, "-m", "scripts.build", "--seeds", str(seeds), "--out", str(out)]
+    command = [sys.executable, "-m", "scripts.build", "--seeds", str(seeds), "--out", str(out), "--cache",
+               str(extraction_cache)]  # the five seeds' extractions of `built`: only the new article is extracted
     printed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert "Review of f03_northern_hama: Rebel offensive in northern Hama reaches Souran" in printed
     assert "Unknown names (1)" in printed and "Maardes at characters" in printed  # not in the reference files
@@ -164,12 +165,12 @@ def _review(seeds: Path, article_id: str, content: dict) -> None:
     (seeds / "reviews" / f"{article_id}.yml").write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
 
 
-def test_rejecting_an_event_removes_it_with_its_evidence(seeds, tmp_path):
+def test_rejecting_an_event_removes_it_with_its_evidence(seeds, extraction_cache, tmp_path):
     event_id = "000_51629ae7086d7ade-e1551-1724"  # the air strikes on Wadi Deif
     _review(seeds, "000_51629ae7086d7ade", {"reviewer": "test", "events": {
         "reject": [{"quote": "launching at least 42 airstrikes on Wadi Deif", "reason": "a test rejection"}]}})
     out = tmp_path / "out"
-    run_build(seeds, out)
+    run_build(seeds, out, cache=extraction_cache)
     assert event_id not in {e["event_id"] for e in _csv(out / "data" / "events.csv")}
     assert event_id not in {m["event_id"] for m in _csv(out / "data" / "event_mentions.csv")}
     assert event_id not in {a["event_id"] for a in _csv(out / "data" / "event_actors.csv")}
@@ -198,13 +199,14 @@ def test_rejecting_an_event_removes_it_with_its_evidence(seeds, tmp_path):
      r"figures\.add\[0\]: unknown field\(s\) colour"),
     ({"events": {}}, r"reviewer: say who reviewed"),
 ])
-def test_a_review_that_does_not_apply_stops_the_build_naming_file_and_entry(seeds, built, tmp_path, content, problem):
+def test_a_review_that_does_not_apply_stops_the_build_naming_file_and_entry(seeds, built, extraction_cache, tmp_path,
+                                                                           content, problem):
     _review(seeds, "000_51629ae7086d7ade", content)
     out = tmp_path / "out"
     shutil.copytree(built, out, symlinks=True)
     before = (out / "data" / "events.csv").read_bytes()
     with pytest.raises(BuildError, match=rf"000_51629ae7086d7ade\.yml: {problem}"):
-        run_build(seeds, out)
+        run_build(seeds, out, cache=extraction_cache)
     assert (out / "data" / "events.csv").read_bytes() == before
 
 

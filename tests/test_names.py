@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.extraction.names import NameMatcher
 from scripts.extraction.structure import read_sentences
-from scripts.reference import load_reference
 from scripts.unresolved import NameSpotter
 
-from .conftest import REFERENCE, SEEDS
+from .conftest import SEEDS
 
 
 def _found(matcher, text):
@@ -80,10 +78,9 @@ def test_mentions_are_exact_ordered_and_disjoint_in_the_seeds(matcher):
         assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))
 
 
-def test_an_unknown_name_is_said_to_look_like_a_place_an_organisation_or_a_person():
+def test_an_unknown_name_is_said_to_look_like_a_place_an_organisation_or_a_person(reference, matcher):
     """The parse's entity labels, on sentences of fakes-1924058039 (The Jordan Times), fakes-1915433685
     (The New Arab) and fakes-1914947530 (National News Agency, Lebanon)."""
-    reference = load_reference(REFERENCE)
     body = ("Ghina Quwayders leg was shattered when she was shot by a government sniper at a checkpoint in the "
             "southwestern town earlier this month while buying medicine for her mother Amnesty International said.\n"
             "A US-led coalition is also battling Daesh in Syria and Iraq with air strikes and backing for the "
@@ -97,7 +94,7 @@ def test_an_unknown_name_is_said_to_look_like_a_place_an_organisation_or_a_perso
             "Deir al-Adas reports say in a major offensive in the Daraa governorate.")
     sentences = list(read_sentences(body))
     spotter = NameSpotter(reference.lexicon["names"], reference)
-    looks = {u.surface: u.looks_like for u in spotter.find(body, sentences, NameMatcher(reference).find(body))}
+    looks = {u.surface: u.looks_like for u in spotter.find(body, sentences, matcher.find(body))}
     assert looks["International Criminal Court"] == "organisation"
     assert looks["Deir al-Adas"] == "place"  # from the parse: under "the town of" (fakes-1915433670, The New Arab)
     assert "Iraq" not in looks  # a country of the gazetteer

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from scripts.schema import load_descriptor, tables
 
 from .conftest import DATAPACKAGE, run_build, seeds_without_collections
@@ -21,9 +23,16 @@ def _ids(out, table):
         return {row[ID_COLUMNS[table]] for row in csv.DictReader(handle)}
 
 
-def test_two_builds_write_byte_identical_csvs(built, tmp_path):
-    again = tmp_path / "again"
-    run_build(seeds_without_collections(tmp_path / "seeds"), again)
+@pytest.fixture(scope="module")
+def again(tmp_path_factory):
+    """A second build of the seeds, from another copy of them into another folder (the tests compare it with
+    `built`)."""
+    folder = tmp_path_factory.mktemp("again")
+    run_build(seeds_without_collections(folder / "seeds"), folder / "again")
+    return folder / "again"
+
+
+def test_two_builds_write_byte_identical_csvs(built, again):
     for table in tables(load_descriptor(DATAPACKAGE)):
         name = f"data/{table.name}.csv"
         assert (again / name).read_bytes() == (built / name).read_bytes(), name
@@ -43,11 +52,8 @@ def test_ids_are_stable_when_an_unrelated_article_is_added(built, tmp_path):
         assert after - before, f"{table}: the new article added nothing"
 
 
-def test_two_builds_hold_the_same_database_and_downloads(built, tmp_path):
+def test_two_builds_hold_the_same_database_and_downloads(built, again):
     import sqlite3
-
-    again = tmp_path / "again"
-    run_build(seeds_without_collections(tmp_path / "seeds"), again)
 
     def dump(folder):
         conn = sqlite3.connect(folder / "idlib-events.db")

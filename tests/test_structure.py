@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import textwrap
+from functools import cache
 
 import pytest
 
@@ -27,10 +28,12 @@ def _titles() -> dict[str, str]:
 TITLES = _titles()
 
 
+@cache
 def _sentences(article_id: str):
+    """The article's body and its sentences, read once (the tests only read them)."""
     folder = FAKES if article_id.startswith("fakes-") else SEEDS
     body = (folder / f"{article_id}.txt").read_text(encoding="utf-8")
-    return body, list(read_sentences(body, None, TITLES[article_id]))
+    return body, tuple(read_sentences(body, None, TITLES[article_id]))
 
 
 def _kinds(article_id: str, count: int) -> list[tuple[str | None, str]]:
@@ -140,13 +143,9 @@ def test_closing_lines_are_furniture():
     assert tools == {"6 min read", "Share this article"}
 
 
-def test_furniture_is_no_source_of_events_or_figures(tmp_path):
-    from scripts.extract import Extractor
-    from scripts.reference import load_reference
+def test_furniture_is_no_source_of_events_or_figures(extractor, tmp_path):
+    from .conftest import seeds_without_collections
 
-    from .conftest import REFERENCE, seeds_without_collections
-
-    extractor = Extractor(load_reference(REFERENCE))
     for article in read_articles(seeds_without_collections(tmp_path / "seeds")):
         extraction = extractor.run(article)
         assert any(s.furniture for s in extraction.sentences)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -228,16 +227,17 @@ class NameMatcher:
         for entity_type, entity_id, aliases in sorted(entries):
             patterns = by_entity.setdefault((entity_type, entity_id), {})
             for alias in aliases:
-                for spelling, spelled in product(spellings(alias), (True, False, None, FIRST)):
-                    alias_doc = pipeline().make_doc(spelling)
-                    words = self.forms.words(alias_doc, alias=True, spelled=spelled)
-                    keys = [word.key for word in words]
-                    capitals = frozenset(at for at, word in enumerate(words) if self._acronym(alias_doc[word.token]))
-                    if capitals:
-                        self._capitals[tuple(keys)] = capitals | self._capitals.get(tuple(keys), frozenset())
-                    self._learn_longer_names(keys, words)
-                    if keys:
-                        patterns[" ".join(keys)] = keys
+                for spelling in spellings(alias):
+                    alias_doc = pipeline().make_doc(spelling)  # one tokenization for the four ways of keying it
+                    for spelled in (True, False, None, FIRST):
+                        words = self.forms.words(alias_doc, alias=True, spelled=spelled)
+                        keys = [word.key for word in words]
+                        capitals = frozenset(at for at, word in enumerate(words) if self._acronym(alias_doc[word.token]))
+                        if capitals:
+                            self._capitals[tuple(keys)] = capitals | self._capitals.get(tuple(keys), frozenset())
+                        self._learn_longer_names(keys, words)
+                        if keys:
+                            patterns[" ".join(keys)] = keys
         possessive = data["possessive_without_apostrophe"]
         taken = {key for patterns in by_entity.values() for key in patterns} | set(possessive["not"])
         for (entity_type, entity_id), patterns in by_entity.items():
