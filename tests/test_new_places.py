@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 
-from scripts.extract import Extractor
 from scripts.seeds import Article
 from scripts.tables import merged_tables
 
@@ -22,11 +21,6 @@ def _article(text: str, article_id: str = "t00_new", published: date = WEDNESDAY
     body = "Report\n\n" + text
     return Article(article_id, f"{article_id}.txt", "Report", "Test wire", published, "stated", "", "", "", "en", "",
                    body, hashlib.sha256(body.encode()).hexdigest())
-
-
-@pytest.fixture(scope="module")
-def extractor(reference):
-    return Extractor(reference)
 
 
 def _tables(extractor, reference, *articles: Article) -> dict[str, list[dict]]:

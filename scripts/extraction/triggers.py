@@ -97,7 +97,8 @@ class TriggerFinder:
             if spec.get("subject_lemmas") and not self._subject_is(root, spec["subject_lemmas"]):
                 continue
             trigger = Trigger(spec, root, start, end, self._anchor(root))
-            key = (-(end - start), self.rank[name])  # the longest words, then the entry listed first
+            # the longest words (an entry read by its subject counts that word too), then the entry listed first
+            key = (-(end - start) - bool(spec.get("subject_lemmas")), self.rank[name])
             held = best.get(root.i)
             if held is None or key < held[:2]:
                 best[root.i] = (*key, trigger)
