@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import ChainMap, Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from .extraction.claimants import ClaimantFinder
@@ -96,112 +98,115 @@ class Extractor:
                       and p.governorate == governorate and p.country == country.country][:1]
         return [*found, country.place_id]
 
-    def run(self, article: Article, deadline: Deadline | None = None) -> ArticleExtraction:
-        """The article's extraction. It stops before a sentence once `deadline` (by default the limits'
-        article_seconds from now) has passed, and then holds what the sentences read so far gave."""
+    @contextmanager
+    def _new_places(self) -> Iterator[dict[str, Place]]:
+        """While an article is read, the reference's places include the new places it names (the dict yielded)."""
         gazetteer = self.reference.places
         new_places: dict[str, Place] = {}
-        self.reference.places = ChainMap(new_places, gazetteer)  # the article's new places, while it is read
+        self.reference.places = ChainMap(new_places, gazetteer)
         try:
-            return self._run(article, deadline, new_places)
+            yield new_places
         finally:
             self.reference.places = gazetteer
 
-    def _run(self, article: Article, deadline: Deadline | None, new_places: dict[str, Place]) -> ArticleExtraction:
-        limits = self.reference.limits
-        deadline = deadline or Deadline(limits.article_seconds if limits else None)
-        body = article.body
-        mentions = self.matcher.find(body)
-        dates = DateFinder(self.reference.extraction["dates"], article.published_date)
-        self.events.dating.for_article(article.published_date)
-        home = self._home_places(mentions)
-        home_governorate = self.reference.places[home[0]].governorate if len(home) > 1 else None
-        variants: set[tuple[int, int]] = set()  # spans of names read as variant spellings of known places
-        events: list[EventMention] = []
-        figures: list[ClaimedFigure] = []
-        undated = publication_fallback(article.published_date)  # the date of what a sentence does not date
-        last_claimant: str | None = None
-        last_event_sentence: int | None = None
-        not_understood: list[NotUnderstood] = []
-        previous_events: list[EventMention] = []
-        # The mentions do not overlap and are in text order, so their ends are in order too: the mentions
-        # of a sentence, and the places named up to its end, are found by bisection.
-        starts = [m.start for m in mentions]
-        places = [m for m in mentions if m.entity_type == "place"]
-        place_starts = [m.start for m in places]
-        salience: Counter[str] = Counter()  # how often the places named so far are named
-        named = 0  # places[:named] end by the current sentence's end
-        sentences: list[Sentence] = []
-        read, stopped = body, False
-        # each paragraph is split when its sentences are asked for; the title is the headline the page repeats
-        for sentence in read_sentences(body, limits, article.title):
-            if deadline.passed():
-                read, stopped = body[: sentences[-1].end if sentences else 0], True
-                mentions = [m for m in mentions if m.end <= len(read)]
-                break
-            sentences.append(sentence)
-            first = bisect_left(starts, sentence.start)
-            last = bisect_left(starts, sentence.end, first)
-            confirmed = self.matcher.confirmed(sentence, mentions[first:last])
-            if len(confirmed) < last - first:  # a generated place the parse does not read as a place goes
-                mentions[first:last] = confirmed
-                last = first + len(confirmed)
-                starts = [m.start for m in mentions]
-                places = [m for m in mentions if m.entity_type == "place"]
-                place_starts = [m.start for m in places]
-                named = bisect_left(place_starts, sentence.start)  # places read as actors before are gone
-            mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
-            mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
-            new = self.new_places.find(sentence, mentions[first:last], article.article_id, home_governorate)
-            if new:  # "the village of X": a place the reference lacks, or a variant spelling of one it has
-                for mention, place in new:
-                    if place is None:
-                        variants.add((mention.start, mention.end))
-                    else:
-                        new_places.setdefault(place.place_id, place)
-                mentions[first:last] = sorted(mentions[first:last] + [m for m, _ in new], key=lambda m: m.start)
-                last += len(new)
-                starts = [m.start for m in mentions]
-                places = [m for m in mentions if m.entity_type == "place"]
-                place_starts = [m.start for m in places]
-                named = bisect_left(place_starts, sentence.start)
-            sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
-            day = min((d.last for d in sentence_dates), default=article.published_date)
-            mentions[first:last] = self.renames.resolve(mentions[first:last], day)  # the name of the day
-            in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
-            window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
-            while named < len(places) and places[named].end <= sentence.end:
-                salience[places[named].entity_id] += 1
-                named += 1
-            recent = places[bisect_left(place_starts, window_start, 0, named):named]
-            # Page furniture (headline, standfirst, caption …) is no source of events or figures: an event
-            # told only there is not published, and a headline's event is the body's.
-            found = [] if sentence.furniture else self.events.find(
-                article.article_id, sentence, in_sentence, sentence_dates, undated, home, recent, salience,
-                previous_events)
-            previous_events = found
-            events.extend(found)
-            claimant = self.claimants.find(sentence, in_sentence, last_claimant, article=mentions)
-            last_claimant = claimant or last_claimant
-            place_mentions = [m for m in in_sentence if m.entity_type == "place"]
-            if found:
-                last_event_sentence = sentence.index
-            for figure in [] if sentence.furniture else self.figures.find(sentence, not_understood):
-                near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
-                event_sentence = sentence.index if found else None
-                if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES
-                        and last_event_sentence is not None and sentence.index - last_event_sentence <= CARRY_SENTENCES):
-                    event_sentence = last_event_sentence  # "The White Helmets put the death toll at 27."
-                if figure.cumulative:
-                    event_sentence = None  # a toll of the whole war is no event's fatalities
-                claimed_by = self.claimants.find(sentence, in_sentence, last_claimant, figure.number_start,
-                                                  mentions)
-                figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
-        events = self.coreference.resolve(events)
-        # a new place, or a spelling read as a variant, is still a name the reference lacks: the report lists it
-        where = {(m.start, m.end) for m in mentions if m.entity_id in new_places} | variants
-        unresolved = self.names.find(read, sentences, [m for m in mentions if (m.start, m.end) not in where])
-        unresolved = [replace(u, looks_like="place") if (u.start, u.end) in where else u for u in unresolved]
-        cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
-        return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut,
-                                 dict(sorted(new_places.items())))
+    def run(self, article: Article, deadline: Deadline | None = None) -> ArticleExtraction:
+        """The article's extraction. It stops before a sentence once `deadline` (by default the limits'
+        article_seconds from now) has passed, and then holds what the sentences read so far gave."""
+        with self._new_places() as new_places:
+            limits = self.reference.limits
+            deadline = deadline or Deadline(limits.article_seconds if limits else None)
+            body = article.body
+            mentions = self.matcher.find(body)
+            dates = DateFinder(self.reference.extraction["dates"], article.published_date)
+            self.events.dating.for_article(article.published_date)
+            home = self._home_places(mentions)
+            home_governorate = self.reference.places[home[0]].governorate if len(home) > 1 else None
+            variants: set[tuple[int, int]] = set()  # spans of names read as variant spellings of known places
+            events: list[EventMention] = []
+            figures: list[ClaimedFigure] = []
+            undated = publication_fallback(article.published_date)  # the date of what a sentence does not date
+            last_claimant: str | None = None
+            last_event_sentence: int | None = None
+            not_understood: list[NotUnderstood] = []
+            previous_events: list[EventMention] = []
+            # The mentions do not overlap and are in text order, so their ends are in order too: the mentions
+            # of a sentence, and the places named up to its end, are found by bisection.
+            starts = [m.start for m in mentions]
+            places = [m for m in mentions if m.entity_type == "place"]
+            place_starts = [m.start for m in places]
+            salience: Counter[str] = Counter()  # how often the places named so far are named
+            named = 0  # places[:named] end by the current sentence's end
+            sentences: list[Sentence] = []
+            read, stopped = body, False
+            # each paragraph is split when its sentences are asked for; the title is the headline the page repeats
+            for sentence in read_sentences(body, limits, article.title):
+                if deadline.passed():
+                    read, stopped = body[: sentences[-1].end if sentences else 0], True
+                    mentions = [m for m in mentions if m.end <= len(read)]
+                    break
+                sentences.append(sentence)
+                first = bisect_left(starts, sentence.start)
+                last = bisect_left(starts, sentence.end, first)
+                confirmed = self.matcher.confirmed(sentence, mentions[first:last])
+                if len(confirmed) < last - first:  # a generated place the parse does not read as a place goes
+                    mentions[first:last] = confirmed
+                    last = first + len(confirmed)
+                    starts = [m.start for m in mentions]
+                    places = [m for m in mentions if m.entity_type == "place"]
+                    place_starts = [m.start for m in places]
+                    named = bisect_left(place_starts, sentence.start)  # places read as actors before are gone
+                mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
+                mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
+                new = self.new_places.find(sentence, mentions[first:last], article.article_id, home_governorate)
+                if new:  # "the village of X": a place the reference lacks, or a variant spelling of one it has
+                    for mention, place in new:
+                        if place is None:
+                            variants.add((mention.start, mention.end))
+                        else:
+                            new_places.setdefault(place.place_id, place)
+                    mentions[first:last] = sorted(mentions[first:last] + [m for m, _ in new], key=lambda m: m.start)
+                    last += len(new)
+                    starts = [m.start for m in mentions]
+                    places = [m for m in mentions if m.entity_type == "place"]
+                    place_starts = [m.start for m in places]
+                    named = bisect_left(place_starts, sentence.start)
+                sentence_dates = [] if sentence.furniture else dates.find(sentence)  # a stamp dates no event
+                day = min((d.last for d in sentence_dates), default=article.published_date)
+                mentions[first:last] = self.renames.resolve(mentions[first:last], day)  # the name of the day
+                in_sentence = [m for m in mentions[first:last] if m.end <= sentence.end]
+                window_start = sentences[max(0, sentence.index - ANAPHOR_SENTENCES)].start
+                while named < len(places) and places[named].end <= sentence.end:
+                    salience[places[named].entity_id] += 1
+                    named += 1
+                recent = places[bisect_left(place_starts, window_start, 0, named):named]
+                # Page furniture (headline, standfirst, caption …) is no source of events or figures: an event
+                # told only there is not published, and a headline's event is the body's.
+                found = [] if sentence.furniture else self.events.find(
+                    article.article_id, sentence, in_sentence, sentence_dates, undated, home, recent, salience,
+                    previous_events)
+                previous_events = found
+                events.extend(found)
+                claimant = self.claimants.find(sentence, in_sentence, last_claimant, article=mentions)
+                last_claimant = claimant or last_claimant
+                place_mentions = [m for m in in_sentence if m.entity_type == "place"]
+                if found:
+                    last_event_sentence = sentence.index
+                for figure in [] if sentence.furniture else self.figures.find(sentence, not_understood):
+                    near = min(place_mentions, key=lambda m: abs(m.start - figure.number_start), default=None)
+                    event_sentence = sentence.index if found else None
+                    if (not found and not sentence_dates and figure.category in CARRIED_CATEGORIES
+                            and last_event_sentence is not None and sentence.index - last_event_sentence <= CARRY_SENTENCES):
+                        event_sentence = last_event_sentence  # "The White Helmets put the death toll at 27."
+                    if figure.cumulative:
+                        event_sentence = None  # a toll of the whole war is no event's fatalities
+                    claimed_by = self.claimants.find(sentence, in_sentence, last_claimant, figure.number_start,
+                                                      mentions)
+                    figures.append(ClaimedFigure(figure, near.entity_id if near else None, claimed_by, event_sentence))
+            events = self.coreference.resolve(events)
+            # a new place, or a spelling read as a variant, is still a name the reference lacks: the report lists it
+            where = {(m.start, m.end) for m in mentions if m.entity_id in new_places} | variants
+            unresolved = self.names.find(read, sentences, [m for m in mentions if (m.start, m.end) not in where])
+            unresolved = [replace(u, looks_like="place") if (u.start, u.end) in where else u for u in unresolved]
+            cut = Cut(deadline.seconds, len(read), len(body), len(sentences)) if stopped else None
+            return ArticleExtraction(article, sentences, mentions, events, figures, unresolved, not_understood, cut,
+                                     dict(sorted(new_places.items())))
