@@ -230,3 +230,14 @@ def test_a_date_that_modifies_another_noun_is_the_last_choice():
             "least 30 Alawites including several women children and elderly men were shot dead in cold blood.")
     # fakes-1965511105 (Al-Manar), a Friday: Tuesday dates the attacks, not the week before Sunday's claim
     assert ("Armed clash", "2013-09-03", None, "day") in events_of(body, date(2013, 9, 6))
+
+
+def test_a_past_perfect_told_in_a_dated_report_falls_in_the_week_up_to_the_report():
+    # the tense follows "said": no earlier background, so the report's day bounds it, not the publication's
+    body = ("Kobane\n\nThe Observatory said Friday that Islamic State jihadists had seized 60 Kurdish villages near the "
+            "Turkish border in a lightning two-day campaign as they close in on Ain al-Arab.")  # fakes-1923848232, a Sat.
+    assert events_of(body, date(2014, 9, 20)) == [("Non-state actor overtakes territory", "2014-09-13", "2014-09-19",
+                                                   "week")]
+    body = ("Idlib\n\nThe observatory and the Reuters news agency said on Tuesday that at least 23 people had been "
+            "killed in Russian airstrikes in the militant-held city of Idlib including one near a hospital.")
+    assert events_of(body, date(2016, 6, 1)) == [("Air/drone strike", "2016-05-25", "2016-05-31", "week")]  # 1962495675

@@ -10,7 +10,9 @@ around it) tells. events.py asks `EventDating.when` once per trigger.
   from a noun ("claimed responsibility for Tuesdays attacks") dates the report: the event falls in the
   week up to it, unless it is told as going on (a progressive verb).
 - Background, told in the past perfect or marked as earlier ("recent infighting"), takes only a date of
-  its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week.
+  its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week; but a past
+  perfect reported by a dated reporting verb ("said Friday that jihadists had seized") only follows its
+  tense: the report's day bounds it as any report's does.
 - "one day after they captured": the stated offset from the date of the clause it hangs from; "following
   the fall of X": the event runs from X's day on (the merge resolves `follows`, scripts/event_dates.py).
 - Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before, and
@@ -116,7 +118,7 @@ def _of_another_noun(token: Token, trigger: Trigger) -> bool:
     """Whether a date word modifies a noun that is not the trigger ("Tuesdays casualties", "Tuesdays attacks"
     for the trigger "claimed"), or a noun under it, rather than a verb ("on Monday")."""
     while token.dep_ not in CLAUSE_DEPS and token.head.i != token.i:
-        if token.head.pos_ in ("NOUN", "PROPN") and token.dep_ != "pobj":
+        if token.head.pos_ == "NOUN" and token.dep_ != "pobj":  # not a name ("Early Sunday Abdel Rahman said")
             return token.head.i not in (trigger.head.i, event_word(trigger).i)
         token = token.head
     return False
@@ -168,10 +170,19 @@ class EventDating:
         found = found or [d for d, clause in placed if clause.i != own.i and word.is_ancestor(clause)
                           and not (clause.dep_ in ("acl", "relcl") and clause.head.i != word.i)]
         if self._background(trigger):
-            return found
+            return found or self._report_of(placed, own)
         for above in (t for t in own.ancestors if t.i == clause_head(t).i):
             found = found or [d for d, clause in placed if clause.i == above.i]
         return found or self._described(placed, own, word) or ([] if several else dates)
+
+    def _report_of(self, placed: list[tuple[DateMention, Token]], own: Token) -> list[DateMention]:
+        """The days of the report a past perfect is told in ("the Observatory said Friday that jihadists had
+        seized 60 villages"): the tense follows the reporting verb's, the event is no earlier background; the
+        report's day bounds it (`_date`)."""
+        if own.dep_ != "ccomp" or clause_head(own.head).lemma_.lower() not in self.reporting:
+            return []
+        report = clause_head(own.head)
+        return [d for d, clause in placed if clause.i == report.i and d.precision == "day"]
 
     def _described(self, placed: list[tuple[DateMention, Token]], own: Token, word: Token) -> list[DateMention]:
         """The days of participle clauses below the trigger's clause that describe what it acts on ("killed 30
