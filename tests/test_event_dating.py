@@ -241,3 +241,9 @@ def test_a_past_perfect_told_in_a_dated_report_falls_in_the_week_up_to_the_repor
     body = ("Idlib\n\nThe observatory and the Reuters news agency said on Tuesday that at least 23 people had been "
             "killed in Russian airstrikes in the militant-held city of Idlib including one near a hospital.")
     assert events_of(body, date(2016, 6, 1)) == [("Air/drone strike", "2016-05-25", "2016-05-31", "week")]  # 1962495675
+    # an event word that only names what another noun is about is no reported event: the seed 004's commander
+    # "told SANA on January 5 that government forces had adopted a policy of attacking": the publication week
+    body = ("Idlib\n\nAn SAA field commander told Syrian state news outlet SANA on January 5 that government forces "
+            "had adopted a policy of attacking at many points and axes to surprise and scatter the terrorist "
+            "organizations.")
+    assert events_of(body, date(2018, 1, 8)) == [("Armed clash", "2018-01-02", "2018-01-08", "week")]

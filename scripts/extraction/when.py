@@ -106,6 +106,15 @@ def _clauses_between(clause: Token, top: Token) -> list[Token]:
     return found
 
 
+def _path_up(token: Token, top: Token) -> list[Token]:
+    """The tokens between `token` and its ancestor `top`, both left out."""
+    found = []
+    while token.head.i not in (token.i, top.i):
+        token = token.head
+        found.append(token)
+    return found
+
+
 def event_word(trigger: Trigger) -> Token:
     """The noun the trigger's head is part of: "attack" for "suicide" in "A suicide bomb attack"."""
     token = trigger.head
@@ -170,16 +179,18 @@ class EventDating:
         found = found or [d for d, clause in placed if clause.i != own.i and word.is_ancestor(clause)
                           and not (clause.dep_ in ("acl", "relcl") and clause.head.i != word.i)]
         if self._background(trigger):
-            return found or self._report_of(placed, own)
+            return found or self._report_of(placed, own, word)
         for above in (t for t in own.ancestors if t.i == clause_head(t).i):
             found = found or [d for d, clause in placed if clause.i == above.i]
         return found or self._described(placed, own, word) or ([] if several else dates)
 
-    def _report_of(self, placed: list[tuple[DateMention, Token]], own: Token) -> list[DateMention]:
+    def _report_of(self, placed: list[tuple[DateMention, Token]], own: Token, word: Token) -> list[DateMention]:
         """The days of the report a past perfect is told in ("the Observatory said Friday that jihadists had
-        seized 60 villages"): the tense follows the reporting verb's, the event is no earlier background; the
-        report's day bounds it (`_date`)."""
-        if own.dep_ != "ccomp" or clause_head(own.head).lemma_.lower() not in self.reporting:
+        seized 60 villages", "had been killed in Russian airstrikes"): the tense follows the reporting verb's,
+        the event is no earlier background; the report's day bounds it (`_date`). Not an event word that
+        only names what another noun is about ("had adopted a policy of attacking")."""
+        if own.dep_ != "ccomp" or clause_head(own.head).lemma_.lower() not in self.reporting \
+                or any(t.pos_ == "NOUN" for t in _path_up(word, own)):
             return []
         report = clause_head(own.head)
         return [d for d, clause in placed if clause.i == report.i and d.precision == "day"]
