@@ -247,3 +247,12 @@ def test_a_past_perfect_told_in_a_dated_report_falls_in_the_week_up_to_the_repor
             "had adopted a policy of attacking at many points and axes to surprise and scatter the terrorist "
             "organizations.")
     assert events_of(body, date(2018, 1, 8)) == [("Armed clash", "2018-01-02", "2018-01-08", "week")]
+
+
+def test_a_since_phrase_of_another_noun_does_not_date_the_event():
+    # the regime has been in power since 1963; the protests and defections are not dated by it (fakes-1923102976)
+    body = ("Syria\n\nThe Syrian conflict began when the Baath regime in power since 1963 and led by Assad responded "
+            "with military force to peaceful protests demanding democratic reforms during the Arab Spring wave of "
+            "uprisings triggering an armed rebellion fuelled by mass defections from the Syrian army.")
+    found = events_of(body, date(2017, 11, 27))
+    assert found and not [e for e in found if e[1].startswith("1963")]

@@ -211,10 +211,12 @@ class EventDating:
 
     def _dates_since(self, token: Token, trigger: Trigger) -> bool:
         """Whether the date dates what a "since" phrase names, not the trigger: "the first explosion to hit the
-        town since the outbreak of the war in 2011" ("since Monday", the date itself, still bounds it)."""
+        town since the outbreak of the war in 2011" ("since Monday", the date itself, still bounds it), or
+        what another noun has been since then ("the Baath regime in power since 1963")."""
         for above in token.ancestors:
             if above.dep_ == "prep" and above.lemma_.lower() in self.since:
-                return token.head.i != above.i and not above.is_ancestor(trigger.head)
+                of_noun = above.head.pos_ == "NOUN" and above.head.i not in (trigger.head.i, event_word(trigger).i)
+                return (token.head.i != above.i or of_noun) and not above.is_ancestor(trigger.head)
             if above.i == clause_head(above).i:
                 return False
         return False
