@@ -256,3 +256,10 @@ def test_a_since_phrase_of_another_noun_does_not_date_the_event():
             "uprisings triggering an armed rebellion fuelled by mass defections from the Syrian army.")
     found = events_of(body, date(2017, 11, 27))
     assert found and not [e for e in found if e[1].startswith("1963")]
+
+
+def test_an_abbreviated_month_is_a_month_not_a_count_of_years():
+    # "Sept." names September: the 30 is its day, not thirty years back (fakes-1924058178; dateparser reads no
+    # "of last year", so the year is what is left)
+    found = dates_in("Russia first began its air campaign in Syria on Sept. 30 of last year.", date(2016, 6, 27))
+    assert found == {"Sept. 30 of last year": (date(2015, 1, 1), date(2015, 12, 31), "year")}

@@ -25,7 +25,8 @@ from text_to_num import text2num
 from .structure import Sentence
 
 WEEKDAYS = [calendar.day_name[n] for n in range(7)]  # Monday first, as date.weekday()
-MONTHS = set(calendar.month_name[1:]) | set(calendar.month_abbr[1:])
+MONTHS = set(calendar.month_name[1:])
+MONTH_ABBREVIATION = 3  # "Sep", "Sept.", "Oct.": at least this many first letters of a month's name
 ENTITY_LABELS = ("DATE", "TIME")
 FIRST_YEAR = 1900  # a four-digit number before it (or after publication) is no year
 
@@ -73,6 +74,14 @@ def _period(day: date, period: str) -> tuple[date, date, str]:
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=6), "week"
     return day, day, "day"
+
+
+def _month_name(token: Token) -> str | None:
+    """The month a word names: "September", "Sep", "Sept." (and "Oct." …) are September (October …)."""
+    word = token.text.rstrip(".").capitalize()
+    if len(word) < MONTH_ABBREVIATION:
+        return None
+    return next((month for month in MONTHS if month.startswith(word)), None)
 
 
 def _on_weekday(found: tuple[date, date, str] | None, name: str) -> bool:
@@ -189,8 +198,7 @@ class DateFinder:
         """(first, last, precision, basis) of a DATE/TIME entity, or None when it is no date."""
         tokens = [t for t in entity if not t.is_space]
         lemmas = {t.lemma_.lower() for t in tokens}
-        names = [t.text.capitalize() if t.text.capitalize() in MONTHS else self.weekday_name(t) for t in tokens
-                 if t.text.capitalize() in MONTHS or self.weekday_name(t)]
+        names = [_month_name(t) or self.weekday_name(t) for t in tokens if _month_name(t) or self.weekday_name(t)]
         basis = "explicit" if any(n in MONTHS for n in names) or self._year(tokens) else "relative"
         units = [self.units[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in self.units]
         phrase = next((self.phrases[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in self.phrases), None)
