@@ -4,9 +4,11 @@ dateparser reads an entity (its longest readable ending: "early Sunday" is read 
 `RELATIVE_BASE` = the publication date; its period gives the precision ("last month" is the previous
 calendar month, "last week" the previous Monday–Sunday). Where dateparser's reading is not the coding
 rule, the rules of seeds/reference/extraction/dates.yml apply: a weekday alone is the latest such day on
-or before publication; "the past two days", "recent weeks" count back from publication; "since Monday"
-runs to publication; "between December 15 and January 6" spans both ends; a count of time units
-("two days", "five-year") is a duration, not a date.
+or before publication, and so is a weekday with a number that does not make a date of that weekday ("on
+Wednesday seven of them children", "on Friday 16 people"); a weekday's possessive written without its
+apostrophe ("Thursdays attack") is that weekday; "the past two days", "recent weeks" count back from
+publication; "since Monday" (or "since Wednesday afternoon") runs to publication; "between December 15
+and January 6" spans both ends; a count of time units ("two days", "five-year") is a duration, not a date.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from text_to_num import text2num
 from .structure import Sentence
 
 WEEKDAYS = [calendar.day_name[n] for n in range(7)]  # Monday first, as date.weekday()
-MONTHS = set(calendar.month_name[1:]) | set(calendar.month_abbr[1:])
+MONTHS = set(calendar.month_name[1:])
+MONTH_ABBREVIATION = 3  # "Sep", "Sept.", "Oct.": at least this many first letters of a month's name
 ENTITY_LABELS = ("DATE", "TIME")
 FIRST_YEAR = 1900  # a four-digit number before it (or after publication) is no year
 
@@ -73,6 +76,19 @@ def _period(day: date, period: str) -> tuple[date, date, str]:
     return day, day, "day"
 
 
+def _month_name(token: Token) -> str | None:
+    """The month a word names: "September", "Sep", "Sept." (and "Oct." …) are September (October …)."""
+    word = token.text.rstrip(".").capitalize()
+    if len(word) < MONTH_ABBREVIATION:
+        return None
+    return next((month for month in MONTHS if month.startswith(word)), None)
+
+
+def _on_weekday(found: tuple[date, date, str] | None, name: str) -> bool:
+    """Whether a reading is a day that falls on the weekday named ("Wednesday 26" read as a Wednesday)."""
+    return found is not None and found[2] == "day" and found[0].weekday() == WEEKDAYS.index(name)
+
+
 def _count(tokens: list[Token]) -> int | None:
     """The number the tokens give ("two", "24"), if any."""
     for token in tokens:
@@ -83,6 +99,14 @@ def _count(tokens: list[Token]) -> int | None:
             except ValueError:
                 continue
     return None
+
+
+def time_phrase_root(token: Token) -> Token:
+    """The head of the time phrase a date word modifies: "afternoon" for "Wednesday" in "since Wednesday
+    afternoon" (the phrase's words are the parse's DATE/TIME words)."""
+    while token.dep_ in ("compound", "nmod", "amod") and token.head.ent_type_ in ENTITY_LABELS and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _indefinite(token: Token) -> bool:
@@ -101,8 +125,19 @@ class DateFinder:
         self.plural_spans = data["back"]["plural_spans"]
         self.since = set(data["since"]["words"])
         self.phrases = {word: spec for spec in data["phrases"] for word in spec["words"]}
+        self.possessive_deps = set(data["possessive_weekdays"]["dependencies"])
 
     # -- reading one entity --------------------------------------------------------------------
+
+    def weekday_name(self, token: Token) -> str | None:
+        """The weekday the token names: "Friday", or "Thursdays" in "Thursdays attack" (a possessive written
+        without its apostrophe, modifying a noun), else None."""
+        if token.text in WEEKDAYS:
+            return token.text
+        if token.text[:-1] in WEEKDAYS and token.text.endswith("s") and token.dep_ in self.possessive_deps \
+                and token.head.pos_ == "NOUN":
+            return token.text[:-1]
+        return None
 
     def _weekday(self, name: str) -> date:
         """The latest such weekday on or before the publication date (news reports look back)."""
@@ -163,7 +198,7 @@ class DateFinder:
         """(first, last, precision, basis) of a DATE/TIME entity, or None when it is no date."""
         tokens = [t for t in entity if not t.is_space]
         lemmas = {t.lemma_.lower() for t in tokens}
-        names = [t.text.capitalize() for t in tokens if t.text.capitalize() in MONTHS or t.text in WEEKDAYS]
+        names = [_month_name(t) or self.weekday_name(t) for t in tokens if _month_name(t) or self.weekday_name(t)]
         basis = "explicit" if any(n in MONTHS for n in names) or self._year(tokens) else "relative"
         units = [self.units[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in self.units]
         phrase = next((self.phrases[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in self.phrases), None)
@@ -179,10 +214,11 @@ class DateFinder:
         if units and counted and not lemmas & self.ago and not names and not self._year(tokens):
             return None  # "two days", "a five-year war", "for months": a duration
         weekdays = [n for n in names if n in WEEKDAYS]
-        if weekdays and basis == "relative" and not any(t.like_num for t in tokens):
-            day = self._weekday(weekdays[0])
+        found = None if weekdays and basis == "relative" and not any(t.like_num for t in tokens) else \
+            self._range(tokens) or self._parsed(tokens)
+        if weekdays and basis == "relative" and not _on_weekday(found, weekdays[0]):
+            day = self._weekday(weekdays[0])  # "Wednesday", or "Wednesday seven": no date of that Wednesday
             return day, day, "day", "relative"
-        found = self._range(tokens) or self._parsed(tokens)
         if found is None or found[0] > self.published:
             return None
         first, last, precision = found
@@ -191,9 +227,9 @@ class DateFinder:
     # -- one sentence --------------------------------------------------------------------------
 
     def _since(self, entity: Span) -> bool:
-        """"since Monday": the entity is the object of a word of `since`."""
-        head = entity.root.head
-        return entity.root.dep_ == "pobj" and head.lemma_.lower() in self.since
+        """"since Monday", "since Wednesday afternoon": the entity's time phrase is the object of a word of `since`."""
+        root = time_phrase_root(entity.root)
+        return root.dep_ == "pobj" and root.head.lemma_.lower() in self.since
 
     def find(self, sentence: Sentence) -> list[DateMention]:
         """Every date expression of the sentence, in text order."""
@@ -202,9 +238,10 @@ class DateFinder:
         found: list[DateMention] = []
         entities = [e for e in sentence.doc.ents if e.label_ in ENTITY_LABELS]
         covered = {t.i for e in entities for t in e}
-        # a weekday the entity recogniser left out ("on Monday morning seized": only "morning" is TIME)
-        entities += [sentence.doc[t.i:t.i + 1] for t in sentence.doc
-                     if t.text in WEEKDAYS and t.i not in covered and t.pos_ == "PROPN"]
+        # a weekday the entity recogniser left out ("on Monday morning seized": only "morning" is TIME;
+        # "Thursdays attack")
+        entities += [sentence.doc[t.i:t.i + 1] for t in sentence.doc if t.i not in covered and (
+            t.text in WEEKDAYS and t.pos_ == "PROPN" or t.text not in WEEKDAYS and self.weekday_name(t))]
         for entity in sorted(entities, key=lambda e: e.start):
             read = self.read(entity)
             if read is None:
@@ -215,5 +252,5 @@ class DateFinder:
                 precision = span_precision(first, last)
             start = sentence.start + entity.start_char
             found.append(DateMention(start, sentence.start + entity.end_char, first, last, precision, basis,
-                                     entity.root.i))
+                                     time_phrase_root(entity.root).i))
         return found

@@ -2,12 +2,17 @@
 around it) tells. events.py asks `EventDating.when` once per trigger.
 
 - The date attached to the trigger by the parse: the date in the trigger's clause, else in a clause of
-  the trigger's own words, else in the clauses above it; any date of the sentence only when the sentence
-  reports one event.
-- A date that hangs from a reporting verb ("told AFP on Monday") and not from the event's verb dates the
-  report: the event falls in the week up to it, unless it is told as going on (a progressive verb).
+  the trigger's own words, else in the clauses above it, else a day in a participle or joined clause under
+  it ("killed 30 people injured 90 on Monday"); any date of the sentence only when the sentence reports one
+  event. Among several, the nearest, but one that modifies another noun ("Tuesdays casualties come on the
+  heels of airstrikes on Monday") last.
+- A date that hangs from a reporting verb ("told AFP on Monday") and not from the event's own verb nor
+  from a noun ("claimed responsibility for Tuesdays attacks") dates the report: the event falls in the
+  week up to it, unless it is told as going on (a progressive verb).
 - Background, told in the past perfect or marked as earlier ("recent infighting"), takes only a date of
-  its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week.
+  its own clause ("had captured it in 2015", "a truce in 2014"), else the publication week; but a past
+  perfect reported by a dated reporting verb ("said Friday that jihadists had seized") only follows its
+  tense: the report's day bounds it as any report's does.
 - "one day after they captured": the stated offset from the date of the clause it hangs from; "following
   the fall of X": the event runs from X's day on (the merge resolves `follows`, scripts/event_dates.py).
 - Undated: "the attack" (a definite event noun) is the event of its kind told the sentence before, and
@@ -39,6 +44,7 @@ CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "
 # The clauses an adverb like "also" is read from: a non-finite clause ("killed in rebel shelling") reads its head's.
 FINITE_CLAUSE_DEPS = {"ROOT", "ccomp", "relcl", "parataxis", "csubj"}
 UNIT_DAYS = {"hour": 0, "day": 1, "week": 7, "month": 30, "year": 365}
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,44 @@ def _definite(token: Token) -> bool:
                                         for c in token.children)
 
 
+def _clauses_between(clause: Token, top: Token) -> list[Token]:
+    """The heads of the clauses from `clause` up to `top` (below it), `clause` first."""
+    found = []
+    while clause.i != top.i:
+        found.append(clause)
+        if clause.head.i == clause.i:
+            break
+        clause = clause_head(clause.head)
+    return found
+
+
+def _path_up(token: Token, top: Token) -> list[Token]:
+    """The tokens between `token` and its ancestor `top`, both left out."""
+    found = []
+    while token.head.i not in (token.i, top.i):
+        token = token.head
+        found.append(token)
+    return found
+
+
+def event_word(trigger: Trigger) -> Token:
+    """The noun the trigger's head is part of: "attack" for "suicide" in "A suicide bomb attack"."""
+    token = trigger.head
+    while token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _of_another_noun(token: Token, trigger: Trigger) -> bool:
+    """Whether a date word modifies a noun that is not the trigger ("Tuesdays casualties", "Tuesdays attacks"
+    for the trigger "claimed"), or a noun under it, rather than a verb ("on Monday")."""
+    while token.dep_ not in CLAUSE_DEPS and token.head.i != token.i:
+        if token.head.pos_ == "NOUN" and token.dep_ != "pobj":  # not a name ("Early Sunday Abdel Rahman said")
+            return token.head.i not in (trigger.head.i, event_word(trigger).i)
+        token = token.head
+    return False
+
+
 def _count(token: Token) -> int:
     """How many units a unit noun counts ("two days", "a day", "hours": 1)."""
     for child in token.children:
@@ -112,6 +156,7 @@ class EventDating:
                          **dict.fromkeys(data["sequence"]["opens_later"], 1)}
         self.units = {word: unit for unit, words in data["units"]["words"].items() for word in words}
         self.since = set(data["since"]["words"])
+        self.describing = set(data["described"]["dependencies"])
         self.published: date | None = None
 
     def for_article(self, published: date) -> None:
@@ -123,35 +168,66 @@ class EventDating:
     def _clause_dates(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention],
                       several: bool) -> list[DateMention]:
         """The dates of the trigger's clause, else of a clause of its own words, else of the clauses above
-        it; any date of the sentence when it reports one event. Background (past perfect, "recent
-        infighting"): its own clause only."""
-        own = clause_head(trigger.head)
+        it, else the days of the clauses under its clause that describe what it acts on (`_described`); any
+        date of the sentence when it reports one event. Background (past perfect, "recent infighting"): its
+        own clause only."""
+        own, word = clause_head(trigger.head), event_word(trigger)
         placed = [(d, clause_head(d.token(sentence))) for d in dates if not self._dates_since(d.token(sentence), trigger)]
         found = [d for d, clause in placed if clause.i == own.i]
         # a clause of the trigger's own words ("air strikes that killed 73 on Sunday"), not one that tells of
         # another thing it names (the gains "made two years ago" that a capture rolls back)
-        found = found or [d for d, clause in placed if clause.i != own.i and trigger.head.is_ancestor(clause)
-                          and not (clause.dep_ in ("acl", "relcl") and clause.head.i != trigger.head.i)]
+        found = found or [d for d, clause in placed if clause.i != own.i and word.is_ancestor(clause)
+                          and not (clause.dep_ in ("acl", "relcl") and clause.head.i != word.i)]
         if self._background(trigger):
-            return found
+            return found or self._report_of(placed, own, word)
         for above in (t for t in own.ancestors if t.i == clause_head(t).i):
             found = found or [d for d, clause in placed if clause.i == above.i]
-        return found if found or several else dates
+        return found or self._described(placed, own, word) or ([] if several else dates)
+
+    def _report_of(self, placed: list[tuple[DateMention, Token]], own: Token, word: Token) -> list[DateMention]:
+        """The days of the report a past perfect is told in ("the Observatory said Friday that jihadists had
+        seized 60 villages", "had been killed in Russian airstrikes"): the tense follows the reporting verb's,
+        the event is no earlier background; the report's day bounds it (`_date`). Not an event word that
+        only names what another noun is about ("had adopted a policy of attacking")."""
+        if own.dep_ != "ccomp" or clause_head(own.head).lemma_.lower() not in self.reporting \
+                or any(t.pos_ == "NOUN" for t in _path_up(word, own)):
+            return []
+        report = clause_head(own.head)
+        return [d for d, clause in placed if clause.i == report.i and d.precision == "day"]
+
+    def _described(self, placed: list[tuple[DateMention, Token]], own: Token, word: Token) -> list[DateMention]:
+        """The days of participle clauses below the trigger's clause that describe what it acts on ("killed 30
+        people injured 90 on Monday", "hit a bus convoy waiting to cross on Saturday", "shelling of a city held
+        by the militia at dawn on Saturday"), or of verbs joined to it ("one child has been killed and 7 people
+        have been injured on Monday"): the parse hangs the event's day there. Not a relative or reported
+        clause ("where an attack took place on 19 September", "said the barrage was a response to attacks on
+        Thursday"), one that describes a subject the trigger is not in ("a ceasefire announced on Thursday has
+        had little impact on fighting"), one told as earlier ("had been held"), nor a wider period ("the
+        district seized earlier this month")."""
+        subject = [c for c in own.children if c.dep_ in SUBJECT_DEPS and not c.is_ancestor(word) and c.i != word.i]
+        return [d for d, clause in placed if d.precision == "day" and own.is_ancestor(clause)
+                and not any(s.is_ancestor(clause) for s in subject)
+                and all(t.dep_ in self.describing and not _past_perfect(t) for t in _clauses_between(clause, own))]
 
     def _dates_since(self, token: Token, trigger: Trigger) -> bool:
         """Whether the date dates what a "since" phrase names, not the trigger: "the first explosion to hit the
-        town since the outbreak of the war in 2011" ("since Monday", the date itself, still bounds it)."""
+        town since the outbreak of the war in 2011" ("since Monday", the date itself, still bounds it), or
+        what another noun has been since then ("the Baath regime in power since 1963")."""
         for above in token.ancestors:
             if above.dep_ == "prep" and above.lemma_.lower() in self.since:
-                return token.head.i != above.i and not above.is_ancestor(trigger.head)
+                of_noun = above.head.pos_ == "NOUN" and above.head.i not in (trigger.head.i, event_word(trigger).i)
+                return (token.head.i != above.i or of_noun) and not above.is_ancestor(trigger.head)
             if above.i == clause_head(above).i:
                 return False
         return False
 
     def _reported(self, sentence: Sentence, trigger: Trigger, found: DateMention) -> bool:
-        """Whether the date hangs from a reporting verb, not from the event's own verb."""
-        clause = clause_head(found.token(sentence))
-        return clause.lemma_.lower() in self.reporting and clause.i != clause_head(trigger.head).i
+        """Whether the date hangs from a reporting verb ("said on Monday"), not from the event's own verb nor
+        from a noun ("claimed responsibility for Tuesdays attacks")."""
+        token = found.token(sentence)
+        clause = clause_head(token)
+        return clause.lemma_.lower() in self.reporting and clause.i != clause_head(trigger.head).i \
+            and not _of_another_noun(token, trigger)
 
     def _ongoing(self, trigger: Trigger) -> bool:
         """The event is told as going on: its verb, or the verb it is the subject of, is progressive."""
@@ -161,7 +237,9 @@ class EventDating:
         """The nearest of the dates; a report's date covers the week up to it, unless the event was going on."""
         if not dates:
             return None
-        nearest = min(dates, key=lambda d: (abs(d.head - trigger.head.i), d.start))
+        # a date that modifies another noun ("Tuesdays casualties") dates that thing before the trigger
+        nearest = min(dates, key=lambda d: (_of_another_noun(d.token(sentence), trigger), abs(d.head - trigger.head.i),
+                                            d.start))
         if nearest.precision == "day" and self._reported(sentence, trigger, nearest) and not self._ongoing(trigger):
             first = nearest.last - timedelta(days=self.report_span_days - 1)
             return EventDate(first, nearest.last, "week", nearest.basis, bound=True)
