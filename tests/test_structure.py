@@ -125,6 +125,16 @@ def test_a_date_stamp_and_the_repeated_headline_open_a_fakes_text(article_id, ex
     assert kinds[-1][0] is None
 
 
+@pytest.mark.parametrize(("article_id", "tools", "report"), [
+    ("fakes-1965495354", "20.07.2016Get short URL 0 55", "US Secretary of Defense Ashton Carter said"),
+    ("fakes-1965495355", "20.07.2016(updated 1329 20.07.2016) Get short URL 0 154", "The Syrian Arab Air Force"),
+])
+def test_a_date_stamp_glued_to_a_share_line_is_page_tools_and_the_report_follows(article_id, tools, report):
+    (kind, text), (after, rest) = _kinds(article_id, 2)
+    assert (kind, text) == ("page_tools", tools)
+    assert after is None and rest.startswith(report)
+
+
 def test_a_photo_caption_and_its_credit_are_furniture_and_the_standfirst_before_them():
     kinds = _kinds("fakes-1919191754", 5)
     assert [k for k, _ in kinds] == ["date_stamp", "standfirst", "caption", "credit", None]

@@ -106,19 +106,24 @@ class Furniture:
         self.leads = Matcher(vocab)
         self.leads.add("lead", spec["stamp_leads"]["patterns"])
         self.starts = Matcher(vocab)
+        self.through = Matcher(vocab)
         self.anywhere = Matcher(vocab)
         self.whole = {kind for kind, entry in spec["lines"].items() if entry.get("extent") == "sentence"}
         for kind, entry in spec["lines"].items():
             if entry.get("starts"):
                 self.starts.add(kind, entry["starts"])
+            if entry.get("through"):
+                self.through.add(kind, entry["through"], greedy="LONGEST")
             if entry.get("anywhere"):
                 self.anywhere.add(kind, entry["anywhere"])
 
     def line_kind(self, doc: Doc) -> tuple[str, int] | None:
         """(kind, character offset where it ends) of the furniture that one of the `starts` patterns opens a
-        sentence with (after leading punctuation): to the sentence's end for a kind of extent `sentence`."""
+        sentence with (after leading punctuation), or that runs from its start through a `through` pattern: to
+        the sentence's end for a kind of extent `sentence`."""
         first = next((t.i for t in doc if not t.is_punct and not t.is_space), None)
         found = [m for m in self.starts(doc) if m[1] == first or (m[1] == 0 and m[2] > first)]
+        found += [(name, 0, end) for name, _, end in self.through(doc)]  # from the start through the match
         if not found:
             return None
         name, _, end = max(found, key=lambda m: m[2])
