@@ -168,6 +168,9 @@ def merge_events(mentions: list[EventMention], reference: Reference) -> list[Eve
         any_days = not _is_area(mention, reference)
         overlapping = [n for n in bucket.overlapping(when.first, when.last)
                        if any_days or (when.first, when.last) == (bucket.events[n].first, bucket.events[n].last)]
+        if when.bound:  # a report bounded by a week joins an event within that week, not one touching its edge
+            overlapping = [n for n in overlapping
+                           if when.first <= bucket.events[n].first and bucket.events[n].last <= when.last]
         # A vague report joins the event its own article already reports, else the latest one (the first made of equals).
         target = max(overlapping, key=lambda n: (mention.article_id in bucket.articles[n], bucket.events[n].first),
                      default=None)
