@@ -60,6 +60,7 @@ class NameSpotter:
             for alias in place.aliases:
                 if alias not in place.derived:  # a rule's "north Hama countryside" is no spelling to suggest
                     self._choices.setdefault(fold(alias), ("place", place.place_id))
+        self._spellings = list(self._choices)  # the choices rapidfuzz compares a name with, listed once
 
     def _trim(self, text: str, start: int) -> tuple[int, int] | None:
         words = [(m.start(), m.end()) for m in re.finditer(r"[^\s]+", text)]
@@ -77,7 +78,7 @@ class NameSpotter:
         return start + words[0][0], start + words[-1][1]
 
     def suggest(self, surface: str) -> tuple[str | None, str | None, int | None]:
-        best = process.extractOne(fold(surface), list(self._choices), scorer=fuzz.ratio)
+        best = process.extractOne(fold(surface), self._spellings, scorer=fuzz.ratio)
         if best and best[1] >= self.min_score:
             kind, entity = self._choices[best[0]]
             return kind, entity, int(round(best[1]))

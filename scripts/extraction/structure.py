@@ -148,7 +148,7 @@ def default_furniture() -> Furniture:
 
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return pysbd.Segmenter(language="en", clean=False)
 
 
 @lru_cache(maxsize=4096)
@@ -234,13 +234,31 @@ def _pieces(text: str, start: int, end: int, limit: int, cuts: tuple[re.Pattern[
     return [(first, last) for first, last in stripped if last > first]
 
 
+def _segments(text: str) -> Iterator[str]:
+    """pysbd's sentences of `text`, each with the whitespace after it, as pysbd's char spans locate them (the
+    first occurrence that ends after the sentence before) but found with str.find: pysbd compiles a pattern for
+    every sentence to locate it."""
+    prior = 0
+    for sentence in _segmenter().processor(text).process() if text else []:
+        at = 0
+        while (found := text.find(sentence, at)) >= 0:
+            end = found + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior:
+                yield text[found:end]
+                prior = end
+                break
+            at = max(end, found + 1)
+
+
 def _sentence_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of body[start:end] by pysbd, located in order so repeated sentences keep their place."""
     paragraph = body[start:end]
     spans = []
     cursor = 0
-    for piece in _segmenter().segment(_parse_text(paragraph)):
-        text = piece.sent.strip()
+    for piece in _segments(_parse_text(paragraph)):
+        text = piece.strip()
         if not text:
             continue
         found = _parse_text(paragraph).find(text, cursor)
