@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from ..reference import Place, Reference
 from ..textnorm import fold
-from .names import Mention, NameForms
+from .names import Mention
 from .structure import Sentence
 
 # How a new place's source begins in the places table ("…: named as a village in <articles>; its point is not known")
@@ -35,7 +35,6 @@ class NewPlaceFinder:
         self.indefinite = set(reference.extraction["places"]["unplaced_kinds_dropped"]["unless_at_unnamed_place"])
         self.connectors = set(lexicon["connectors"])
         self.not_names = {fold(w) for w in lexicon["not_names"]} | set(lexicon["ignore_names"])
-        self.key = NameForms(reference.extraction["names"]).key
         self.home = reference.places[reference.extraction["places"]["home_country"]]
 
     # -- the name under a place noun -------------------------------------------------------------
