@@ -108,10 +108,13 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
         lines += [f"  {stale['article_id']}.yml {stale['where']}: {stale['problem']}" for stale in rows[STALE_REVIEWS]]
     new = [p for p in rows["places"] if p["coord_source"].startswith(NEW_PLACE_SOURCE)]
     if new:
+        named_in: dict[str, set[str]] = {}
+        for mention in rows["mentions"]:
+            named_in.setdefault(mention["entity_id"], set()).add(mention["article_id"])
         lines += ["", f"Places not in the gazetteer ({len(new)}), published without a point where the articles name "
                       "them under a word for a place: add them to seeds/reference/places.csv with their coordinates:"]
         lines += [f"  {p['place_id']} ({p['name']}, {p['place_type']}, {p['governorate'] or 'governorate unknown'}): "
-                  f"{p['coord_source'].split(';')[0].rsplit(' in ', 1)[1]}" for p in new]
+                  f"{', '.join(sorted(named_in.get(p['place_id'], ())))}" for p in new]
     names: dict[str, list[dict]] = {}
     for row in rows["unresolved_mentions"]:
         names.setdefault(row["surface"], []).append(row)

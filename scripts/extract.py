@@ -157,7 +157,7 @@ class Extractor:
                     named = bisect_left(place_starts, sentence.start)  # places read as actors before are gone
                 mentions[first:last] = self.events.places.read_capitals(sentence, mentions[first:last])
                 mentions[first:last] = self.matcher.read_actors(sentence, mentions[first:last])
-                new = self.new_places.find(sentence, mentions[first:last], article.article_id, home_governorate)
+                new = self.new_places.find(sentence, mentions[first:last], home_governorate)
                 if new:  # "the village of X": a place the reference lacks, or a variant spelling of one it has
                     for mention, place in new:
                         if place is None:

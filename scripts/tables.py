@@ -237,8 +237,8 @@ def new_places(extractions: list[ArticleExtraction]) -> dict[str, Place]:
         for place_id, place in extraction.new_places.items():
             found.setdefault(place_id, place)
             named_in[place_id].append(extraction.article.article_id)
-    return {place_id: replace(place, coord_source=place.coord_source.rsplit(" in ", 1)[0] + " in "
-                              + ", ".join(named_in[place_id]) + "; its point is not known")
+    return {place_id: replace(place, coord_source=f"{place.coord_source} in {', '.join(named_in[place_id])}; "
+                              "its point is not known")
             for place_id, place in sorted(found.items())}
 
 

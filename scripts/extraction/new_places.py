@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
+from ..derive_places import slug
 from ..reference import Place, Reference
 from ..textnorm import fold
 from .names import Mention
@@ -108,12 +109,7 @@ class NewPlaceFinder:
         place = self.reference.places[entity]
         return entity if (place.governorate, place.country) == (governorate, self.home.country) else None
 
-    def place_id(self, surface: str) -> str:
-        """The id a new place gets: its name's words, lower case, joined by hyphens ("Al-Shafah" → al-shafah)."""
-        words = fold(surface).lower().replace("'", "").replace("’", "").replace("-", " ").split()
-        return "-".join(words)
-
-    def find(self, sentence: Sentence, mentions: list[Mention], article_id: str,
+    def find(self, sentence: Sentence, mentions: list[Mention],
              home_governorate: str | None) -> list[tuple[Mention, Place | None]]:
         """The names of places the reference lacks in the sentence, each with the place it is; a variant spelling
         of a place of the governorate it lies in ("Khan Skeikhoun") is that place (with None)."""
@@ -132,7 +128,7 @@ class NewPlaceFinder:
                     continue
                 start, end = doc[span[0]].idx, doc[span[1]].idx + len(doc[span[1]].text)
                 surface = doc.text[start:end]
-                place_id = self.place_id(surface)
+                place_id = slug(surface)  # the id the gazetteer gives its places
                 if (any(s < end and start < e for s, e in taken) or not place_id or place_id in self.reference.places
                         or fold(surface).lower() in self.not_names or surface in self.not_names):
                     continue
@@ -147,7 +143,7 @@ class NewPlaceFinder:
                     country=self.home.country, within=city, latitude=None, longitude=None,
                     point="representative" if city else "none", representative=city,
                     geo_precision=2 if city else 3, geonames_id=None,
-                    coord_source=f"{SOURCE}: named as a {noun.lemma_.lower()} in {article_id}",
+                    coord_source=f"{SOURCE}: named as a {noun.lemma_.lower()}",  # the tables add the articles
                     aliases=(surface,), curated=False)
                 found.append((Mention("place", place_id, surface, sentence.start + start, sentence.start + end), place))
         return sorted(found, key=lambda f: f[0].start)

@@ -4,8 +4,8 @@ around it) tells. events.py asks `EventDating.when` once per trigger.
 - The date attached to the trigger by the parse: the date in the trigger's clause, else in a clause of
   the trigger's own words, else in the clauses above it, else a day in a participle or joined clause under
   it ("killed 30 people injured 90 on Monday"); any date of the sentence only when the sentence reports one
-  event. Among several, the nearest, but one that modifies another noun ("Tuesdays casualties come on the
-  heels of airstrikes on Monday") last.
+  event. Among several, the nearest, but one that modifies another noun (the day of "Tuesday's toll" for
+  strikes told as on Monday) last.
 - A date that hangs from a reporting verb ("told AFP on Monday") and not from the event's own verb nor
   from a noun ("claimed responsibility for Tuesdays attacks") dates the report: the event falls in the
   week up to it, unless it is told as going on (a progressive verb).
