@@ -194,7 +194,10 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
             with watch.stage("validate"):
                 validate_package(staged_descriptor, descriptor_path)
             with watch.stage("downloads"):
-                write_downloads(build_dir, rows, build_dir / "downloads")
+                events = next(t for t in schema if t.name == "events")
+                precision = next(f for f in events.fields if f["name"] == "geo_precision")
+                write_downloads(build_dir, rows, build_dir / "downloads",
+                                {c["value"]: c["label"] for c in precision["categories"]})
             with watch.stage("SQLite"):
                 load_database(build_dir / DB_FILE, schema, build_dir / "data", facet_columns(site, DATABASE))
             with watch.stage("site metadata"):

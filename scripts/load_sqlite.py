@@ -13,8 +13,11 @@ SQL_DIR = Path(__file__).parent / "sql"
 VIEWS = ("events_flat",)
 # Searched from the site's one search box (datasette-search-all); the alias tables make every spelling
 # of a place or actor find it ("Qarmeed" and "Qarmid").
-FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["quote"],
-             "place_aliases": ["alias"], "actor_aliases": ["alias"]}
+FULL_TEXT = {"articles": ["title", "body"], "figures": ["quote"], "place_aliases": ["alias"], "actor_aliases": ["alias"]}
+# The events are searched through their summary and every spelling of their place and actors: an index
+# filled from sql/events_search.sql. It names events as its content table (so Datasette and the search
+# page find it) but holds more than their columns: only its rowids are ever read back.
+EVENTS_SEARCH = ("summary", "place_names", "actor_names")
 
 
 def _typed(value: str, kind: str):
@@ -67,8 +70,17 @@ def load_database(db_path: Path, tables: list[Table], csv_dir: Path, indexed: di
                 db[name].create_index([column], if_not_exists=True)
     for name, columns in FULL_TEXT.items():
         db[name].enable_fts(columns, tokenize="porter", replace=True)
+    _events_search(db)
     for view in VIEWS:
         db.create_view(view, (SQL_DIR / f"{view}.sql").read_text(encoding="utf-8"), replace=True)
     db.execute("ANALYZE")
     db.conn.commit()
     db.close()
+
+
+def _events_search(db: Database) -> None:
+    """events_fts: the events' summaries with the spellings of their places and actors (see EVENTS_SEARCH)."""
+    columns = ", ".join(EVENTS_SEARCH)
+    db.execute(f"CREATE VIRTUAL TABLE events_fts USING FTS5 ({columns}, tokenize='porter', content=[events])")
+    rows = db.execute((SQL_DIR / "events_search.sql").read_text(encoding="utf-8")).fetchall()
+    db.conn.executemany(f"INSERT INTO events_fts (rowid, {columns}) VALUES (?, {', '.join('?' * len(EVENTS_SEARCH))})", rows)

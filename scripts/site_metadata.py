@@ -15,6 +15,7 @@ from .schema import Table
 from .yaml_in import read_yaml
 
 DATABASE = "idlib-events"
+VALUE_LABELS = "value-labels"  # the plugin config key of plugins/value_labels.py
 
 
 def read_site_metadata(path: Path) -> dict:
@@ -44,7 +45,18 @@ def with_descriptions(site: dict, tables: list[Table], views: dict[str, list[str
         missing = [c for c in view_columns if not columns.get(c)]
         if missing:
             raise BuildError(f"metadata.yml: view {name} has undescribed column(s) {', '.join(missing)}")
+    merged.setdefault("plugins", {})[VALUE_LABELS] = _value_labels(tables, views)
     return merged
+
+
+def _value_labels(tables: list[Table], views: dict[str, list[str]]) -> dict[str, dict[str, dict[str, str]]]:
+    """table → column → value → label, from the schema's `categories` (plugins/value_labels.py shows them
+    beside the values, static/map.js in its popups); a view's column has the label of the events column."""
+    labels = {table.name: {field["name"]: {str(c["value"]): c["label"] for c in field["categories"]}
+                           for field in table.fields if field.get("categories")} for table in tables}
+    for name, view_columns in views.items():
+        labels[name] = {c: labels["events"][c] for c in view_columns if c in labels["events"]}
+    return {table: columns for table, columns in labels.items() if columns}
 
 
 def _coverage_html(rows: dict[str, list[dict]]) -> str:
@@ -100,7 +112,7 @@ def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict
         f'<a href="/downloads/{PACKAGE_ZIP}">the data package</a> (every table as CSV with its '
         "<code>datapackage.json</code> schema, zipped); "
         f'<a href="/downloads/{EVENTS_GEOJSON}">events as GeoJSON</a> for GIS; '
-        f'<a href="/{DATABASE}/events_flat.csv?_size=max">events with names, one CSV</a>. '
+        f'<a href="/{DATABASE}/events_flat.csv?_size=max&amp;_dl=1">events with names, one CSV</a>. '
         "Every table page has its own CSV and JSON links.</p>",
         f"<p><strong>How to cite:</strong> {html.escape(title)} (version {html.escape(version)}), "
         f"the idlib-events project, {html.escape(merged.get('license', ''))}. "

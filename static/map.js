@@ -20,18 +20,20 @@ const DATABASE = "idlib-events";
 const FOCUS_KM = 600; // markers farther than this from the median marker are left out of the first view
 
 const tableName = () => {
-  const match = location.pathname.match(new RegExp(`^/${DATABASE}/(events|places)$`));
+  const match = location.pathname.match(new RegExp(`^/${DATABASE}/(events|events_flat|places)$`));
   return match ? match[1] : null;
 };
 
 const label = (cell) => (cell && typeof cell === "object" ? cell.label || cell.value : cell);
 const value = (cell) => (cell && typeof cell === "object" ? cell.value : cell);
 
-const PRECISION = {
-  1: "at the place",
-  2: "near the place (approximate point)",
-  3: "located only to a governorate or region",
-};
+// What each geo_precision means, per table: the schema's categories, which the build puts in the site's
+// metadata for plugins/value_labels.py.
+let PRECISION = {};
+const precisionLabels = fetch("/-/metadata.json")
+  .then((response) => response.json())
+  .then((metadata) => metadata.plugins?.["value-labels"] || {})
+  .catch(() => ({}));
 
 const popups = {
   events: (row) => ({
@@ -39,6 +41,17 @@ const popups = {
       .join(" · "),
     description: [
       `${label(row.place_id)}, ${PRECISION[row.geo_precision] || ""}`,
+      row.sub_event_type,
+      row.summary,
+    ].filter(Boolean).join(". "),
+    link: `/${DATABASE}/events/${tildeEncode(row.event_id)}`,
+  }),
+  // The one-CSV view: names instead of ids, the same event pages.
+  events_flat: (row) => ({
+    title: [row.event_date + (row.event_date_end ? ` to ${row.event_date_end}` : ""), row.event_type]
+      .join(" · "),
+    description: [
+      `${row.place}, ${PRECISION[row.geo_precision] || ""}`,
       row.sub_event_type,
       row.summary,
     ].filter(Boolean).join(". "),
@@ -85,13 +98,15 @@ const note = (table) => {
   }
   if (unlocated) {
     const params = new URLSearchParams(location.search);
+    const listed = params.get("latitude__isnull") === "1"; // this page is already their list
     params.set("latitude__isnull", "1");
     const one = unlocated === 1;
-    const what = table === "events"
+    const what = table !== "places"
       ? `event${one ? " is" : "s are"} located only to a governorate or region, or to a place with no point of its own,`
       : `place${one ? " has" : "s have"} no point of ${one ? "its" : "their"} own (regions, governorates, countries, places known only to lie in one)`;
-    parts.push(`${unlocated} ${what} and ${one ? "is" : "are"} not drawn as a point: `,
-      element("a", { href: `${location.pathname}?${params}` }, "list them"), ".");
+    parts.push(`${unlocated} ${what} and ${one ? "is" : "are"} not drawn as a point`);
+    parts.push(...(listed ? [located.length ? "." : "; so no map is shown."]
+      : [": ", element("a", { href: `${location.pathname}?${params}` }, "list them"), "."]));
   }
   let paragraph = document.querySelector("p.map-note");
   if (!paragraph) {
@@ -103,12 +118,14 @@ const note = (table) => {
 
 const addPopups = async (response, table) => {
   const data = await response.clone().json();
+  PRECISION = (await precisionLabels)[table]?.geo_precision || {};
   for (const row of data.rows || []) {
     if (row.latitude === null || row.longitude === null) {
       unlocated += 1;
       continue;
     }
-    located.push({ at: [row.latitude, row.longitude], name: table === "events" ? label(row.place_id) : row.name });
+    const name = { events: label(row.place_id), events_flat: row.place, places: row.name }[table];
+    located.push({ at: [row.latitude, row.longitude], name });
     row.popup = popups[table](row);
   }
   note(table);
@@ -132,9 +149,20 @@ if (table && window.datasette?.leaflet) {
   import(window.datasette.leaflet.JAVASCRIPT_URL).then(() => {
     window.L.Map.addInitHook(function () {
       const fitAll = this.fitBounds;
+      const container = this.getContainer();
       this.fitBounds = function (bounds, options) {
+        const wanted = window.L.latLngBounds(bounds);
+        if (!located.length || !wanted.isValid()) {
+          // No row of this page has a point (the "list them" page): no empty map, and no error.
+          container.style.display = "none";
+          return this;
+        }
+        container.style.display = "";
+        // Only the plugin's fit to every marker is narrowed to the focus; any smaller fit (a click on a
+        // cluster zooms to its markers) is Leaflet's own.
+        if (!located.every((m) => wanted.contains(m.at))) return fitAll.call(this, bounds, options);
         const { near } = focus();
-        const target = near.length ? window.L.latLngBounds(near.map((m) => m.at)) : bounds;
+        const target = near.length ? window.L.latLngBounds(near.map((m) => m.at)) : wanted;
         const result = fitAll.call(this, target, { padding: [30, 30], maxZoom: 11, ...options, animate: false });
         const view = this.getBounds();
         outside = located.filter((m) => !view.contains(m.at));

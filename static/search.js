@@ -38,7 +38,8 @@ const highlighted = (text) => {
     return span;
   }
   let last = 0;
-  for (const match of shown.matchAll(regex)) {
+  // A fresh RegExp: matchAll would start where exec (above) left this one, past the first match.
+  for (const match of shown.matchAll(pattern())) {
     span.append(shown.slice(last, match.index), element("mark", {}, match[0]));
     last = match.index + match[0].length;
   }

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -143,7 +144,7 @@ def map_note(page: Page) -> str:
     return note.inner_text()
 
 
-@pytest.mark.parametrize("table", ["events", "places"])
+@pytest.mark.parametrize("table", ["events", "events_flat", "places"])
 def test_cluster_map_draws_every_located_row(page, db, table):
     page.add_init_script(KEEP_MAPS_JS)
     goto(page, f"/{DB}/{table}", ".leaflet-container .leaflet-marker-icon")
@@ -170,13 +171,13 @@ def test_cluster_map_draws_every_located_row(page, db, table):
         screenshot(page, "events-map.png")
 
 
-@pytest.mark.parametrize("table", ["events", "places"])
+@pytest.mark.parametrize("table", ["events", "events_flat", "places"])
 def test_map_names_the_rows_it_does_not_draw(page, db, table):
     """Events known only to a governorate or region and places with no point of their own (a region, a
     governorate, a checkpoint known only to lie in the al-Ghab plain) are not drawn; the note counts and lists them."""
     goto(page, f"/{DB}/{table}", ".leaflet-container .leaflet-marker-icon")
     unlocated = db.execute(f"select count(*) from {table} where latitude is null").fetchone()[0]
-    if table == "events":
+    if table != "places":
         assert unlocated >= db.execute("select count(*) from events where geo_precision = 3").fetchone()[0] > 0
         assert unlocated == db.execute("select count(*) from events e join places p using (place_id) "
                                        "where e.geo_precision = 3 or p.latitude is null").fetchone()[0]
@@ -186,9 +187,18 @@ def test_map_names_the_rows_it_does_not_draw(page, db, table):
             r[0] for r in db.execute("select place_id from places where latitude is null")}
         said = f"{unlocated} places have no point of their own"
     assert said in map_note(page)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.locator("p.map-note a", has_text="list them").click()
     page.wait_for_url(re.compile(r"[?&]latitude__isnull=1"))
     expect(page.locator("h3").first).to_contain_text(f"{unlocated:,} row")
+    # None of the listed rows has a point: no empty map (the plugin would fit it to no marker and throw),
+    # and the note says why there is none instead of linking the page to itself.
+    expect(page.locator("p.map-note")).to_contain_text(said)
+    expect(page.locator("p.map-note")).to_contain_text("no map is shown")
+    expect(page.locator("p.map-note a")).to_have_count(0)
+    expect(page.locator(".leaflet-container")).to_be_hidden()
+    assert not errors, errors
 
 
 # The first of the icons a selector finds whose centre lies inside the map's view (-1 if none): Leaflet keeps
@@ -331,6 +341,16 @@ def test_home_page_links_the_downloads(page, db):
     geojson = json.loads(fetch(page, "/downloads/events.geojson"))
     assert geojson["type"] == "FeatureCollection"
     assert len(geojson["features"]) == db.execute("select count(*) from events").fetchone()[0]
+    # named for a GIS's labels, and a feature with no geometry says why it has none
+    places = dict(db.execute("select event_id, p.name from events join places p using (place_id)").fetchall())
+    for feature in geojson["features"]:
+        properties = feature["properties"]
+        assert properties["name"].startswith(properties["event_date"]) and places[feature["id"]] in properties["name"]
+        assert (feature["geometry"] is None) == bool(properties["no_point"]), feature
+    reasons = [f["properties"]["no_point"] for f in geojson["features"] if f["geometry"] is None]
+    areas = db.execute("select count(*) from events where geo_precision = 3").fetchone()[0]
+    assert areas and sum("located only to" in r for r in reasons) == areas
+    assert sum("has no point of its own" in r for r in reasons) == len(reasons) - areas
 
 
 def test_dashboard_chart_renders(page, db):
@@ -349,3 +369,112 @@ def test_the_home_page_search_box_searches_everything(page):
     for table in ("articles", "place_aliases", "figures"):  # article texts, spellings, figure quotes
         expect(page.locator(f'#search-results .search-table[data-table="{table}"] mark').first).to_be_visible(
             timeout=15_000)
+
+
+ZOOM_JS = "() => window.leafletMaps[0].getZoom()"
+# Marks (class "spread") the icon of a cluster in the view whose markers are not all at one point: a click on
+# it zooms in (a cluster of markers at one point opens into a spider instead).
+SPREAD_CLUSTER_JS = """() => {
+    const map = window.leafletMaps[0], view = map.getBounds();
+    for (const layer of Object.values(map._layers)) {
+        if (layer._icon && typeof layer.getAllChildMarkers === "function" && view.contains(layer.getLatLng())) {
+            const bounds = layer.getBounds();
+            if (!bounds.getNorthEast().equals(bounds.getSouthWest())) {
+                layer._icon.classList.add("spread");
+                return true;
+            }
+        }
+    }
+    return false;
+}"""
+
+
+def test_a_click_on_a_cluster_zooms_to_it(page):
+    """A cluster opens where it is clicked: the map's own fit to the focus must not undo the cluster's zoom."""
+    page.add_init_script(KEEP_MAPS_JS)
+    goto(page, f"/{DB}/events", ".leaflet-container .leaflet-marker-icon.marker-cluster")
+    map_note(page)  # the first view is fitted
+    before = page.evaluate(ZOOM_JS)
+    assert page.evaluate(SPREAD_CLUSTER_JS), "no cluster of markers at different points in the first view"
+    page.locator(".leaflet-marker-icon.marker-cluster.spread").first.click()
+    page.wait_for_function(f"() => window.leafletMaps[0].getZoom() > {before}", timeout=5_000)
+
+
+def test_geo_precision_is_shown_with_its_meaning(page, db, built):
+    """A coded value reads as what it means on the table pages (the schema's categories), not as a bare 1, 2 or 3."""
+    descriptor = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == "events")["schema"]["fields"]
+    meanings = {c["value"]: c["label"] for c in next(f for f in fields if f["name"] == "geo_precision")["categories"]}
+    goto(page, f"/{DB}/events?geo_precision=3", "td.col-geo_precision")
+    expect(page.locator("td.col-geo_precision").first).to_have_text(f"3 · {meanings[3]}")
+    # the JSON (and CSV) keep the bare value
+    assert json.loads(fetch(page, f"/{DB}/events.json?geo_precision=3&_shape=array&_size=1"))[0]["geo_precision"] == 3
+
+
+def test_events_facet_by_month(page, db):
+    """The date facet counts events per month (not per day); choosing a month filters the table to it."""
+    goto(page, f"/{DB}/events", '.facet-info[data-column="event_date"]')
+    facet = page.locator('.facet-info[data-column="event_date"]')
+    labels = facet.locator("li a:not(.cross)").all_inner_texts()
+    assert labels and all(re.match(r"\d{4}-\d{2}\b", label) for label in labels), labels
+    month, count = db.execute("select substr(event_date, 1, 7) m, count(*) n from events group by m "
+                              "order by n desc, m limit 1").fetchone()
+    facet.locator("li a:not(.cross)", has_text=month).first.click()
+    page.wait_for_url(re.compile(rf"event_date__startswith={month}"))
+    expect(page.locator("h3").first).to_contain_text(f"{count:,} row")
+
+
+def test_search_finds_events_by_any_spelling_of_their_place(page, db):
+    """An event is found through every spelling of its place ("Qarmeed" finds the events at Qarmid base)."""
+    at_qarmid = {r[0] for r in db.execute("select event_id from events where place_id = 'qarmid-base'")}
+    assert at_qarmid
+    assert not db.execute("select count(*) from events where summary like '%qarmeed%'").fetchone()[0]
+    goto(page, f"/{DB}/events?_search=Qarmeed", "table.rows-and-columns")
+    found = {unquote(urlparse(h).path.rsplit("/", 1)[1].replace("~", "%")) for h in page.locator(
+        "table.rows-and-columns td.col-event_id a").evaluate_all("els => els.map(a => a.href)")}
+    assert found == at_qarmid
+
+
+def test_search_highlights_every_match_in_article_snippets(page):
+    """Each article text cut to its passage highlights every word of the query it shows, the first one too."""
+    goto(page, "/-/search?q=Qarmid")
+    snippets = page.locator('#search-results .search-table[data-table="articles"] td.long')
+    expect(snippets.first).to_be_visible(timeout=15_000)
+    assert snippets.count()
+    for at in range(snippets.count()):
+        snippet = snippets.nth(at)
+        words = re.findall(r"(?<![\w])qarmid\w*", snippet.inner_text(), flags=re.IGNORECASE)
+        marks = snippet.locator("mark").all_inner_texts()
+        assert words and marks == words, (marks, words)
+
+
+def test_dashboard_months_are_right_west_of_utc(browser, server, db):
+    """Each bar's month is the month of its events also in a browser west of UTC (bars were a month early)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server,
+                                  timezone_id="America/Los_Angeles")
+    context.route(re.compile(rf"^(?!{re.escape(server)}/)"), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        goto(page, "/-/dashboards/overview", ".vega-embed svg")
+        bars = page.locator('.vega-embed [aria-roledescription="bar"]')
+        expect(bars.first).to_be_attached(timeout=15_000)
+        shown = {re.search(r"Month: (\w+ \d{4})", label).group(1)
+                 for label in bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")}
+        months = {date.fromisoformat(f"{m}-01").strftime("%b %Y")
+                  for (m,) in db.execute("select distinct substr(event_date, 1, 7) from events")}
+        assert shown == months, sorted(shown ^ months)
+    finally:
+        context.close()
+
+
+def test_the_home_page_csv_link_downloads_a_file(page, db, tmp_path):
+    """The one-CSV link saves a file (Content-Disposition: attachment) instead of showing the text."""
+    goto(page, "/")
+    with page.expect_download() as download:
+        page.locator("a", has_text="events with names, one CSV").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.endswith(".csv"), saved.name
+    with saved.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == db.execute("select count(*) from events").fetchone()[0]

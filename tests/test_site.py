@@ -212,6 +212,7 @@ async def test_the_dashboard_chart_is_configured_and_its_page_renders(datasette)
 async def test_robots_let_search_engines_see_only_the_home_page_and_downloads(datasette):
     rules = [line.strip() for line in (await datasette.client.get("/robots.txt")).text.splitlines()]
     assert f"Disallow: /{DB}" in rules  # tables, facets and queries: endless URLs
+    assert "Disallow: /-/" in rules  # the search and dashboard pages: endless URLs too
     assert "Disallow: /" not in rules  # the home page (what the dataset is, how to cite it) and /downloads/
 
 
