@@ -12,10 +12,13 @@ import yaml
 from .downloads import EVENTS_GEOJSON, PACKAGE_ZIP
 from .errors import BuildError
 from .schema import Table
+from .tables import EXTRACTION_CUT, NOT_UNDERSTOOD
 from .yaml_in import read_yaml
 
 DATABASE = "idlib-events"
+BUILD_NOTES = (NOT_UNDERSTOOD, EXTRACTION_CUT)  # rows the build reports on, not published tables
 VALUE_LABELS = "value-labels"  # the plugin config key of plugins/value_labels.py
+HOME_PAGE = "home-page"  # the plugin config key of plugins/home_page.py
 
 
 def read_site_metadata(path: Path) -> dict:
@@ -101,23 +104,29 @@ def _sources_html(rows: dict[str, list[dict]]) -> str:
 
 
 def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict:
-    """The home page text with what the build holds (coverage), how to cite it and the downloads."""
+    """The home page text with what the build holds (coverage), where it comes from, the downloads and how to
+    cite it: appended to the description, and kept apart in the home page's configuration with every table's
+    row count, for its own layout (templates/index.html, plugins/home_page.py)."""
     merged = copy.deepcopy(site)
     title = merged.get("title", DATABASE)
-    merged["description_html"] = "\n".join([
-        merged.get("description_html", ""),
-        _coverage_html(rows),
-        _sources_html(rows),
-        "<p><strong>Downloads:</strong> "
+    pieces = {
+        "coverage_html": _coverage_html(rows),
+        "sources_html": _sources_html(rows),
+        "downloads_html": "<p><strong>Downloads:</strong> "
         f'<a href="/downloads/{PACKAGE_ZIP}">the data package</a> (every table as CSV with its '
         "<code>datapackage.json</code> schema, zipped); "
         f'<a href="/downloads/{EVENTS_GEOJSON}">events as GeoJSON</a> for GIS; '
         f'<a href="/{DATABASE}/events_flat.csv?_size=max&amp;_dl=1">events with names, one CSV</a>. '
         "Every table page has its own CSV and JSON links.</p>",
-        f"<p><strong>How to cite:</strong> {html.escape(title)} (version {html.escape(version)}), "
+        "cite_html": f"<p><strong>How to cite:</strong> {html.escape(title)} (version {html.escape(version)}), "
         f"the idlib-events project, {html.escape(merged.get('license', ''))}. "
         "Cite the article behind a fact too: every row names its <code>article_id</code>.</p>",
-    ]).strip()
+    }
+    intro = merged.get("description_html", "")
+    merged["description_html"] = "\n".join([intro, *pieces.values()]).strip()
+    home = merged.setdefault("plugins", {}).setdefault(HOME_PAGE, {})
+    home.update(pieces, intro_html=intro)
+    home["row_counts"] = {name: len(table_rows) for name, table_rows in rows.items() if name not in BUILD_NOTES}
     return merged
 
 

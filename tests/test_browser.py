@@ -478,3 +478,83 @@ def test_the_home_page_csv_link_downloads_a_file(page, db, tmp_path):
     with saved.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == db.execute("select count(*) from events").fetchone()[0]
+
+
+def test_home_page_leads_with_the_journalists_questions(page, site_metadata):
+    """The sections come in the order metadata.yml gives them (events, figures, questions, chart, downloads,
+    method and limits); the main tables are listed before the working ones (mentions, spellings)."""
+    home = site_metadata["plugins"]["home-page"]
+    goto(page, "/", ".home-section h2")
+    assert page.locator(".home-section h2").all_inner_texts() == [s["title"] for s in home["sections"]]
+    assert [s["title"] for s in home["sections"]][:2] == ["Events", "Figures and who claims them"]
+    headings = page.locator("section.content h2").all_inner_texts()
+    assert headings.index("Method and known limits") < headings.index("Every table") == len(headings) - 1
+    assert page.locator("ul.home-tables > li > a").all_inner_texts() == home["main_tables"]
+    working = page.locator("p.working-tables a").all_inner_texts()
+    assert {"mentions", "place_aliases", "actor_aliases"} <= set(working) and not set(working) & set(home["main_tables"])
+    for query in ("near_a_place", "actor_record", "contested_figures", "timeline_by_month"):
+        expect(page.locator(f'.home-section a[href="/{DB}/{query}"]').first).to_be_visible()
+
+
+def test_event_page_is_a_card_with_actors_by_role_and_fatalities(page, db):
+    """The deadliest event: its place, date, actors by role and fatalities at the top, and whether a person
+    has reviewed it (machine-read until then)."""
+    event = db.execute("select e.*, p.name as place from events e join places p using (place_id) "
+                       "where fatalities is not null order by fatalities desc, event_id limit 1").fetchone()
+    goto(page, f"/{DB}/events/{quote(event['event_id'])}", "section.event-card")
+    card = page.locator("section.event-card")
+    expect(card.locator(f'a[href="/{DB}/places/{quote(event["place_id"])}"]')).to_have_text(event["place"])
+    expect(card).to_contain_text(event["event_date"])
+    expect(card.locator(".event-fatalities")).to_contain_text(f"{event['fatalities']:,}")
+    roles = db.execute("select role, a.name from event_actors join actors a using (actor_id) where event_id = ?",
+                       [event["event_id"]]).fetchall()
+    expect(card.locator(".event-actors")).not_to_have_text("Loading…")
+    for role, name in roles:
+        expect(card.locator(f'.event-actors .role[data-role="{role}"]')).to_contain_text(name)
+    assert card.locator(".event-actors .role").count() == len({role for role, _ in roles})
+    machine = card.locator(".machine-read")
+    if event["review_status"] == "reviewed":
+        expect(machine).to_have_count(0)
+    else:  # the fatalities, the roles (when there are any) and the review line say so
+        expect(machine).to_have_count(3 if roles else 2)
+
+
+def test_an_evidence_link_scrolls_to_its_highlighted_sentence(page, db):
+    mention = db.execute("select event_id, article_id, quote, char_start, char_end from event_mentions "
+                         "order by char_start desc, event_id limit 1").fetchone()  # far down its article
+    goto(page, f"/{DB}/events/{quote(mention['event_id'])}", "section.evidence a.span-link")
+    link = page.locator("section.evidence a.span-link",
+                        has_text=f"characters {mention['char_start']}–{mention['char_end']}").first
+    link.click()
+    page.wait_for_url(re.compile(rf"/articles/.*#chars-{mention['char_start']}-{mention['char_end']}$"))
+    current = page.locator("section.article-text mark.current")
+    expect(current.first).to_be_visible()
+    assert " ".join("".join(current.all_inner_texts()).split()) == " ".join(mention["quote"].split())
+    expect(current.first).to_be_in_viewport()
+    screenshot(page, "article.png")
+
+
+def test_every_evidence_span_of_an_article_is_highlighted(page, db):
+    article_id = db.execute("select article_id from event_mentions group by article_id "
+                            "order by count(*) desc, article_id limit 1").fetchone()[0]
+    spans = {(s, e) for s, e in db.execute("select char_start, char_end from event_mentions where article_id = ? "
+                                            "union select char_start, char_end from figures where article_id = ?",
+                                            [article_id, article_id])}
+    goto(page, f"/{DB}/articles/{quote(article_id)}", "section.article-text mark.evidence-span")
+    anchors = set(page.locator("section.article-text .span-anchor").evaluate_all("els => els.map(e => e.id)"))
+    assert anchors == {f"chars-{s}-{e}" for s, e in spans}
+    body = db.execute("select body from articles where article_id = ?", [article_id]).fetchone()[0]
+    expect(page.locator("section.article-text .article-text-body")).to_have_text(body)
+
+
+def test_canned_query_boxes_suggest_names(page, db):
+    goto(page, f"/{DB}/actor_record?actor=jabhat-al-nusra", "table.rows-and-columns")
+    box = page.locator('form.sql input[name="actor"]')
+    expect(box).to_have_attribute("list", "actor-names")
+    names = page.locator("datalist#actor-names option").evaluate_all("els => els.map(o => o.value)")
+    assert names == [r[0] for r in db.execute("select distinct a.name from event_actors join actors a using (actor_id) "
+                                              "order by a.name")]
+    link = page.locator("table.rows-and-columns td.col-event_id a").first
+    event_id = link.inner_text()
+    link.click()
+    page.wait_for_url(f"**/{DB}/events/{quote(event_id)}")

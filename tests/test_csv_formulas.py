@@ -134,7 +134,7 @@ async def test_query_csv_keeps_numbers_and_neutralises_quotes_and_aliases(hostil
     negative, whole, formula, alias, quote = rows[1]
     assert (negative, whole, formula) == ("-12.5", "-3", "'-2+3")
     assert alias.startswith("'+1+1 ") and quote.startswith("'-2+3 "), (alias, quote)
-    canned = await download(hostile_site, f"/{DB}/near_a_place.csv?place_id=idlib-city&km=1")
+    canned = await download(hostile_site, f"/{DB}/near_a_place.csv?place=idlib-city&km=1")
     places = set(column(canned, "place"))
     assert any(p.startswith("'@SUM(1) Idlib city ") for p in places), places
     assert not any(p.startswith("@") for p in places), places

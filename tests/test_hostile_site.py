@@ -167,7 +167,7 @@ def test_search_page_and_its_previews(page):
 
 def test_canned_queries_sql_and_dashboard(page):
     for path in (f"/{DB}/timeline_by_month", f"/{DB}/claims_by_claimant", f"/{DB}/contested_figures",
-                 f"/{DB}/actor_record?actor_id={MARKED_ACTOR}", f"/{DB}/near_a_place?place_id={MARKED_PLACE}&km=50",
+                 f"/{DB}/actor_record?actor={MARKED_ACTOR}", f"/{DB}/near_a_place?place={MARKED_PLACE}&km=50",
                  f"/{DB}?" + urlencode({"sql": "select name, latitude, longitude, coord_source from places"})):
         assert SHOWN in visit(page, path), path
     visit(page, "/-/dashboards/overview")

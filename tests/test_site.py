@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
 from scripts.build import ROOT
 
@@ -118,7 +120,7 @@ def test_metadata_uses_only_keys_datasette_1_0_still_reads():
 
 
 # Example parameters for the canned queries that take some: ids that exist in the seed build.
-QUERY_PARAMS = {"actor_id": "jabhat-al-nusra", "place_id": "qarmid-base", "km": "25"}
+QUERY_PARAMS = {"actor": "jabhat-al-nusra", "place": "qarmid-base", "km": "25"}
 
 
 async def test_every_canned_query_runs_and_returns_rows(datasette, site_metadata):
@@ -141,7 +143,7 @@ async def test_contested_figures_set_different_sources_side_by_side(datasette):
 
 
 async def test_near_a_place_finds_the_places_within_it(datasette, db):
-    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place_id=al-ghab-plain&km=0")).json()
+    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place=al-ghab-plain&km=0")).json()
     places = {row["place"] for row in rows}
     inside = {name for (name,) in db.execute("select name from places where within_place_id = 'al-ghab-plain'")}
     # the plain's own events and those at a checkpoint in it, nothing else at 0 km
@@ -151,7 +153,7 @@ async def test_near_a_place_finds_the_places_within_it(datasette, db):
 async def test_near_a_place_marks_distances_from_a_place_without_a_point_approximate(datasette, db):
     # from the al-Ghab plain, which has no point of its own: its representative town stands in, and every
     # distance from it is approximate, the plain's own events (0 km) included
-    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place_id=al-ghab-plain&km=40")).json()
+    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place=al-ghab-plain&km=40")).json()
     assert {row["km_basis"] for row in rows} == {"approximate"}
     assert any(row["place"] == "al-Ghab plain" and row["km"] == 0 for row in rows)
     beyond = [row for row in rows if row["km"] > 0]
@@ -159,7 +161,7 @@ async def test_near_a_place_marks_distances_from_a_place_without_a_point_approxi
     # to such places: from Jisr al-Shughur (a point of its own), a checkpoint known only to lie in the plain is
     # measured to the plain's representative point, approximately; a town with a point of its own is measured
     # between the two points
-    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place_id=jisr-al-shughur&km=60")).json()
+    rows = (await datasette.client.get(f"/{DB}/near_a_place.json?_shape=array&place=jisr-al-shughur&km=60")).json()
     basis = {(row["place"], row["km_basis"]) for row in rows}
     no_point = {name for (name,) in db.execute("select name from places where latitude is null")}
     assert {b for place, b in basis if place in no_point} == {"approximate"}
@@ -258,3 +260,44 @@ def test_geojson_has_every_event_and_no_point_for_area_level_ones(built, db):
             assert geometry is None and lat is None and lon is None, event_id
         else:
             assert geometry == {"type": "Point", "coordinates": [lon, lat]}, event_id
+
+
+async def test_canned_queries_take_a_name_as_people_type_it(datasette, db):
+    """A place or an actor by any spelling the data hold, by its name or by its id: the same rows."""
+    async def rows(query: str, **params) -> list[dict]:
+        response = await datasette.client.get(f"/{DB}/{query}.json", params={"_shape": "array", **params})
+        assert response.status_code == 200, response.text[:300]
+        return response.json()
+
+    by_id = await rows("near_a_place", place="qarmid-base", km="0")
+    assert by_id
+    for spelling in ("Qarmeed", "qarmid base", " Al-Qarmid "):
+        assert await rows("near_a_place", place=spelling, km="0") == by_id, spelling
+    # a spelling of an actor with events that is not its name and no other actor's
+    actor_id, alias = db.execute(
+        "select a.actor_id, aa.alias from actor_aliases aa join actors a using (actor_id) "
+        "where lower(aa.alias) != lower(a.name) and a.actor_id in (select actor_id from event_actors) "
+        "and lower(aa.alias) not in (select lower(alias) from actor_aliases where actor_id != a.actor_id) "
+        "order by a.actor_id limit 1").fetchone()
+    record = await rows("actor_record", actor=actor_id)
+    assert record and await rows("actor_record", actor=alias.upper()) == record
+    assert len(record) == db.execute("select count(*) from event_actors where actor_id = ?", [actor_id]).fetchone()[0]
+
+
+async def test_canned_queries_hide_their_sql_and_link_their_rows(datasette, site_metadata):
+    queries = site_metadata["databases"][DB]["queries"]
+    assert all(query.get("hide_sql") for query in queries.values())
+    page = (await datasette.client.get(f"/{DB}/actor_record", params={"actor": "jabhat-al-nusra"})).text
+    assert 'id="sql-editor"' not in page and "_show_sql=1" in page
+    # the ids of the results are links to their rows
+    assert re.search(rf'<td class="col-event_id"><a href="/{DB}/events/[^"]+">', page)
+
+
+async def test_a_row_page_links_its_foreign_keys_by_label(datasette, db):
+    event_id, place_id, name = db.execute("select e.event_id, p.place_id, p.name from events e join places p "
+                                          "using (place_id) order by e.event_id limit 1").fetchone()
+    page = (await datasette.client.get(f"/{DB}/events/{event_id}")).text
+    assert f'<a href="/{DB}/places/{place_id}">{html.escape(name, quote=False)}</a>' in page
+    # the JSON keeps the id
+    row = (await datasette.client.get(f"/{DB}/events/{event_id}.json", params={"_shape": "array"})).json()[0]
+    assert row["place_id"] == place_id
