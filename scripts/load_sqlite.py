@@ -13,10 +13,13 @@ SQL_DIR = Path(__file__).parent / "sql"
 VIEWS = ("events_flat",)
 # Searched from the site's one search box (datasette-search-all); the alias tables make every spelling
 # of a place or actor find it ("Qarmeed" and "Qarmid").
-FULL_TEXT = {"articles": ["title", "body"], "figures": ["quote"], "place_aliases": ["alias"], "actor_aliases": ["alias"]}
-# The events are searched through their summary and every spelling of their place and actors: an index
-# filled from sql/events_search.sql. It names events as its content table (so Datasette and the search
-# page find it) but holds more than their columns: only its rowids are ever read back.
+FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["quote"],
+             "place_aliases": ["alias"], "actor_aliases": ["alias"]}
+# A search of the events (`_search`, and so the search page) reads a second index: their summary and every
+# spelling of their place and actors, filled from sql/events_search.sql (metadata.yml names it as the events'
+# fts_table). It keeps no text of its own (contentless FTS5): only its rowids, the events', are read back.
+# events_fts above stays, so that Datasette and the search page know the events are searchable.
+EVENTS_SEARCH_TABLE = "events_search_fts"
 EVENTS_SEARCH = ("summary", "place_names", "actor_names")
 
 
@@ -79,8 +82,9 @@ def load_database(db_path: Path, tables: list[Table], csv_dir: Path, indexed: di
 
 
 def _events_search(db: Database) -> None:
-    """events_fts: the events' summaries with the spellings of their places and actors (see EVENTS_SEARCH)."""
+    """The events' summaries with the spellings of their places and actors (see EVENTS_SEARCH_TABLE)."""
     columns = ", ".join(EVENTS_SEARCH)
-    db.execute(f"CREATE VIRTUAL TABLE events_fts USING FTS5 ({columns}, tokenize='porter', content=[events])")
+    db.execute(f"CREATE VIRTUAL TABLE {EVENTS_SEARCH_TABLE} USING FTS5 ({columns}, tokenize='porter', content='')")
     rows = db.execute((SQL_DIR / "events_search.sql").read_text(encoding="utf-8")).fetchall()
-    db.conn.executemany(f"INSERT INTO events_fts (rowid, {columns}) VALUES (?, {', '.join('?' * len(EVENTS_SEARCH))})", rows)
+    db.conn.executemany(f"INSERT INTO {EVENTS_SEARCH_TABLE} (rowid, {columns}) "
+                        f"VALUES (?, {', '.join('?' * len(EVENTS_SEARCH))})", rows)
