@@ -363,12 +363,15 @@ class _Applier:
         figure_id = ids.figure_id(review.article_id, number_start, number_end)
         if figure_id in self.figures:
             raise _fail(review.path, where, f"figure {figure_id} exists already: reject it or fix the quote")
+        unit = entry.get("unit") or self.units.get(entry["category"], "")
+        if not unit:
+            raise _fail(review.path, where, f"missing unit (category {entry['category']} has no unit of its own)")
         figure = {
             "figure_id": figure_id, "article_id": review.article_id, "event_id": entry.get("event_id"),
             "place_id": entry.get("place_id"), "value": value,
             "value_low": float(entry.get("value_low", value)) if entry.get("value_low", value) is not None else None,
             "value_high": float(entry.get("value_high", value)) if entry.get("value_high", value) is not None else None,
-            "unit": entry.get("unit") or self.units.get(entry["category"], ""), "qualifier": entry.get("qualifier", "exact"),
+            "unit": unit, "qualifier": entry.get("qualifier", "exact"),
             "category": entry["category"], "subject": entry["subject"],
             "claimed_by_actor_id": entry.get("claimed_by_actor_id"), "part_of_figure_id": entry.get("part_of_figure_id"),
             "quote": quote, "char_start": start, "char_end": start + len(quote), "review_status": REVIEWED,

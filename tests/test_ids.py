@@ -283,3 +283,16 @@ def test_a_review_unlinks_a_figure_from_the_wrong_event(extractions, reference, 
                  and "11 women" in f["quote"])
     assert (moved["event_id"], moved["review_status"]) == (raids["event_id"], "reviewed")
     assert (women["event_id"], women["claimed_by_actor_id"], women["review_status"]) == (None, None, "reviewed")
+
+
+def test_a_figure_added_without_a_unit_is_one_line(extractions, reference, tmp_path):
+    """A distance has no unit of its own category: a new one without `unit` would publish an empty unit."""
+    rows = merged_tables(extractions, reference)
+    article = "003_4fee710319d38640"
+    review = _read_review(tmp_path, article, {"reviewer": "test", "figures": {"add": [
+        {"quote": "the road leading eastward to Ariha", "value": 12, "category": "distance", "subject": "road",
+         "reason": "test: no number, no unit"}]}})
+    with pytest.raises(BuildError) as raised:
+        apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
+    assert str(raised.value) == (f"{tmp_path / article}.yml: figures.add[0]: missing unit (category distance has no "
+                                 "unit of its own)")
