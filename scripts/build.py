@@ -34,7 +34,7 @@ from .id_map import ID_MAP_FILE, REDIRECTS, evidence_tables, read_id_map, redire
 from .load_sqlite import VIEWS, facet_columns, load_database
 from .reference import load_reference
 from .review_report import REVIEW_FOLDER, write_review_reports
-from .reviews import apply_reviews, read_reviews
+from .reviews import apply_reviews, read_reviews, role_names
 from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections, refuse_oversized
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
@@ -176,7 +176,7 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
         rows = merged_tables(run.extractions, reference)
     with watch.stage("reviews"):
         units = reference.extraction["figures"]["figures"]["units"]["by_category"]
-        rows = apply_reviews(rows, reviews, units, reference.published)
+        rows = apply_reviews(rows, reviews, units, reference.published, role_names(schema))
     annotation_columns = next(t.columns for t in schema if t.name == "collection_annotations")
     rows.update(collection_tables(collections, articles, annotation_columns))
     rows[REDIRECTS] = redirect_rows(id_map, rows, renamable)  # old ids of published releases → ids now

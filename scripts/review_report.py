@@ -135,7 +135,7 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
         lines.append("  Undated events: none.")
     lines += ["", "To correct the extraction, edit the reference files above and rebuild, or write",
               f"  seeds/reviews/{article_id}.yml (see seeds/reviews/README.md): reject an event or figure, fix a date,",
-              "  type, place or fatalities, add a missed figure."]
+              "  type, place, actors or fatalities, add a missed figure."]
     return "\n".join(lines) + "\n"
 
 

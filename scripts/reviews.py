@@ -1,7 +1,7 @@
 """Reviewers' corrections, kept as data in seeds/reviews/<article_id>.yml and applied on every build.
 
 A review file corrects what the extractor read from one article: it rejects false events or figures,
-fixes an event's date, type, place or fatalities, and adds figures the extractor missed. Every
+fixes an event's date, type, place, actors or fatalities, and adds figures the extractor missed. Every
 correction names the row it corrects by its evidence, a quote of the article (the event reported
 there, the figure whose number is there), never by an id or a value the extractor derived, so it keeps
 applying when the extractor reads the sentence differently; and every correction names its reason.
@@ -32,6 +32,8 @@ REVIEWED_TABLES = ("events", "figures")  # the tables whose rows carry review_st
 EVENT_FIXES = ("event_date", "event_date_end", "date_precision", "event_type", "sub_event_type", "place_id",
                "fatalities")
 LOCATION = ("quote", "occurrence")  # how a correction names its row: a passage of the article
+REPORTED_AS = "reported_as"  # the sub-event type the extractor gave the event: tells apart events of one passage
+ACTORS = "actors"  # an event fix's actors: role → actor ids, replacing the extractor's roles
 FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_low", "value_high", "unit", "qualifier", "category",
                  "subject", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id", "reason")
 SECTIONS = {"events": ("reject", "fix"), "figures": ("reject", "add")}
@@ -61,9 +63,12 @@ def _check_entries(path: Path, section: str, action: str, entries, key: str | No
             raise _fail(path, where, "expected a mapping")
         if not str(entry.get("reason") or "").strip():
             raise _fail(path, where, "every correction needs a reason")
-        allowed = {"fix": {*LOCATION, "reason", *EVENT_FIXES}, "add": set(FIGURE_FIELDS)}.get(action, {*LOCATION, "reason"})
+        allowed = {"fix": {*LOCATION, "reason", *EVENT_FIXES, ACTORS},
+                   "add": set(FIGURE_FIELDS)}.get(action, {*LOCATION, "reason"})
         if section == "figures" and action == "reject":
             allowed.add("value")
+        if section == "events":
+            allowed.add(REPORTED_AS)
         unknown = sorted(set(entry) - allowed)
         if unknown:
             hint = "; a correction names its row by a quote of the article, not by its id" if {
@@ -115,6 +120,26 @@ def _shown(value) -> str:
     return "(none)" if value is None else str(value)
 
 
+def _roles_shown(rows: list[dict]) -> str | None:
+    return "; ".join(f"{row['role']} {row['actor_id']}" for row in sorted(rows, key=lambda r: (r["role"], r["actor_id"]))) or None
+
+
+def _actor1(pairs: list[tuple[str, str]]) -> str | None:
+    """An event's actor 1: its first attacker, or in a development without one its first participant."""
+    firsts = {role: actor for actor, role in reversed(pairs)}
+    return firsts.get("attacker") or firsts.get("participant")
+
+
+def _actor2(pairs: list[tuple[str, str]]) -> str | None:
+    return {role: actor for actor, role in reversed(pairs)}.get("target")
+
+
+def role_names(schema) -> tuple[str, ...]:
+    """The roles an event's actor may hold: the enum of event_actors.role in the data package's tables."""
+    table = next(t for t in schema if t.name == "event_actors")
+    return tuple(next(f for f in table.fields if f["name"] == "role")["constraints"]["enum"])
+
+
 def _index(rows: list[dict], key: str) -> dict[str, list[dict]]:
     index: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -126,10 +151,14 @@ class _Applier:
     """Applies review files to a copy of the extracted rows. The rows are indexed once, so that a correction
     looks up the rows it touches; rejected rows are left out when the corrections are finished."""
 
-    def __init__(self, rows: dict[str, list[dict]], lexicon_units: dict[str, str], published: PublishedLimits | None):
+    def __init__(self, rows: dict[str, list[dict]], lexicon_units: dict[str, str], published: PublishedLimits | None,
+                 roles: tuple[str, ...]):
         self.rows = {name: [dict(row) for row in table] for name, table in rows.items()}  # rows hold plain values
         self.units = lexicon_units
         self.published = published
+        self.roles = roles
+        self.actor_ids = {actor["actor_id"] for actor in self.rows["actors"]}
+        self.new_roles: dict[str, list[dict]] = {}  # event id → its event_actors rows as a review sets them
         self.records: list[dict] = []
         self.record_counts: Counter[str] = Counter()
         self.fixed_fatalities: set[str] = set()
@@ -192,9 +221,11 @@ class _Applier:
         none, or several."""
         start, end = self._passage(review, where, entry)
         overlap: dict[str, int] = {}
+        reported_as = entry.get(REPORTED_AS)
         for mention in self.mentions_of_article.get(review.article_id, []):
             shared = min(end, mention["char_end"]) - max(start, mention["char_start"])
-            if shared > 0 and mention["event_id"] in self.events:
+            event = self.events.get(mention["event_id"])
+            if shared > 0 and event and reported_as in (None, event["sub_event_type"]):
                 overlap[mention["event_id"]] = max(overlap.get(mention["event_id"], 0), shared)
         best = [event_id for event_id, shared in overlap.items() if shared == max(overlap.values())]
         if len(best) > 1:
@@ -203,8 +234,9 @@ class _Applier:
         if len(best) == 1:
             return self.events[best[0]]
         self._stale(review, where, entry, f"{len(best)} events of this article are reported there "
-                    "(quote the words that name the event's place)" if best
-                    else "no event of this article is reported there any more")
+                    f"(quote the words that name the event's place, or give {REPORTED_AS})" if best
+                    else "no event of this article is reported there any more"
+                    + (f" as {reported_as}" if reported_as else ""))
         return None
 
     def _figure(self, review: Review, where: str, entry: dict) -> dict | None:
@@ -234,8 +266,9 @@ class _Applier:
     def fix_event(self, review: Review, n: int, entry: dict) -> None:
         where = f"events.fix[{n}]"
         changes = {k: entry[k] for k in EVENT_FIXES if k in entry}
-        if not changes:
-            raise _fail(review.path, where, f"nothing to fix (give one of {', '.join(EVENT_FIXES)})")
+        if not changes and ACTORS not in entry:
+            raise _fail(review.path, where, f"nothing to fix (give one of {', '.join((*EVENT_FIXES, ACTORS))})")
+        new_roles = self._roles(review, f"{where}.{ACTORS}", entry[ACTORS]) if ACTORS in entry else None
         event = self._event(review, where, entry)
         if event is None:
             return
@@ -260,10 +293,39 @@ class _Applier:
                 changes["event_date_end"] = None  # a day has no end date; an end before the new start is void
         if "fatalities" in changes:
             self.fixed_fatalities.add(event["event_id"])
-        described = "; ".join(f"{k}: {_shown(event[k])} → {_shown(v)}" for k, v in changes.items() if event[k] != v)
+        described_roles = []
+        if new_roles is not None:
+            before, after = self._set_roles(event, new_roles)
+            changes["actor1_id"], changes["actor2_id"] = _actor1(new_roles), _actor2(new_roles)
+            described_roles = [f"actors: {_shown(before)} → {_shown(after)}"] if before != after else []
+        described = "; ".join([f"{k}: {_shown(event[k])} → {_shown(v)}" for k, v in changes.items() if event[k] != v]
+                              + described_roles)
         event.update(changes)
         event["review_status"] = REVIEWED
         self._record(review, "events", event["event_id"], "fix", described, entry["reason"])
+
+    def _roles(self, review: Review, where: str, actors) -> list[tuple[str, str]]:
+        """An event fix's `actors` (role → actor ids, in order) as (actor, role) pairs, checked."""
+        if not isinstance(actors, dict):
+            raise _fail(review.path, where, "expected a mapping of role to a list of actor ids")
+        pairs: list[tuple[str, str]] = []
+        for role, actor_ids in actors.items():
+            if self.roles and role not in self.roles:
+                raise _fail(review.path, where, f"unknown role {role!r} (roles: {', '.join(self.roles)})")
+            for actor_id in actor_ids or []:
+                if actor_id not in self.actor_ids:
+                    raise _fail(review.path, f"{where}.{role}", f"no actor {actor_id!r} in actors.yml")
+                if actor_id in {actor for actor, _ in pairs}:
+                    raise _fail(review.path, f"{where}.{role}", f"{actor_id} has two roles")
+                pairs.append((actor_id, role))
+        return pairs
+
+    def _set_roles(self, event: dict, pairs: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+        """Replace the event's event_actors rows by the review's; returns the roles as they read before and after."""
+        event_id = event["event_id"]
+        before = self.new_roles.get(event_id, [r for r in self.rows["event_actors"] if r["event_id"] == event_id])
+        self.new_roles[event_id] = [{"event_id": event_id, "actor_id": actor, "role": role} for actor, role in sorted(pairs)]
+        return _roles_shown(before), _roles_shown(self.new_roles[event_id])
 
     def reject_figure(self, review: Review, n: int, entry: dict) -> None:
         figure = self._figure(review, f"figures.reject[{n}]", entry)
@@ -301,12 +363,15 @@ class _Applier:
         figure_id = ids.figure_id(review.article_id, number_start, number_end)
         if figure_id in self.figures:
             raise _fail(review.path, where, f"figure {figure_id} exists already: reject it or fix the quote")
+        unit = entry.get("unit") or self.units.get(entry["category"], "")
+        if not unit:
+            raise _fail(review.path, where, f"missing unit (category {entry['category']} has no unit of its own)")
         figure = {
             "figure_id": figure_id, "article_id": review.article_id, "event_id": entry.get("event_id"),
             "place_id": entry.get("place_id"), "value": value,
             "value_low": float(entry.get("value_low", value)) if entry.get("value_low", value) is not None else None,
             "value_high": float(entry.get("value_high", value)) if entry.get("value_high", value) is not None else None,
-            "unit": entry.get("unit") or self.units.get(entry["category"], ""), "qualifier": entry.get("qualifier", "exact"),
+            "unit": unit, "qualifier": entry.get("qualifier", "exact"),
             "category": entry["category"], "subject": entry["subject"],
             "claimed_by_actor_id": entry.get("claimed_by_actor_id"), "part_of_figure_id": entry.get("part_of_figure_id"),
             "quote": quote, "char_start": start, "char_end": start + len(quote), "review_status": REVIEWED,
@@ -346,6 +411,12 @@ class _Applier:
         self._record(review, "figures", figure["figure_id"], "fix", f"added figure found by the extractor already; "
                      f"{described or 'nothing to change'}", entry["reason"])
 
+    def _event_actors(self) -> list[dict]:
+        """event_actors with the reviewed events' roles replaced, in the order of the events."""
+        by_event = _index(self.rows["event_actors"], "event_id")
+        by_event.update(self.new_roles)
+        return [row for event in self.rows["events"] for row in by_event.get(event["event_id"], [])]
+
     @staticmethod
     def _iso(review: Review, where: str, value) -> str:
         try:
@@ -356,6 +427,8 @@ class _Applier:
     def finish(self) -> dict[str, list[dict]]:
         for table in ("events", "event_mentions", "event_actors"):
             self.rows[table] = [r for r in self.rows[table] if r["event_id"] not in self.rejected_events]
+        if self.new_roles:
+            self.rows["event_actors"] = self._event_actors()
         self.rows["figures"] = [f for f in self.rows["figures"] if id(f) not in self.rejected_figures]
         tolls = fatalities(self.rows["figures"])
         for event in self.rows["events"]:
@@ -367,10 +440,11 @@ class _Applier:
 
 
 def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dict[str, str],
-                  published: PublishedLimits | None = None) -> dict[str, list[dict]]:
+                  published: PublishedLimits | None = None, roles: tuple[str, ...] = ()) -> dict[str, list[dict]]:
     """The rows with every review applied (a new dict; `rows` is left as the extractor made it). A fixed
-    event date must lie within `published`, the dates an article may be published on."""
-    applier = _Applier(rows, units, published)
+    event date must lie within `published`, the dates an article may be published on; a fixed actor's role
+    must be one of `roles` (those of event_actors in datapackage.json; any, when none are given)."""
+    applier = _Applier(rows, units, published, roles)
     for review in reviews:
         for n, entry in enumerate(review.events["reject"]):
             applier.reject_event(review, n, entry)

@@ -26,7 +26,7 @@ from .conftest import DATAPACKAGE, REFERENCE, SITE_METADATA, seeds_without_colle
 SEEDS = seeds_without_collections(Path(tempfile.mkdtemp(prefix="idlib-events-seeds-")) / "seeds")
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FAILING = "003_4fee710319d38640"  # a seed article with no review file (a review of its rows would not apply)
+FAILING = "003_4fee710319d38640"  # a seed article, built without its review file (which would add rows to it)
 NEW_ARTICLE = "f02_kafr_nubl_market.txt"
 TABLES = [t.name for t in tables(load_descriptor(DATAPACKAGE))]
 
@@ -87,8 +87,11 @@ def _seeds_with_new_article(tmp_path: Path) -> Path:
 
 def test_a_failing_article_is_built_without_rows_and_named_in_the_report(built, monkeypatch, tmp_path):
     _fail_on(monkeypatch, FAILING)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "reviews" / f"{FAILING}.yml").unlink()
     out = tmp_path / "out"
-    rows, watch = _build(SEEDS, out, jobs=1)
+    rows, watch = _build(seeds, out, jobs=1)
 
     [failure] = watch.run.failures
     assert failure.article_id == FAILING

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts.errors import BuildError
 from scripts.extraction import dates
 from scripts.extraction_runs import run_extractions
-from scripts.reviews import Review, apply_reviews, read_review
+from scripts.reviews import Review, apply_reviews, read_review, role_names
+from scripts.schema import load_descriptor, tables
 from scripts.seeds import read_articles
 from scripts.tables import merged_tables
 
-from .conftest import run_build, seeds_without_collections
+from .conftest import DATAPACKAGE, run_build, seeds_without_collections
 
 ARTICLE = "002_aa788a606ac512d4"
 CLASH = "said on Thursday they were continuing attacks on regime checkpoints"  # Idlib city, 26 March 2015
@@ -168,7 +170,8 @@ def test_a_quote_picks_one_row_or_the_correction_is_stale(extractions, reference
     reviewed = apply_reviews(rows, [review], units)
     [stale] = reviewed["stale_reviews"]
     assert (stale["where"], stale["problem"]) == (
-        "events.reject[0]", "2 events of this article are reported there (quote the words that name the event's place)")
+        "events.reject[0]", "2 events of this article are reported there (quote the words that name the event's place, "
+                            "or give reported_as)")
     [record] = reviewed["reviews"]
     assert record["review_id"] == f"{ARTICLE}-2"
     assert next(e for e in rows["events"] if e["event_id"] == record["target_id"])["place_id"] == "bab-al-hawa-crossing"
@@ -186,3 +189,110 @@ def test_a_figure_is_rejected_by_the_quote_of_its_number(extractions, reference,
     assert f"{article}-f514-516" not in {f["figure_id"] for f in reviewed["figures"]}
     assert [s["problem"] for s in reviewed["stale_reviews"]] == [
         "no figure of this article has its number there any more"]
+
+
+SEED_ROLES = role_names(tables(load_descriptor(DATAPACKAGE)))  # those of event_actors.role
+BOMBERS = "at least two suicide bombers in cars laden with explosives targeted entrances to the base"  # 001, Qarmid
+LEAD = "Al-Qaeda's Syria affiliate and rebel allies overran a regime military base in Idlib on Monday"  # 001
+
+
+def _event_told(tables, article_id: str, words: str, sub_event_type: str | None = None) -> dict:
+    told = {m["event_id"] for m in tables["event_mentions"] if m["article_id"] == article_id and words in m["quote"]}
+    [event] = [e for e in tables["events"] if e["event_id"] in told and sub_event_type in (None, e["sub_event_type"])]
+    return event
+
+
+def test_a_review_sets_an_events_actors_by_role(extractions, reference, tmp_path):
+    rows = merged_tables(extractions, reference)
+    article = "001_69ba249cb100d0c6"
+    bombing = _event_told(rows, article, BOMBERS)
+    assert {(r["actor_id"], r["role"]) for r in rows["event_actors"] if r["event_id"] == bombing["event_id"]} == {
+        ("syrian-rebels", "attacker")}  # the extractor's reading: no target
+    review = _read_review(tmp_path, article, {"reviewer": "test", "events": {"fix": [{
+        "quote": BOMBERS, "actors": {"attacker": ["jaysh-al-fath"], "associated": ["jabhat-al-nusra"],
+                                     "target": ["syrian-government-forces"]}, "reason": "test: the regime's base was hit"}]}})
+    units = reference.extraction["figures"]["figures"]["units"]["by_category"]
+    reviewed = apply_reviews(rows, [review], units, roles=SEED_ROLES)
+    fixed = next(e for e in reviewed["events"] if e["event_id"] == bombing["event_id"])
+    assert (fixed["actor1_id"], fixed["actor2_id"], fixed["review_status"]) == (
+        "jaysh-al-fath", "syrian-government-forces", "reviewed")
+    assert {(r["actor_id"], r["role"]) for r in reviewed["event_actors"] if r["event_id"] == bombing["event_id"]} == {
+        ("jaysh-al-fath", "attacker"), ("jabhat-al-nusra", "associated"), ("syrian-government-forces", "target")}
+    others = [r for r in rows["event_actors"] if r["event_id"] != bombing["event_id"]]
+    assert [r for r in reviewed["event_actors"] if r["event_id"] != bombing["event_id"]] == others
+    [record] = reviewed["reviews"]
+    assert "actors: attacker syrian-rebels → associated jabhat-al-nusra; attacker jaysh-al-fath; target " \
+           "syrian-government-forces" in record["changes"]
+
+
+@pytest.mark.parametrize("actors, problem", [
+    ({"perpetrator": ["jaysh-al-fath"]}, "events.fix[0].actors: unknown role 'perpetrator' (roles: attacker, target, "),
+    ({"attacker": ["army-of-conquest"]}, "events.fix[0].actors.attacker: no actor 'army-of-conquest' in actors.yml"),
+    ({"attacker": ["jaysh-al-fath"], "target": ["jaysh-al-fath"]}, "events.fix[0].actors.target: jaysh-al-fath has two roles"),
+])
+def test_a_wrong_role_or_actor_in_a_review_is_one_line(extractions, reference, tmp_path, actors, problem):
+    rows = merged_tables(extractions, reference)
+    article = "001_69ba249cb100d0c6"
+    review = _read_review(tmp_path, article, {"reviewer": "test", "events": {"fix": [
+        {"quote": BOMBERS, "actors": actors, "reason": "test"}]}})
+    units = reference.extraction["figures"]["figures"]["units"]["by_category"]
+    with pytest.raises(BuildError) as raised:
+        apply_reviews(rows, [review], units, roles=SEED_ROLES)
+    assert str(raised.value).startswith(f"{tmp_path / article}.yml: {problem}")
+
+
+def test_reported_as_tells_apart_the_events_of_one_passage(extractions, reference, tmp_path):
+    """The lead reports Monday's capture and Sunday's raids, both placed at the province: the quote alone cannot
+    say which to reject; the type the extractor gave one of them can."""
+    rows = merged_tables(extractions, reference)
+    article = "001_69ba249cb100d0c6"
+    capture = _event_told(rows, article, LEAD, "Non-state actor overtakes territory")
+    raids = _event_told(rows, article, LEAD, "Air/drone strike")
+    assert capture["place_id"] == raids["place_id"] == "idlib-governorate"
+    review = _read_review(tmp_path, article, {"reviewer": "test", "events": {"reject": [
+        {"quote": LEAD, "reason": "test: two events are reported there"},
+        {"quote": LEAD, "reported_as": "Government regains territory", "reason": "test: no such event there"},
+        {"quote": LEAD, "reported_as": "Non-state actor overtakes territory", "reason": "test: the capture"}]}})
+    reviewed = apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
+    assert [(s["where"], s["problem"]) for s in reviewed["stale_reviews"]] == [
+        ("events.reject[0]", "2 events of this article are reported there (quote the words that name the event's "
+                             "place, or give reported_as)"),
+        ("events.reject[1]", "no event of this article is reported there any more as Government regains territory")]
+    assert [(r["target_id"], r["action"]) for r in reviewed["reviews"]] == [(capture["event_id"], "reject")]
+    assert raids["event_id"] in {e["event_id"] for e in reviewed["events"]}
+
+
+def test_a_review_unlinks_a_figure_from_the_wrong_event(extractions, reference, tmp_path):
+    """Rami Abdel Rahman's 19 children are among the province's 73 dead, not Darkush's: the review moves them, and
+    null takes a link away."""
+    rows = merged_tables(extractions, reference)
+    article = "001_69ba249cb100d0c6"
+    raids = _event_told(rows, article, LEAD, "Air/drone strike")
+    children = next(f for f in rows["figures"] if f["article_id"] == article and f["subject"] == "children"
+                    and "19 children" in f["quote"])
+    assert children["event_id"] != raids["event_id"]
+    quote = "19 children and 11 women were among the dead"
+    review = _read_review(tmp_path, article, {"reviewer": "test", "figures": {"add": [
+        {"quote": quote, "value": 19, "category": "killed", "subject": "children", "event_id": raids["event_id"],
+         "reason": "test: among the 73"},
+        {"quote": quote, "value": 11, "category": "killed", "subject": "women", "event_id": None,
+         "claimed_by_actor_id": None, "reason": "test: unlinked"}]}})
+    reviewed = apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
+    moved = next(f for f in reviewed["figures"] if f["figure_id"] == children["figure_id"])
+    women = next(f for f in reviewed["figures"] if f["article_id"] == article and f["subject"] == "women"
+                 and "11 women" in f["quote"])
+    assert (moved["event_id"], moved["review_status"]) == (raids["event_id"], "reviewed")
+    assert (women["event_id"], women["claimed_by_actor_id"], women["review_status"]) == (None, None, "reviewed")
+
+
+def test_a_figure_added_without_a_unit_is_one_line(extractions, reference, tmp_path):
+    """A distance has no unit of its own category: a new one without `unit` would publish an empty unit."""
+    rows = merged_tables(extractions, reference)
+    article = "003_4fee710319d38640"
+    review = _read_review(tmp_path, article, {"reviewer": "test", "figures": {"add": [
+        {"quote": "the road leading eastward to Ariha", "value": 12, "category": "distance", "subject": "road",
+         "reason": "test: no number, no unit"}]}})
+    with pytest.raises(BuildError) as raised:
+        apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
+    assert str(raised.value) == (f"{tmp_path / article}.yml: figures.add[0]: missing unit (category distance has no "
+                                 "unit of its own)")

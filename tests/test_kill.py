@@ -29,7 +29,7 @@ from scripts.build import DB_FILE, OUTPUTS, ROOT, STOP_AT, build, main
 
 from .conftest import DATAPACKAGE, REFERENCE, SITE_METADATA, output_files, seeds_without_collections
 
-LEFT_OUT = "004_6c79dcc6d6c20d5a"  # the article the previous build lacks (no review refers to it)
+LEFT_OUT = "004_6c79dcc6d6c20d5a"  # the article the previous build lacks, with its review (no other refers to it)
 RULE = "$(OUT)/idlib-events.db: $(INPUT)\n\tfalse\n"  # the Makefile's rule for the database, on its own
 
 
@@ -53,6 +53,7 @@ def previous(five, cache, tmp_path_factory) -> Path:
     four = tmp_path_factory.mktemp("four") / "seeds"
     shutil.copytree(five, four)
     (four / f"{LEFT_OUT}.txt").unlink()
+    (four / "reviews" / f"{LEFT_OUT}.yml").unlink()
     lines = (four / "articles.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (four / "articles.csv").write_text("".join(line for line in lines if LEFT_OUT not in line), encoding="utf-8")
     out = tmp_path_factory.mktemp("previous") / "out"

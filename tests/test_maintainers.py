@@ -137,7 +137,7 @@ def test_the_seed_reviews_are_applied_and_marked(db):
     assert tuple(moved) == ("bab-al-hawa-crossing", 2, 36.234)
     fixed = db.execute(reviewed.format("event_date, event_date_end, date_basis"),
                        ["%they were continuing attacks on regime checkpoints%"]).fetchone()
-    assert tuple(fixed) == ("2015-03-24", None, "review")
+    assert tuple(fixed) == ("2015-03-24", "2015-03-26", "review")
     added = db.execute("select * from figures where review_status = 'reviewed' and quote like '%three other bases%'").fetchone()
     body = db.execute("select body from articles where article_id = ?", [added["article_id"]]).fetchone()[0]
     assert body[added["char_start"]:added["char_end"]] == added["quote"] and added["unit"] == "bases"
