@@ -558,3 +558,18 @@ def test_canned_query_boxes_suggest_names(page, db):
     event_id = link.inner_text()
     link.click()
     page.wait_for_url(f"**/{DB}/events/{quote(event_id)}")
+
+
+def test_the_deadliest_air_raids_name_their_attacker_and_victims(page, db):
+    """The government air raids that killed 73 civilians across Idlib province on 26 April 2015 (AFP's seed
+    report): attacker the government's forces, target civilians; no armed group the raids did not involve."""
+    event_id = db.execute("select e.event_id from events e join figures f using (event_id) "
+                          "where e.sub_event_type = 'Air/drone strike' and e.event_date = '2015-04-26' "
+                          "and f.category = 'killed' and f.value = 73 and f.article_id = '001_69ba249cb100d0c6'").fetchone()[0]
+    goto(page, f"/{DB}/events/{quote(event_id)}", "section.event-card .event-actors .role")
+    attackers = page.locator('.event-actors .role[data-role="attacker"] a').all_inner_texts()
+    targets = page.locator('.event-actors .role[data-role="target"] a').all_inner_texts()
+    government, civilians = (db.execute("select name from actors where actor_id = ?", [a]).fetchone()[0]
+                             for a in ("syrian-government-forces", "civilians"))
+    assert attackers == [government] and targets == [civilians], (attackers, targets)
+

@@ -301,3 +301,14 @@ async def test_a_row_page_links_its_foreign_keys_by_label(datasette, db):
     # the JSON keeps the id
     row = (await datasette.client.get(f"/{DB}/events/{event_id}.json", params={"_shape": "array"})).json()[0]
     assert row["place_id"] == place_id
+
+
+def test_no_event_lists_its_own_attackers_as_target(db):
+    """The suicide bombing at Qarmid listed its own perpetrators as target: an actor is never on both sides."""
+    both = db.execute("select t.event_id, t.actor_id from event_actors t join event_actors a using (event_id, actor_id) "
+                      "where t.role = 'target' and a.role in ('attacker', 'associated')").fetchall()
+    assert not both, both
+    bombing = db.execute("select event_id from events "
+                         "where sub_event_type = 'Suicide bomb' and place_id = 'qarmid-base'").fetchone()[0]
+    roles = dict(db.execute("select actor_id, role from event_actors where event_id = ?", [bombing]).fetchall())
+    assert roles.get("syrian-government-forces") == "target" and roles.get("jabhat-al-nusra") != "target", roles
