@@ -113,6 +113,7 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event], sides
 
 
 FATALITY_BOUNDS = ("low", "best", "high")
+DAY = "day"  # the date precision of an event known to the day
 
 
 def _bound(value: float, figures: list[dict]) -> tuple[int, list[str]]:
@@ -141,7 +142,8 @@ def _count_bounds(claims: list[dict]) -> dict[str, tuple[int, list[str]]]:
 
 def _event_bounds(claims: list[dict]) -> dict[str, tuple[int, list[str]]]:
     """An event's low, best and high fatalities from its own tolls: the counts of different sides add up; a count
-    naming no side ("53 people") may hold them, so the event has the larger of it and their sum."""
+    naming no side ("the death toll at 27") is another reading of the same dead, so low and best are the lower of it
+    and the sides' sum, high the higher."""
     by_side: dict[str | None, list[dict]] = defaultdict(list)
     for row in claims:
         by_side[row["subject_side"]].append(row)
@@ -149,9 +151,9 @@ def _event_bounds(claims: list[dict]) -> dict[str, tuple[int, list[str]]]:
     bounds = {}
     for bound in FATALITY_BOUNDS:
         sided = [counts[side][bound] for side in sorted(counts, key=str) if side is not None]
-        total = (sum(v for v, _ in sided), sorted(i for _, ids in sided for i in ids)) if sided else None
-        whole = counts[None][bound] if None in counts else None
-        bounds[bound] = whole if total is None or (whole is not None and whole[0] > total[0]) else total
+        readings = [(sum(v for v, _ in sided), sorted(i for _, ids in sided for i in ids))] if sided else []
+        readings += [counts[None][bound]] if None in counts else []
+        bounds[bound] = (max if bound == "high" else min)(readings)
     return bounds
 
 
@@ -182,16 +184,26 @@ def _place_view(row: dict) -> SimpleNamespace:
                            within=row["within_place_id"])
 
 
+def _within_days(event: dict, other: dict) -> bool:
+    """Whether `event` falls on `other`'s days: the same dates, or days known to the day within other's span."""
+    if (event["event_date"], event["event_date_end"]) == (other["event_date"], other["event_date_end"]):
+        return True
+    return (event["date_precision"] == other["date_precision"] == DAY and other["event_date"] <= event["event_date"]
+            and (event["event_date_end"] or event["event_date"]) <= (other["event_date_end"] or other["event_date"]))
+
+
+def _holds(other: dict, event: dict, places: dict[str, SimpleNamespace]) -> bool:
+    """Whether `other` holds `event`: the same type and sub-type, `event` on other's days at a place other's holds."""
+    return ((other["event_type"], other["sub_event_type"]) == (event["event_type"], event["sub_event_type"])
+            and _within_days(event, other) and inside(places, event["place_id"], other["place_id"]))
+
+
 def _containers(event: dict, events: list[dict], places: dict[str, SimpleNamespace]) -> list[dict]:
-    """The events `event` is part of: the same type and sub-type on the same days, at a place that holds its place;
-    at the same place (or one that holds it back: two names of one area), the event with the lower id, as ACLED
-    makes one event of one day's fighting of one kind at one place."""
-    return [other for other in events
-            if other is not event
-            and (other["event_type"], other["sub_event_type"]) == (event["event_type"], event["sub_event_type"])
-            and (other["event_date"], other["event_date_end"]) == (event["event_date"], event["event_date_end"])
-            and inside(places, event["place_id"], other["place_id"])
-            and (not inside(places, other["place_id"], event["place_id"]) or other["event_id"] < event["event_id"])]
+    """The events `event` is part of: those that hold it; of two that hold each other (the same days at the same
+    place, or two names of one area), the one with the lower id, as ACLED makes one event of one day's violence of
+    one kind at one place."""
+    return [other for other in events if other is not event and _holds(other, event, places)
+            and (not _holds(event, other, places) or other["event_id"] < event["event_id"])]
 
 
 def link_parts(events: list[dict], place_rows: list[dict]) -> None:

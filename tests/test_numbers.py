@@ -16,7 +16,7 @@ import yaml
 from scripts.extraction_runs import run_extractions
 from scripts.reviews import Review, apply_reviews
 from scripts.seeds import read_articles
-from scripts.tables import FATALITY_CATEGORIES, merged_tables, read_sides, subject_side
+from scripts.tables import FATALITY_CATEGORIES, link_parts, merged_tables, read_sides, subject_side
 
 from .conftest import REFERENCE, SEEDS
 
@@ -249,3 +249,17 @@ def test_the_flat_view_and_the_geojson_carry_the_bounds_and_the_links(db, built)
     assert wanted <= columns
     geojson = json.loads((built / "downloads" / "events.geojson").read_text(encoding="utf-8"))
     assert wanted <= set(geojson["features"][0]["properties"])
+
+
+def test_an_event_on_a_day_of_a_span_and_a_second_reading_of_one_event_lie_inside_it(db):
+    places = [dict(r) for r in db.execute("select * from places")]
+    province = dict(db.execute("select * from events where place_id = 'darkush'").fetchone())
+    darkush = {**province, "event_id": "b-darkush", "fatalities": 53}
+    since_saturday = {**province, "event_id": "a-province", "place_id": "idlib-governorate", "fatalities": 73,
+                      "event_date": "2015-04-25", "event_date_end": "2015-04-26", "date_precision": "day"}
+    retold = {**since_saturday, "event_id": "c-province", "fatalities": 70}
+    elsewhere = {**darkush, "event_id": "d-darkush", "event_date": "2015-04-20", "event_date_end": None}
+    events = [darkush, since_saturday, retold, elsewhere]
+    link_parts(events, places)
+    assert [e["part_of_event_id"] for e in events] == ["a-province", None, "a-province", None]
+    assert [e["fatalities_in_totals"] for e in events] == [None, 73, None, 53]
