@@ -69,7 +69,7 @@ def agreement(tables: dict[str, list[dict]], annotations: list[dict], spec: dict
                     or date.fromisoformat(e["event_date"]) <= day <= date.fromisoformat(e["event_date_end"] or e["event_date"])]
             dates = sorted({e["event_date"] for e in found})
             result.add("date within a day", bool(near), f"{label}: coded {day}, extracted {dates}")
-        values = {float(f["value"]) for f in figures.get(article_id, [])}
+        values = {float(f["value"]) for f in figures.get(article_id, []) if f["value"] is not None}  # not a vague word
         for column in spec["counts"]:
             count = float(coded.get(column) or 0)  # as the collection wrote it: "20", or empty
             if count:

@@ -17,6 +17,7 @@ EVENTS_GEOJSON = "events.geojson"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: no build time leaks in
 GEOJSON_PROPERTIES = ("event_id", "event_date", "event_date_end", "date_precision", "date_basis", "event_type",
                       "sub_event_type", "place_id", "geo_precision", "actor1_id", "actor2_id", "fatalities",
+                      "fatalities_low", "fatalities_best", "fatalities_high", "part_of_event_id", "fatalities_in_totals",
                       "source_count", "summary", "review_status")
 
 

@@ -146,6 +146,11 @@ def _gold_roles(item: dict) -> set[tuple[str, str]]:
     return {(actor, role) for role, actors in (item.get("actors") or {}).items() for actor in actors or []}
 
 
+def _read_value(row: dict) -> float:
+    """A figure row's number as the gold writes it: its value, or a vague word's low bound (the gold's value)."""
+    return float(row["value"] if row["value"] is not None else row["value_low"])
+
+
 def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]],
                    bodies: dict[str, str]) -> tuple[Score, list[tuple[str, dict, dict]]]:
     """The figures score, and the matched (article, gold figure, extracted row) triples."""
@@ -158,7 +163,7 @@ def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]],
             start = bodies[article_id].find(item["evidence"])
             end = start + len(item["evidence"])
             candidates = [row for row in predicted if row["figure_id"] not in used and row["article_id"] == article_id
-                          and float(row["value"]) == float(item["value"]) and row["qualifier"] == item["qualifier"]
+                          and _read_value(row) == float(item["value"]) and row["qualifier"] == item["qualifier"]
                           and row["category"] == item["category"]]
             candidates.sort(key=lambda r: (not (r["char_start"] <= start < r["char_end"] or start <= r["char_start"] < end),
                                            abs(r["char_start"] - start)))
@@ -168,7 +173,7 @@ def _match_figures(gold: dict[str, dict], tables: dict[str, list[dict]],
                 matches.append((article_id, item, candidates[0]))
             else:
                 score.misses.append(f"{article_id} {item['value']} {item['qualifier']} {item['category']}: {item['evidence']!r}")
-    score.false_hits = [f"{r['article_id']} {r['value']:g} {r['qualifier']} {r['category']} ({r['subject']})"
+    score.false_hits = [f"{r['article_id']} {_read_value(r):g} {r['qualifier']} {r['category']} ({r['subject']})"
                         for r in predicted if r["figure_id"] not in used]
     return score, matches
 

@@ -18,6 +18,11 @@ WIDTH = 100
 QUOTE_CHARS = 160
 
 
+def _number(figure: dict) -> str:
+    """A figure's number as written: its vague word ("a number of"), else its value (2, 2.5)."""
+    return figure["value_word"] or f"{figure['value']:g}"
+
+
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return f"“{text[:QUOTE_CHARS]}{'…' if len(text) > QUOTE_CHARS else ''}”"
@@ -96,8 +101,8 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
         claimant = actors.get(figure["claimed_by_actor_id"] or "")
         source = f"claimed by {claimant}" if claimant else "unattributed"
         link = f" → {figure['event_id']}" if figure["event_id"] else " (no event)"
-        qualifier = "" if figure["qualifier"] == "exact" else figure["qualifier"].replace("_", " ") + " "
-        lines.append(f"  {qualifier}{figure['value']:g} {figure['unit']}: {figure['subject']} "
+        qualifier = "" if figure["qualifier"] in ("exact", "vague") else figure["qualifier"].replace("_", " ") + " "
+        lines.append(f"  {qualifier}{_number(figure)} {figure['unit']}: {figure['subject']} "
                      f"({figure['category']}), {source}{link}  [{figure['review_status']}]")
     lines += ["", "Not resolved"]
     if unresolved:
@@ -115,7 +120,7 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
         lines += _wrapped(f"Figures whose unit could not be read ({len(unknown_units)}), published with unit unknown: "
                           "add the counted noun to seeds/reference/extraction/figures.yml, or fix them in a review file:",
                           "  ")
-        lines += [f"    {f['value']:g} {f['subject']} at characters {f['char_start']}–{f['char_end']}" for f in unknown_units]
+        lines += [f"    {_number(f)} {f['subject']} at characters {f['char_start']}–{f['char_end']}" for f in unknown_units]
     if not_read:
         lines += _wrapped(f"Number phrases not understood ({len(not_read)}), left out of the figures:", "  ")
         lines += [f"    “{n['text']}” at characters {n['char_start']}–{n['char_end']}: {n['reason']}" for n in not_read]

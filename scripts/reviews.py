@@ -23,7 +23,7 @@ from .control_chars import escaped
 from .errors import BuildError
 from .seeds import PublishedLimits, resolves_inside
 from .shapes import check_shape
-from .tables import STALE_REVIEWS, event_point, fatalities
+from .tables import NO_FATALITIES, STALE_REVIEWS, event_point, fatality_bounds, link_parts
 from .yaml_in import read_yaml
 
 REVIEW_DIR = "reviews"
@@ -34,8 +34,9 @@ EVENT_FIXES = ("event_date", "event_date_end", "date_precision", "event_type", "
 LOCATION = ("quote", "occurrence")  # how a correction names its row: a passage of the article
 REPORTED_AS = "reported_as"  # the sub-event type the extractor gave the event: tells apart events of one passage
 ACTORS = "actors"  # an event fix's actors: role → actor ids, replacing the extractor's roles
-FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_low", "value_high", "unit", "qualifier", "category",
-                 "subject", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id", "reason")
+FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_word", "value_low", "value_high", "unit", "qualifier",
+                 "category", "subject", "subject_side", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id",
+                 "reason")
 SECTIONS = {"events": ("reject", "fix"), "figures": ("reject", "add")}
 
 
@@ -114,6 +115,11 @@ def read_reviews(seeds_dir: Path, article_ids: set[str]) -> list[Review]:
         if path.suffix == ".yml" and not resolves_inside(path, seeds_dir):
             raise BuildError(f"{escaped(str(path))}: a link to a file outside {seeds_dir}, which a review file may not be")
     return [read_review(path, article_ids) for path in sorted(folder.glob("*.yml"))]
+
+
+def _read_value(figure: dict) -> float:
+    """The number a figure's words give: its value, or a vague word's low bound (the value a review names)."""
+    return figure["value"] if figure["value"] is not None else figure["value_low"]
 
 
 def _shown(value) -> str:
@@ -244,7 +250,7 @@ class _Applier:
         start, end = self._passage(review, where, entry)
         found = [f for f in self.figures_of_article.get(review.article_id, [])
                  if f["figure_id"] in self.figures and (number := ids.figure_number(f["figure_id"]))
-                 and start <= number[0] and number[1] <= end and entry.get("value") in (None, f["value"])]
+                 and start <= number[0] and number[1] <= end and entry.get("value") in (None, _read_value(f))]
         if len(found) == 1:
             return found[0]
         self._stale(review, where, entry, f"{len(found)} figures of this article have their number there (quote fewer "
@@ -368,11 +374,12 @@ class _Applier:
             raise _fail(review.path, where, f"missing unit (category {entry['category']} has no unit of its own)")
         figure = {
             "figure_id": figure_id, "article_id": review.article_id, "event_id": entry.get("event_id"),
-            "place_id": entry.get("place_id"), "value": value,
+            "place_id": entry.get("place_id"), "value": None if entry.get("value_word") else value,
+            "value_word": entry.get("value_word"),
             "value_low": float(entry.get("value_low", value)) if entry.get("value_low", value) is not None else None,
             "value_high": float(entry.get("value_high", value)) if entry.get("value_high", value) is not None else None,
             "unit": unit, "qualifier": entry.get("qualifier", "exact"),
-            "category": entry["category"], "subject": entry["subject"],
+            "category": entry["category"], "subject": entry["subject"], "subject_side": entry.get("subject_side"),
             "claimed_by_actor_id": entry.get("claimed_by_actor_id"), "part_of_figure_id": entry.get("part_of_figure_id"),
             "quote": quote, "char_start": start, "char_end": start + len(quote), "review_status": REVIEWED,
         }
@@ -388,7 +395,7 @@ class _Applier:
         for figure in self.figures_of_article.get(article_id, []):
             number = ids.figure_number(figure["figure_id"])
             if (id(figure) not in self.rejected_figures and number and start <= number[0] and number[1] <= end
-                    and figure["value"] == value):
+                    and _read_value(figure) == value):
                 return figure
         return None
 
@@ -430,10 +437,13 @@ class _Applier:
         if self.new_roles:
             self.rows["event_actors"] = self._event_actors()
         self.rows["figures"] = [f for f in self.rows["figures"] if id(f) not in self.rejected_figures]
-        tolls = fatalities(self.rows["figures"])
+        tolls = fatality_bounds(self.rows["figures"])
         for event in self.rows["events"]:
-            if event["event_id"] not in self.fixed_fatalities:
-                event["fatalities"] = tolls.get(event["event_id"])
+            fixed = event["fatalities"]
+            event.update(tolls.get(event["event_id"], NO_FATALITIES))
+            if event["event_id"] in self.fixed_fatalities:
+                event["fatalities"] = fixed  # a reviewer's fatalities stay; low, best and high stay the figures'
+        link_parts(self.rows["events"], self.rows["places"])  # reviews move events' places, dates and types
         self.rows["reviews"] = self.records
         self.rows[STALE_REVIEWS] = self.stale
         return self.rows

@@ -10,7 +10,9 @@ from frictionless import Package
 
 from .errors import BuildError
 
-SQLITE_TYPES = {"string": str, "integer": int, "number": float, "date": str, "boolean": int}
+# A number column is declared ANY, which SQLite gives NUMERIC affinity: a whole number is stored as an integer
+# (2, 1100000, not 2.0, 1100000.0, on the site and in its JSON and CSV), a fraction as a real (2.5).
+SQLITE_TYPES = {"string": str, "integer": int, "number": "ANY", "date": str, "boolean": int}
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 from .errors import BuildError
 from .extract import ArticleExtraction, ClaimedFigure
+from .extraction.figures import PEOPLE
+from .extraction.places import inside
 from .extraction_runs import run_extractions
 from .ids import figure_id
 from .merge import Event, first_report, merge_events
@@ -50,29 +54,55 @@ def _parent_figure(items: list[ClaimedFigure], position: int) -> int | None:
     return None
 
 
-def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> list[dict]:
+Sides = list[tuple[str, set[str], set[str]]]  # (side, modifiers, nouns), in the order figures.yml gives them
+
+
+def read_sides(figures_data: dict) -> Sides:
+    """The `sides` of seeds/reference/extraction/figures.yml: whose people a count of people counts."""
+    return [(side, set(spec["modifiers"]), set(spec["nouns"])) for side, spec in figures_data["figures"]["sides"].items()]
+
+
+def subject_side(subject: str, sides: Sides) -> str | None:
+    """The side of the people a figure's subject names: a modifier before the counted noun decides ("pro-regime
+    fighters"), else the noun itself ("soldiers"); None when neither names a side ("people")."""
+    words = re.findall(r"[a-z]+", subject.lower())
+    if not words:
+        return None
+    for side, modifiers, _ in sides:
+        if modifiers.intersection(words[:-1]):
+            return side
+    return next((side for side, _, nouns in sides if words[-1] in nouns), None)
+
+
+def figure_rows(extractions: list[ArticleExtraction], events: list[Event], sides: Sides) -> list[dict]:
     links = _figure_events(events)
     rows = []
     for extraction in extractions:
         article_id = extraction.article.article_id
         items = extraction.figures
+        event_ids: list[str | None] = []
         for position, item in enumerate(items):
             figure = item.figure
             candidates = links.get((article_id, item.event_sentence), []) if item.event_sentence is not None else []
             event_id = min(candidates, key=lambda c: (abs(c[0] - figure.number_start), c[1], c[0]))[2] if candidates else None
             parent = _parent_figure(items, position) if figure.is_part else None
+            if parent is not None and event_ids[parent] is not None:
+                event_id = event_ids[parent]  # a sub-count counts the dead of its whole's event, wherever it is told
+            event_ids.append(event_id)
             rows.append({
                 "figure_id": _figure_id(article_id, item),
                 "article_id": article_id,
                 "event_id": event_id,
                 "place_id": item.place_id,
-                "value": figure.value,
+                "value": None if figure.value_word else figure.value,  # a vague word is no exact value
+                "value_word": figure.value_word,
                 "value_low": figure.value_low,
                 "value_high": figure.value_high,
                 "unit": figure.unit,
                 "qualifier": figure.qualifier,
                 "category": figure.category,
                 "subject": figure.subject,
+                "subject_side": subject_side(figure.subject, sides) if figure.unit == PEOPLE else None,
                 "claimed_by_actor_id": item.claimed_by,
                 "part_of_figure_id": _figure_id(article_id, items[parent]) if parent is not None else None,
                 "quote": figure.sentence.text,
@@ -82,16 +112,123 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event]) -> li
     return rows
 
 
-def fatalities(figures: list[dict]) -> dict[str, int]:
-    """Each event's fatalities, ACLED-style: the lowest of the sources' tolls, a source (article and claimant)
-    counting its largest toll. An event with no toll is not in the result."""
-    per_source: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+FATALITY_BOUNDS = ("low", "best", "high")
+DAY = "day"  # the date precision of an event known to the day
+
+
+def _bound(value: float, figures: list[dict]) -> tuple[int, list[str]]:
+    return int(value), sorted(f["figure_id"] for f in figures)
+
+
+def _count_bounds(claims: list[dict]) -> dict[str, tuple[int, list[str]]]:
+    """Low, best and high of one count (the dead of one side, or of no side named, in one event), each with the
+    figure that gives it. A source (article and claimant) counts with its largest number; low is the lowest
+    source, high the highest, best the middle one (the lower of the two middle ones). A vague word counts only
+    where no source gives a number, and then with its low bound for all three."""
+    numbered: dict[tuple[str, str], dict] = {}
+    vague: dict[tuple[str, str], dict] = {}
+    for row in claims:
+        source = (row["article_id"], row["claimed_by_actor_id"] or "")
+        kept, value = (numbered, "value") if row["value"] is not None else (vague, "value_low")
+        if source not in kept or (row[value], row["figure_id"]) > (kept[source][value], kept[source]["figure_id"]):
+            kept[source] = row
+    if numbered:
+        ranked = sorted(numbered.values(), key=lambda f: (f["value"], f["figure_id"]))
+        picks = {"low": ranked[0], "best": ranked[(len(ranked) - 1) // 2], "high": ranked[-1]}
+        return {bound: _bound(row["value"], [row]) for bound, row in picks.items()}
+    floor = min(vague.values(), key=lambda f: (f["value_low"], f["figure_id"]))
+    return {bound: _bound(floor["value_low"], [floor]) for bound in FATALITY_BOUNDS}
+
+
+def _event_bounds(claims: list[dict]) -> dict[str, tuple[int, list[str]]]:
+    """An event's low, best and high fatalities from its own tolls: the counts of different sides add up; a count
+    naming no side ("the death toll at 27") is another reading of the same dead, so low and best are the lower of it
+    and the sides' sum, high the higher."""
+    by_side: dict[str | None, list[dict]] = defaultdict(list)
+    for row in claims:
+        by_side[row["subject_side"]].append(row)
+    counts = {side: _count_bounds(rows) for side, rows in by_side.items()}
+    bounds = {}
+    for bound in FATALITY_BOUNDS:
+        sided = [counts[side][bound] for side in sorted(counts, key=str) if side is not None]
+        readings = [(sum(v for v, _ in sided), sorted(i for _, ids in sided for i in ids))] if sided else []
+        readings += [counts[None][bound]] if None in counts else []
+        bounds[bound] = (max if bound == "high" else min)(readings)
+    return bounds
+
+
+def fatality_bounds(figures: list[dict]) -> dict[str, dict[str, object]]:
+    """Each event's fatalities, UCDP-style low, best and high with the figures that give each, and ACLED's
+    conservative `fatalities` (the low), from the event's own tolls only: figures of a fatality category linked
+    to the event, not a sub-count of another figure. An event with no toll is not in the result."""
+    claims: dict[str, list[dict]] = defaultdict(list)
     for row in figures:
         if row["event_id"] and row["category"] in FATALITY_CATEGORIES and not row["part_of_figure_id"]:
-            tolls = per_source[row["event_id"]]
-            source = (row["article_id"], row["claimed_by_actor_id"] or "")
-            tolls[source] = max(tolls.get(source, 0), row["value"])
-    return {event_id: int(min(tolls.values())) for event_id, tolls in per_source.items()}
+            claims[row["event_id"]].append(row)
+    result = {}
+    for event_id, rows in claims.items():
+        bounds = _event_bounds(rows)
+        result[event_id] = {"fatalities": bounds["low"][0],
+                            **{f"fatalities_{b}": bounds[b][0] for b in FATALITY_BOUNDS},
+                            **{f"fatalities_{b}_figures": "; ".join(bounds[b][1]) for b in FATALITY_BOUNDS}}
+    return result
+
+
+NO_FATALITIES = {"fatalities": None, **{f"fatalities_{b}": None for b in FATALITY_BOUNDS},
+                 **{f"fatalities_{b}_figures": None for b in FATALITY_BOUNDS}}
+
+
+def _place_view(row: dict) -> SimpleNamespace:
+    """A places row as `inside` reads a place."""
+    return SimpleNamespace(place_type=row["place_type"], governorate=row["governorate"], country=row["country"],
+                           within=row["within_place_id"])
+
+
+def _within_days(event: dict, other: dict) -> bool:
+    """Whether `event` falls on `other`'s days: the same dates, or days known to the day within other's span."""
+    if (event["event_date"], event["event_date_end"]) == (other["event_date"], other["event_date_end"]):
+        return True
+    return (event["date_precision"] == other["date_precision"] == DAY and other["event_date"] <= event["event_date"]
+            and (event["event_date_end"] or event["event_date"]) <= (other["event_date_end"] or other["event_date"]))
+
+
+def _holds(other: dict, event: dict, places: dict[str, SimpleNamespace]) -> bool:
+    """Whether `other` holds `event`: the same type and sub-type, `event` on other's days at a place other's holds."""
+    return ((other["event_type"], other["sub_event_type"]) == (event["event_type"], event["sub_event_type"])
+            and _within_days(event, other) and inside(places, event["place_id"], other["place_id"]))
+
+
+def _containers(event: dict, events: list[dict], places: dict[str, SimpleNamespace]) -> list[dict]:
+    """The events `event` is part of: those that hold it; of two that hold each other (the same days at the same
+    place, or two names of one area), the one with the lower id, as ACLED makes one event of one day's violence of
+    one kind at one place."""
+    return [other for other in events if other is not event and _holds(other, event, places)
+            and (not _holds(event, other, places) or other["event_id"] < event["event_id"])]
+
+
+def link_parts(events: list[dict], place_rows: list[dict]) -> None:
+    """Set each event's `part_of_event_id` (the nearest event it lies inside: of several, the one at the place the
+    others' places hold, then the lowest id) and `fatalities_in_totals` (what it adds to a sum of fatalities, each
+    death once: nothing for a part; for any other event the largest toll among it and the events inside it). The
+    parts' tolls are not added up: the same day's toll of one place, told twice, can be read as two events there
+    (two spellings of a village), and a sum would count those dead twice."""
+    places = {row["place_id"]: _place_view(row) for row in place_rows}
+    parts: dict[str, list[dict]] = defaultdict(list)
+    for event in events:
+        containers = _containers(event, events, places)
+        nearest = min(containers, key=lambda c: (-sum(inside(places, c["place_id"], o["place_id"]) for o in containers),
+                                                 c["event_id"]), default=None)
+        event["part_of_event_id"] = nearest["event_id"] if nearest else None
+        if nearest:
+            parts[nearest["event_id"]].append(event)
+
+    def held(event: dict) -> int | None:
+        """The largest toll of an event and of the events inside it."""
+        counts = [c for c in [event["fatalities"], *(held(part) for part in parts[event["event_id"]])] if c is not None]
+        return max(counts) if counts else None
+
+    for event in events:
+        event["fatalities_in_totals"] = None if event["part_of_event_id"] else held(event)
 
 
 COORD_DECIMALS = 4  # about 10 m: finer than any place in the gazetteer is known
@@ -108,8 +245,9 @@ def event_point(latitude: float | None, longitude: float | None, geo_precision: 
 
 
 def event_rows(events: list[Event], reference: Reference, figures: list[dict], published: dict[str, object]) -> list[dict]:
+    """The events table's rows, without the links between events (`link_parts` sets them)."""
     rows = []
-    tolls = fatalities(figures)
+    tolls = fatality_bounds(figures)
     for event in events:
         place = reference.places[event.place_id]
         first_report = min(event.mentions, key=lambda m: (published[m.article_id], m.article_id, m.trigger_start))
@@ -126,7 +264,7 @@ def event_rows(events: list[Event], reference: Reference, figures: list[dict], p
             "geo_precision": event.geo_precision,
             "actor1_id": event.actor1_id,
             "actor2_id": event.actor2_id,
-            "fatalities": tolls.get(event.event_id),
+            **tolls.get(event.event_id, NO_FATALITIES),
             "summary": first_report.sentence.text,
             "source_count": len({m.article_id for m in event.mentions}),
         })
@@ -141,7 +279,7 @@ def _iso(day: date | None) -> str | None:
 def build_tables(extractions: list[ArticleExtraction], events: list[Event], reference: Reference) -> dict[str, list[dict]]:
     """Rows of every resource in datapackage.json, keyed by resource name."""
     articles = [x.article for x in extractions]
-    figures = figure_rows(extractions, events)
+    figures = figure_rows(extractions, events, read_sides(reference.extraction["figures"]))
     published = {a.article_id: a.published_date for a in articles}
     tables = {
         "articles": [{
@@ -196,6 +334,7 @@ def build_tables(extractions: list[ArticleExtraction], events: list[Event], refe
             "suggestion_score": u.score, "looks_like": u.looks_like,
         } for x in extractions for u in x.unresolved],
     }
+    link_parts(tables["events"], tables["places"])
     return tables
 
 

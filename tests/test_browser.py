@@ -323,12 +323,15 @@ def test_event_page_quotes_its_evidence(page, db):
     links = {urlparse(h).path for h in page.locator("section.evidence a").evaluate_all("els => els.map(a => a.href)")}
     for article_id in {m["article_id"] for m in mentions}:
         assert f"/{DB}/articles/{quote(article_id)}" in links, article_id
-    figures = db.execute("select value, unit, quote from figures where event_id = ?", [event_id]).fetchall()
+    figures = db.execute("select value, value_word, value_low, unit, quote from figures where event_id = ?",
+                         [event_id]).fetchall()
     items = [" ".join(t.split()) for t in page.locator("section.evidence li.figure").all_inner_texts()]
     assert len(items) == len(figures)
-    for figure in figures:  # the number with its unit, then the sentence it comes from
-        assert any(f"{figure['value']:,g} {figure['unit']}" in item and " ".join(figure["quote"].split()) in item
-                   for item in items), (figure["value"], figure["unit"], items)
+    for figure in figures:  # the number (or the vague word and its low bound) with its unit, then its sentence
+        number = (f"{figure['value_word']} (at least {figure['value_low']:,g})" if figure["value_word"]
+                  else f"{figure['value']:,g}")
+        assert any(f"{number} {figure['unit']}" in item and " ".join(figure["quote"].split()) in item
+                   for item in items), (number, figure["unit"], items)
 
 
 def test_home_page_links_the_downloads(page, db):

@@ -121,7 +121,8 @@ def test_conflicting_claims_stay_side_by_side(db):
 def test_vague_words_become_bounded_figures(db):
     row = db.execute("select * from figures where article_id like '000_%' and category = 'captured' "
                      "and qualifier = 'vague'").fetchone()
-    assert (row["value"], row["value_low"], row["value_high"], row["subject"]) == (200, 200, 999, "prisoners")
+    assert (row["value"], row["value_word"], row["value_low"], row["value_high"], row["subject"]) == (
+        None, "hundreds", 200, 999, "prisoners")
 
 
 def test_every_figure_carries_its_unit(db):

@@ -100,7 +100,8 @@ def test_an_unrelated_article_leaves_every_id_as_it_was(extractions, reference, 
 def test_a_review_adding_a_figure_the_extractor_found_does_not_double_it(extractions, reference):
     rows = merged_tables(extractions, reference)
     found = next(f for f in rows["figures"] if f["article_id"] == ARTICLE and f["category"] == "killed")
-    entry = {"quote": found["quote"], "value": found["value"], "category": "executed", "subject": "prisoners",
+    value = found["value"] if found["value"] is not None else found["value_low"]  # a vague word: its low bound
+    entry = {"quote": found["quote"], "value": value, "category": "executed", "subject": "prisoners",
              "reason": "test: the extractor reads this figure already"}
     review = Review(ARTICLE, Path(f"{ARTICLE}.yml"), "test", {"reject": [], "fix": []}, {"reject": [], "add": [entry]})
     reviewed = apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])

@@ -56,6 +56,7 @@ class Figure:
     subject: str
     is_part: bool  # a sub-count of a larger figure ("including eight children")
     cumulative: bool = False  # a running total of the whole war: it belongs to no single event
+    value_word: str | None = None  # the vague word ("a number of", "dozens"); `value` is then its low bound
 
 
 def _lemmas(token: Token) -> set[str]:
@@ -494,6 +495,7 @@ class FigureFinder:
             subject=self._subject(noun, governor, category),
             is_part=self._is_part(head),
             cumulative=self._cumulative(clause),
+            value_word=number.vague,
         )
 
     def find(self, sentence: Sentence, not_understood: list[NotUnderstood] | None = None) -> list[Figure]:
@@ -531,4 +533,5 @@ class FigureFinder:
         return Figure(sentence=sentence, number_start=sentence.start + start.idx,
                       number_end=sentence.start + end.idx + len(end.text), value=number.value, value_low=low,
                       value_high=high, qualifier=qualifier, category=whole.category, unit=whole.unit,
-                      subject=doc[number.first:number.last + 3].text, is_part=True, cumulative=whole.cumulative)
+                      subject=doc[number.first:number.last + 3].text, is_part=True, cumulative=whole.cumulative,
+                      value_word=number.vague)

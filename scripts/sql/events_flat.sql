@@ -20,6 +20,11 @@ SELECT
      SELECT DISTINCT ac.name FROM event_actors ea JOIN actors ac ON ac.actor_id = ea.actor_id
      WHERE ea.event_id = e.event_id AND ea.role = 'associated' ORDER BY ac.name)) AS associated_actors,
   e.fatalities,
+  e.fatalities_low,
+  e.fatalities_best,
+  e.fatalities_high,
+  e.part_of_event_id,
+  e.fatalities_in_totals,
   e.summary,
   e.source_count,
   e.review_status,
