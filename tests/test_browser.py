@@ -576,3 +576,42 @@ def test_the_deadliest_air_raids_name_their_attacker_and_victims(page, db):
                              for a in ("syrian-government-forces", "civilians"))
     assert attackers == [government] and targets == [civilians], (attackers, targets)
 
+
+
+# The distinct deaths the seed articles report for April 2015, as a reader counts them: 73 civilians in the
+# government's air raids across Idlib province on the 26th (Darkush's 53 are among them), at least 60
+# pro-regime soldiers in the fighting for Jisr al-Shughur, at least 15 soldiers at Qarmid (the car bombs), and
+# 30 regime troops in al-Ghab.
+APRIL_2015_DEATHS = 73 + 60 + 15 + 30
+
+
+def test_the_timeline_counts_each_death_of_april_2015_once(page):
+    goto(page, f"/{DB}/timeline_by_month", "table.rows-and-columns")
+    expect(page.locator(".metadata-description, .query-description, p").filter(
+        has_text="Each death is counted once").first).to_be_visible()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    total = 0
+    for at in range(rows.count()):
+        row = rows.nth(at)
+        if row.locator("td.col-month").inner_text().strip() == "2015-04":
+            total += int(row.locator("td.col-fatalities").inner_text().strip())
+    assert total == APRIL_2015_DEATHS
+
+
+def test_no_vague_quantity_is_shown_as_an_exact_value(page, db):
+    """A vague quantity ("a number of terrorists") is shown as its words with its low bound, on the event page
+    and in the figures table, never as "2 people"; whole values show as integers, never "2.0"."""
+    figure = db.execute("select * from figures where value_word = 'a number of' and category = 'killed' "
+                        "order by figure_id limit 1").fetchone()
+    assert figure and figure["value"] is None and figure["value_low"] == 2
+    goto(page, f"/{DB}/events/{quote(figure['event_id'])}", "section.evidence li.figure")
+    item = page.locator("section.evidence li.figure", has_text=figure["quote"][:40]).first
+    expect(item).to_contain_text(f"a number of (at least 2) {figure['unit']}")
+    expect(item).not_to_contain_text(f"2 {figure['unit']}")
+    goto(page, f"/{DB}/figures?value_word=a+number+of", "table.rows-and-columns")
+    values = page.locator("table.rows-and-columns td.col-value").all_inner_texts()
+    assert values and all(not v.strip() for v in values), values
+    # vague values shown on the site's tables are integers where whole, never "2.0"
+    goto(page, f"/{DB}/figures?_sort_desc=value", "table.rows-and-columns")
+    shown = [v.strip() for v in page.locator("table.rows-and-columns td.col-value").all_inner_texts() if v.strip()]
+    assert shown and not any(v.endswith(".0") for v in shown), shown[:5]
