@@ -86,8 +86,9 @@ def figure_rows(extractions: list[ArticleExtraction], events: list[Event], sides
             candidates = links.get((article_id, item.event_sentence), []) if item.event_sentence is not None else []
             event_id = min(candidates, key=lambda c: (abs(c[0] - figure.number_start), c[1], c[0]))[2] if candidates else None
             parent = _parent_figure(items, position) if figure.is_part else None
-            if parent is not None and event_ids[parent] is not None:
-                event_id = event_ids[parent]  # a sub-count counts the dead of its whole's event, wherever it is told
+            if parent is not None and (event_ids[parent] is not None or items[parent].figure.cumulative):
+                # a sub-count counts the dead of its whole's event, wherever it is told; of a running total, none
+                event_id = event_ids[parent]
             event_ids.append(event_id)
             rows.append({
                 "figure_id": _figure_id(article_id, item),

@@ -161,6 +161,15 @@ def test_cumulative_cues_mark_running_totals_only():
     assert cumulative("Nearly 12,000 children were killed in the conflict in Syria so far.")
     assert not cumulative("An air strike on the market killed 14 people on Monday.")
     assert not cumulative("Since Monday, 3,000 families have fled the town.")
+    # a toll larger than any single event's is a running total however it is told (figures.yml,
+    # beyond_any_event): fakes-1919191754 (TRT World), fakes-1965495332 (Sputnik), fakes-1923102915 (The New Arab)
+    assert cumulative("The Syrian Center for Policy Research however puts the death toll from the six-year "
+                      "conflict at more than 470000 people.")
+    assert cumulative("According to the latest SORH estimates the Syrian military conflict has claimed the lives "
+                      "of more than 210000 people.")
+    assert cumulative("Russian war planes have killed 4000 civilians since it first intervened in Syria just over a "
+                      "year ago.")
+    assert not cumulative("The chemical attack on Ghouta killed more than 1,400 people.")
 
 
 def _figures(text):

@@ -116,6 +116,8 @@ class FigureFinder:
         self.cumulative = {prep: set(words) for prep, words in cumulative["objects"].items()}
         self.anywhere = set(cumulative["anywhere"])
         self.war_subjects = set(cumulative["subjects"])
+        beyond = cumulative["beyond_any_event"]
+        self.beyond_any_event = (beyond["at_least"], set(beyond["categories"]))
         self.reporting_verbs = set(data["claimants"]["reporting_verbs"]["lemmas"])
         self.report_subject = data["claimants"]["count_before_report"]["subject_dependency"]
         tolls = data["claimants"]["toll_reports"]
@@ -396,6 +398,11 @@ class FigureFinder:
                 words |= {obj.lemma_.lower()} | {t.lemma_.lower() for t in obj.lefts if t.dep_ in ("compound", "poss")}
         return words
 
+    def _beyond_any_event(self, category: str, low: float | None) -> bool:
+        """A toll larger than any single event's: the war's running total, however it is told."""
+        at_least, categories = self.beyond_any_event
+        return category in categories and low is not None and low >= at_least
+
     def _cumulative(self, clause: Token) -> bool:
         """A running total of the war: "since the war began", "since 2011" anywhere in the count's clause, or the
         count's verb modified by "in the conflict" (not "in an attack that took the war to …")."""
@@ -494,7 +501,7 @@ class FigureFinder:
             unit=self._unit(category, noun),
             subject=self._subject(noun, governor, category),
             is_part=self._is_part(head),
-            cumulative=self._cumulative(clause),
+            cumulative=self._cumulative(clause) or self._beyond_any_event(category, low),
             value_word=number.vague,
         )
 
