@@ -20,7 +20,7 @@ import yaml
 import scripts.build
 import scripts.evaluate
 import scripts.extraction_runs
-from scripts.build import DB_FILE, OUTPUTS, ROOT, build
+from scripts.build import DB_FILE, OUTPUTS, ROOT, build, cores
 from scripts.extract import Extractor
 from scripts.extraction.names import NameMatcher
 from scripts.extraction_runs import reference_key
@@ -132,6 +132,23 @@ def built(tmp_path_factory, extraction_cache) -> Path:
     out = tmp_path_factory.mktemp("build")
     run_build(seeds_without_collections(tmp_path_factory.mktemp("seeds") / "seeds"), out, cache=extraction_cache)
     return out
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory) -> Path:
+    """The default build: the five seeds and the FA-KES articles coded in Idlib, Hama or Latakia (the tests of
+    what the published collection holds)."""
+    out = tmp_path_factory.mktemp("default")
+    build(SEEDS, out, REFERENCE, ROOT / "datapackage.json", ROOT / "metadata.yml", jobs=cores())  # as `make` builds
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_db(default_build) -> sqlite3.Connection:
+    conn = sqlite3.connect(default_build / DB_FILE)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.build import DB_FILE, ROOT, build, cores
+from scripts.build import DB_FILE, ROOT, build
 from scripts.import_collection import FAKES_DEV_CORPUS, REPORT_FILE, import_collection, load_format
 
 from .conftest import REFERENCE, SEEDS, run_build, seeds_without_collections
@@ -145,14 +145,6 @@ def test_the_committed_fakes_collection_is_a_fresh_import_of_the_corpus(tmp_path
     assert files == sorted(p.name for p in committed.iterdir() if p.is_file())
     for name in files:
         assert (fresh / name).read_bytes() == (committed / name).read_bytes(), name
-
-
-@pytest.fixture(scope="module")
-def default_build(tmp_path_factory) -> Path:
-    """The default build: the five seeds and the FA-KES articles coded in Idlib, Hama or Latakia."""
-    out = tmp_path_factory.mktemp("default")
-    build(SEEDS, out, REFERENCE, ROOT / "datapackage.json", ROOT / "metadata.yml", jobs=cores())  # as `make` builds
-    return out
 
 
 def test_the_default_build_publishes_the_fakes_collection_credited(default_build):
