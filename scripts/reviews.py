@@ -38,7 +38,8 @@ ACTORS = "actors"  # an event fix's actors: role → actor ids, replacing the ex
 CONFIRM = "confirm"  # a row a person read and found right: marked reviewed, no value changed
 CONFIRMED = {"events": ("event_date", "event_date_end", "date_precision", "event_type", "sub_event_type", "place_id",
                         ACTORS),  # the reading a confirmation may state: it is stale when the row reads otherwise
-             "figures": ("unit", "qualifier", "category", "subject", "event_id", "place_id", "claimed_by_actor_id")}
+             "figures": ("unit", "qualifier", "category", "subject", "subject_side", "event_id", "place_id",
+                         "claimed_by_actor_id")}
 FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_word", "value_low", "value_high", "unit", "qualifier",
                  "category", "subject", "subject_side", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id",
                  "reason")
