@@ -101,7 +101,9 @@ def _report(rows: dict[str, list[dict]], failures: list[Failure]) -> str:
         lines += [f"  {failure}" for failure in failures]
     if rows["reviews"]:
         files = len({r["article_id"] for r in rows["reviews"]})
-        lines += ["", f"Reviewer corrections applied: {len(rows['reviews'])} from {files} file(s) in seeds/reviews/"]
+        confirmed = sum(r["action"] == "confirm" for r in rows["reviews"])
+        lines += ["", f"Reviewer corrections applied: {len(rows['reviews'])} from {files} file(s) in seeds/reviews/"
+                      + (f" ({confirmed} confirm a row read right)" if confirmed else "")]
     if rows.get(STALE_REVIEWS):
         lines += ["", f"Stale reviewer corrections: {len(rows[STALE_REVIEWS])} no longer find their row and were not "
                       "applied (see their articles' review reports); update or remove them in seeds/reviews/:"]

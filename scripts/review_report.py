@@ -104,6 +104,12 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
         qualifier = "" if figure["qualifier"] in ("exact", "vague") else figure["qualifier"].replace("_", " ") + " "
         lines.append(f"  {qualifier}{_number(figure)} {figure['unit']}: {figure['subject']} "
                      f"({figure['category']}), {source}{link}  [{figure['review_status']}]")
+    if reviews:
+        lines += ["", f"Reviewer corrections applied ({len(reviews)})"]
+        for record in reviews:
+            changes = f" ({record['changes']})" if record["changes"] else ""
+            lines += _wrapped(f"{record['review_id']} {record['action']} {record['target_id']}{changes}: "
+                              f"{record['reason']}", "  ")
     lines += ["", "Not resolved"]
     if unresolved:
         lines += _wrapped(f"Unknown names ({len(unresolved)}): add them to seeds/reference/places.csv or actors.yml "
@@ -140,7 +146,7 @@ def _report(article_id: str, grouped: _ArticleRows) -> str:
         lines.append("  Undated events: none.")
     lines += ["", "To correct the extraction, edit the reference files above and rebuild, or write",
               f"  seeds/reviews/{article_id}.yml (see seeds/reviews/README.md): reject an event or figure, fix a date,",
-              "  type, place, actors or fatalities, add a missed figure."]
+              "  type, place, actors or fatalities, add a missed figure, confirm a row read right."]
     return "\n".join(lines) + "\n"
 
 

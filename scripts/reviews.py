@@ -1,7 +1,8 @@
 """Reviewers' corrections, kept as data in seeds/reviews/<article_id>.yml and applied on every build.
 
 A review file corrects what the extractor read from one article: it rejects false events or figures,
-fixes an event's date, type, place, actors or fatalities, and adds figures the extractor missed. Every
+fixes an event's date, type, place, actors or fatalities, adds figures the extractor missed, and confirms
+the rows a person read and found right (changing no value). Every
 correction names the row it corrects by its evidence, a quote of the article (the event reported
 there, the figure whose number is there), never by an id or a value the extractor derived, so it keeps
 applying when the extractor reads the sentence differently; and every correction names its reason.
@@ -34,10 +35,15 @@ EVENT_FIXES = ("event_date", "event_date_end", "date_precision", "event_type", "
 LOCATION = ("quote", "occurrence")  # how a correction names its row: a passage of the article
 REPORTED_AS = "reported_as"  # the sub-event type the extractor gave the event: tells apart events of one passage
 ACTORS = "actors"  # an event fix's actors: role → actor ids, replacing the extractor's roles
+CONFIRM = "confirm"  # a row a person read and found right: marked reviewed, no value changed
+CONFIRMED = {"events": ("event_date", "event_date_end", "date_precision", "event_type", "sub_event_type", "place_id",
+                        ACTORS),  # the reading a confirmation may state: it is stale when the row reads otherwise
+             "figures": ("unit", "qualifier", "category", "subject", "subject_side", "event_id", "place_id",
+                         "claimed_by_actor_id")}
 FIGURE_FIELDS = ("quote", "occurrence", "number", "value", "value_word", "value_low", "value_high", "unit", "qualifier",
                  "category", "subject", "subject_side", "event_id", "place_id", "claimed_by_actor_id", "part_of_figure_id",
                  "reason")
-SECTIONS = {"events": ("reject", "fix"), "figures": ("reject", "add")}
+SECTIONS = {"events": ("reject", "fix", CONFIRM), "figures": ("reject", "add", CONFIRM)}
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,9 @@ def _check_entries(path: Path, section: str, action: str, entries, key: str | No
             raise _fail(path, where, "every correction needs a reason")
         allowed = {"fix": {*LOCATION, "reason", *EVENT_FIXES, ACTORS},
                    "add": set(FIGURE_FIELDS)}.get(action, {*LOCATION, "reason"})
-        if section == "figures" and action == "reject":
+        if action == CONFIRM:
+            allowed |= set(CONFIRMED[section])
+        if section == "figures" and action in ("reject", CONFIRM):
             allowed.add("value")
         if section == "events":
             allowed.add(REPORTED_AS)
@@ -200,6 +208,7 @@ class _Applier:
         """A correction whose row is gone (the extractor no longer reads it there): listed, not applied."""
         self.record_counts[review.article_id] += 1  # the next corrections keep their review_id
         asked = "; ".join(f"{k}: {_shown(entry[k])}" for k in entry if k not in (*LOCATION, "reason"))
+        asked = asked or where.split("[")[0].split(".")[-1]  # a reject or confirm that states nothing: its action
         self.stale.append({"article_id": review.article_id, "where": where, "quote": " ".join(str(entry["quote"]).split()),
                            "asked": asked, "problem": problem, "reason": " ".join(str(entry["reason"]).split())})
 
@@ -328,10 +337,37 @@ class _Applier:
 
     def _set_roles(self, event: dict, pairs: list[tuple[str, str]]) -> tuple[str | None, str | None]:
         """Replace the event's event_actors rows by the review's; returns the roles as they read before and after."""
-        event_id = event["event_id"]
-        before = self.new_roles.get(event_id, [r for r in self.rows["event_actors"] if r["event_id"] == event_id])
+        event_id, before = event["event_id"], self._roles_of(event)
         self.new_roles[event_id] = [{"event_id": event_id, "actor_id": actor, "role": role} for actor, role in sorted(pairs)]
-        return _roles_shown(before), _roles_shown(self.new_roles[event_id])
+        return before, _roles_shown(self.new_roles[event_id])
+
+    def confirm(self, review: Review, section: str, n: int, entry: dict) -> None:
+        """A row a person read and found right: marked reviewed, no value changed. Stale when the row is gone, or
+        reads otherwise than the fields the entry states (the reading it confirms)."""
+        where = f"{section}.{CONFIRM}[{n}]"
+        stated = {key: entry[key] for key in CONFIRMED[section] if key in entry}
+        if ACTORS in stated:
+            stated[ACTORS] = _roles_shown([{"actor_id": actor, "role": role} for actor, role in
+                                           self._roles(review, f"{where}.{ACTORS}", stated[ACTORS])])
+        for key in ("event_date", "event_date_end"):
+            if stated.get(key) is not None:
+                stated[key] = self._iso(review, f"{where}.{key}", stated[key])
+        row = self._event(review, where, entry) if section == "events" else self._figure(review, where, entry)
+        if row is None:
+            return
+        read = {key: self._roles_of(row) if key == ACTORS else row[key] for key in stated}
+        differ = [f"{key}: {_shown(read[key])}, not {_shown(value)}" for key, value in stated.items() if read[key] != value]
+        if differ:
+            self._stale(review, where, entry, f"the row reads {'; '.join(differ)}")
+            return
+        row["review_status"] = REVIEWED
+        self._record(review, section, row["event_id" if section == "events" else "figure_id"], CONFIRM,
+                     "; ".join(f"{key}: {_shown(value)}" for key, value in read.items()), entry["reason"])
+
+    def _roles_of(self, event: dict) -> str | None:
+        """The event's roles as they read now (a review's, once one has set them)."""
+        event_id = event["event_id"]
+        return _roles_shown(self.new_roles.get(event_id, [r for r in self.rows["event_actors"] if r["event_id"] == event_id]))
 
     def reject_figure(self, review: Review, n: int, entry: dict) -> None:
         figure = self._figure(review, f"figures.reject[{n}]", entry)
@@ -460,8 +496,12 @@ def apply_reviews(rows: dict[str, list[dict]], reviews: list[Review], units: dic
             applier.reject_event(review, n, entry)
         for n, entry in enumerate(review.events["fix"]):
             applier.fix_event(review, n, entry)
+        for n, entry in enumerate(review.events.get(CONFIRM) or []):
+            applier.confirm(review, "events", n, entry)
         for n, entry in enumerate(review.figures["reject"]):
             applier.reject_figure(review, n, entry)
         for n, entry in enumerate(review.figures["add"]):
             applier.add_figure(review, n, entry)
+        for n, entry in enumerate(review.figures.get(CONFIRM) or []):
+            applier.confirm(review, "figures", n, entry)
     return applier.finish()

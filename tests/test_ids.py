@@ -16,6 +16,7 @@ import yaml
 from scripts.errors import BuildError
 from scripts.extraction import dates
 from scripts.extraction_runs import run_extractions
+from scripts.review_report import article_report
 from scripts.reviews import Review, apply_reviews, read_review, role_names
 from scripts.schema import load_descriptor, tables
 from scripts.seeds import read_articles
@@ -297,3 +298,59 @@ def test_a_figure_added_without_a_unit_is_one_line(extractions, reference, tmp_p
         apply_reviews(rows, [review], reference.extraction["figures"]["figures"]["units"]["by_category"])
     assert str(raised.value) == (f"{tmp_path / article}.yml: figures.add[0]: missing unit (category distance has no "
                                  "unit of its own)")
+
+
+DARKUSH = "Raids there on Sunday hit a marketplace, killing 53 people"  # 001
+
+
+def test_the_seed_review_confirms_darkush_as_read_changing_no_value(extractions, reference):
+    """001's review confirms the Darkush raids and their 53 dead: both say reviewed, every value as the extractor read
+    it, and each confirmation is a row of `reviews` with its reason, listed in the article's review report."""
+    article = "001_69ba249cb100d0c6"
+    units = reference.extraction["figures"]["figures"]["units"]["by_category"]
+    rows = apply_reviews(merged_tables(extractions, reference), [], units)  # as the extractor read them: machine
+    review = read_review(Path("seeds") / "reviews" / f"{article}.yml", {article})
+    reviewed = apply_reviews(rows, [review], units, roles=SEED_ROLES)
+    raids = _event_told(rows, article, DARKUSH)
+    toll = next(f for f in rows["figures"] if f["article_id"] == article and "killing 53 people" in f["quote"]
+                and f["value"] == 53)
+    for table, key, row in (("events", "event_id", raids), ("figures", "figure_id", toll)):
+        confirmed = next(r for r in reviewed[table] if r[key] == row[key])
+        assert (row["review_status"], confirmed["review_status"]) == ("machine", "reviewed")
+        assert {k: v for k, v in confirmed.items() if k != "review_status"} == {
+            k: v for k, v in row.items() if k != "review_status"}
+        [record] = [r for r in reviewed["reviews"] if r["target_id"] == row[key]]
+        assert (record["action"], record["target_table"]) == ("confirm", table) and record["reason"]
+    assert sorted(r["role"] + " " + r["actor_id"] for r in reviewed["event_actors"] if r["event_id"] == raids["event_id"]) \
+        == ["attacker syrian-government-forces", "target civilians"]
+    assert reviewed["stale_reviews"] == []
+    report = " ".join(article_report(article, reviewed).split())
+    assert (f"confirm {raids['event_id']} (event_date: 2015-04-26; sub_event_type: Air/drone strike; place_id: "
+            "darkush; actors: attacker syrian-government-forces; target civilians): The deadliest") in report
+
+
+def test_a_confirmation_whose_row_is_gone_or_reads_otherwise_is_stale(extractions, reference, tmp_path):
+    """A confirmation finds its row as a fix does; gone, or reading otherwise than it says, it is listed as stale,
+    and the row stays machine."""
+    article = "001_69ba249cb100d0c6"
+    rows = merged_tables(extractions, reference)
+    review = _read_review(tmp_path, article, {"reviewer": "test", "events": {"confirm": [
+        {"quote": "He had no immediate information on rebel casualties.", "reason": "test: no event there"},
+        {"quote": DARKUSH, "place_id": "idlib-governorate", "actors": {"attacker": ["syrian-government-forces"]},
+         "reason": "test: another reading"}]},
+        "figures": {"confirm": [
+            {"quote": "He had no immediate information", "reason": "test: no number there"},
+            {"quote": "killing 53 people", "category": "wounded", "reason": "test: another reading"}]}})
+    units = reference.extraction["figures"]["figures"]["units"]["by_category"]
+    reviewed = apply_reviews(rows, [review], units, roles=SEED_ROLES)
+    assert [(s["where"], s["asked"], s["problem"]) for s in reviewed["stale_reviews"]] == [
+        ("events.confirm[0]", "confirm", "no event of this article is reported there any more"),
+        ("events.confirm[1]", "place_id: idlib-governorate; actors: {'attacker': ['syrian-government-forces']}",
+         "the row reads place_id: darkush, not idlib-governorate; actors: attacker syrian-government-forces; target "
+         "civilians, not attacker syrian-government-forces"),
+        ("figures.confirm[0]", "confirm", "no figure of this article has its number there any more"),
+        ("figures.confirm[1]", "category: wounded", "the row reads category: killed, not wounded")]
+    assert reviewed["reviews"] == []
+    assert _event_told(reviewed, article, DARKUSH)["review_status"] == "machine"
+    report = " ".join(article_report(article, reviewed).split())
+    assert "events.confirm[0] (confirm) at “He had no immediate information on rebel casualties.”" in report

@@ -142,8 +142,12 @@ def test_the_seed_reviews_are_applied_and_marked(db):
     body = db.execute("select body from articles where article_id = ?", [added["article_id"]]).fetchone()[0]
     assert body[added["char_start"]:added["char_end"]] == added["quote"] and added["unit"] == "bases"
     untouched = db.execute("select count(*) from events where review_status = 'machine'").fetchone()[0]
-    fixed_events = {r["target_id"] for r in reviews if (r["target_table"], r["action"]) == ("events", "fix")}
-    assert untouched == db.execute("select count(*) from events").fetchone()[0] - len(fixed_events) > 0
+    fixed_events = {r["target_id"] for r in reviews if r["target_table"] == "events" and r["action"] in ("fix", "confirm")}
+    assert untouched == db.execute("select count(*) from events").fetchone()[0] - len(fixed_events)
+    seed_rows = ("select review_status from events join event_mentions using (event_id) where article_id in ({0}) "
+                 "union all select review_status from figures where article_id in ({0})")
+    articles = ", ".join(f"'{path.stem}'" for path in files)  # a careful review leaves none of its article's rows machine
+    assert {status for (status,) in db.execute(seed_rows.format(articles))} == {"reviewed"}
 
 
 def test_the_extractor_is_measured_without_the_reviews(seeds):

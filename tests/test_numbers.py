@@ -106,16 +106,27 @@ def test_fatality_bounds_come_from_the_events_own_tolls_and_are_ordered(db):
     assert all(e[f"fatalities_{b}_figures"] is None for e in untolled for b in BOUNDS)
 
 
-def test_the_qarmid_capture_counts_the_15_soldiers_and_the_vague_terrorists_only_as_their_low_bound(db):
-    soldiers = _figure_at(db, ARTICLE, "15 soldiers")
-    terrorists = _figure_at(db, ARTICLE, "a number of")
+def test_the_qarmid_capture_counts_the_15_soldiers_and_the_vague_terrorists_only_as_their_low_bound(db, rows_001, reference):
+    # As the extractor reads 001, both tolls are the capture's: two sides add up, 15 soldiers and "a number of"
+    # terrorists with its low bound (2), never more.
+    read = apply_reviews(rows_001, [], reference.extraction["figures"]["figures"]["units"]["by_category"])
+    body = next(a["body"] for a in read["articles"] if a["article_id"] == ARTICLE)
+    soldiers, terrorists = (next(f for f in read["figures"] if f"-f{body.index(words)}-" in f["figure_id"])
+                            for words in ("15 soldiers", "a number of"))
     assert soldiers["event_id"] == terrorists["event_id"]
     assert (soldiers["subject_side"], terrorists["subject_side"]) == ("government", "opposition")
-    event = dict(db.execute("select * from events where event_id = ?", (soldiers["event_id"],)).fetchone())
+    event = next(e for e in read["events"] if e["event_id"] == soldiers["event_id"])
     assert event["place_id"] == "qarmid-base"
-    # two sides add up: 15 soldiers, and "a number of" terrorists with its low bound (2), never more
     assert (event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]) == (17, 17, 17)
     assert event["fatalities_low_figures"] == "; ".join(sorted([soldiers["figure_id"], terrorists["figure_id"]]))
+    # As reviewed, the 15 are the dead of the car bombs that opened the assault (003), counted once, on the
+    # bombing; the capture keeps the terrorists' low bound.
+    soldiers, terrorists = _figure_at(db, ARTICLE, "15 soldiers"), _figure_at(db, ARTICLE, "a number of")
+    bombing, capture = (dict(db.execute("select * from events where event_id = ?", (f["event_id"],)).fetchone())
+                        for f in (soldiers, terrorists))
+    assert (bombing["sub_event_type"], bombing["place_id"], bombing["fatalities_low"]) == ("Suicide bomb", "qarmid-base", 15)
+    assert (capture["fatalities_low"], capture["fatalities_high"], capture["fatalities_low_figures"]) == (
+        2, 2, terrorists["figure_id"])
 
 
 def test_two_sources_for_one_side_give_the_low_and_the_high_with_their_claimants(default_db):
