@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -143,20 +144,22 @@ def default_build(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def default_db(default_build) -> sqlite3.Connection:
-    conn = sqlite3.connect(default_build / DB_FILE)
+def _rows_of(build_dir: Path) -> Iterator[sqlite3.Connection]:
+    """The database of a build, its rows readable by column name; closed after the session."""
+    conn = sqlite3.connect(build_dir / DB_FILE)
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()
 
 
 @pytest.fixture(scope="session")
-def db(built) -> sqlite3.Connection:
-    conn = sqlite3.connect(built / DB_FILE)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
+def default_db(default_build) -> Iterator[sqlite3.Connection]:
+    yield from _rows_of(default_build)
+
+
+@pytest.fixture(scope="session")
+def db(built) -> Iterator[sqlite3.Connection]:
+    yield from _rows_of(built)
 
 
 @pytest.fixture(scope="session")
