@@ -116,7 +116,8 @@ def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict
         f'<a href="/downloads/{PACKAGE_ZIP}">the data package</a> (every table as CSV with its '
         "<code>datapackage.json</code> schema, zipped); "
         f'<a href="/downloads/{EVENTS_GEOJSON}">events as GeoJSON</a> for GIS; '
-        f'<a href="/{DATABASE}/events_flat.csv?_size=max&amp;_dl=1">events with names, one CSV</a>. '
+        # streamed: every event, where `_size=max` alone stops at max_returned_rows (streaming needs `_size` too)
+        f'<a href="/{DATABASE}/events_flat.csv?_stream=on&amp;_size=max&amp;_dl=1">events with names, one CSV</a>. '
         "Every table page has its own CSV and JSON links.</p>",
         "cite_html": f"<p><strong>How to cite:</strong> {html.escape(title)} (version {html.escape(version)}), "
         f"the idlib-events project, {html.escape(merged.get('license', ''))}. "

@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-from scripts.build import ROOT
+from scripts.build import DB_FILE, ROOT
 
 DB = "idlib-events"
 
@@ -306,3 +306,22 @@ def test_no_event_lists_its_own_attackers_as_target(db):
                          "where sub_event_type = 'Suicide bomb' and place_id = 'qarmid-base'").fetchone()[0]
     roles = dict(db.execute("select actor_id, role from event_actors where event_id = ?", [bombing]).fetchall())
     assert roles.get("syrian-government-forces") == "target" and roles.get("jabhat-al-nusra") != "target", roles
+
+
+async def test_the_home_page_csv_link_returns_every_event_beyond_a_page(built, site_metadata, db):
+    """The one-CSV link streams the whole view, so a site whose pages hold fewer rows than there are events
+    (as a grown collection's will) still gives every event, not the first page without a word."""
+    from datasette.app import Datasette
+
+    from scripts.serve import PLUGINS, TEMPLATES
+
+    small_pages = Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata, template_dir=str(TEMPLATES),
+                            plugins_dir=str(PLUGINS), settings={"max_returned_rows": 5})
+    home = (await small_pages.client.get("/")).text
+    found = re.search(r'href="(/[^"]*events_flat\.csv[^"]*)"[^>]*>events with names, one CSV', home)
+    response = await small_pages.client.get(html.unescape(found.group(1)))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    count = db.execute("select count(*) from events").fetchone()[0]
+    assert count > 5 and sorted(r["event_id"] for r in rows) == sorted(
+        r[0] for r in db.execute("select event_id from events"))
