@@ -167,14 +167,19 @@ def site_metadata(built) -> dict:
     return yaml.safe_load((built / "metadata.yml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def datasette(built, site_metadata):
+def site(build_dir: Path, metadata: dict, **settings):
+    """Datasette over a build, with the site's templates and plugins (and any settings), for in-process requests."""
     from datasette.app import Datasette
 
     from scripts.serve import PLUGINS, TEMPLATES
 
-    return Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata, template_dir=str(TEMPLATES),
-                     plugins_dir=str(PLUGINS))
+    return Datasette(immutables=[str(build_dir / DB_FILE)], metadata=metadata, template_dir=str(TEMPLATES),
+                     plugins_dir=str(PLUGINS), settings=settings or None)
+
+
+@pytest.fixture(scope="session")
+def datasette(built, site_metadata):
+    return site(built, site_metadata)
 
 
 @pytest.fixture(scope="session")

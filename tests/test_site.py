@@ -8,7 +8,9 @@ import io
 import json
 import re
 
-from scripts.build import DB_FILE, ROOT
+from scripts.build import ROOT
+
+from .conftest import site
 
 DB = "idlib-events"
 
@@ -311,12 +313,7 @@ def test_no_event_lists_its_own_attackers_as_target(db):
 async def test_the_home_page_csv_link_returns_every_event_beyond_a_page(built, site_metadata, db):
     """The one-CSV link streams the whole view, so a site whose pages hold fewer rows than there are events
     (as a grown collection's will) still gives every event, not the first page without a word."""
-    from datasette.app import Datasette
-
-    from scripts.serve import PLUGINS, TEMPLATES
-
-    small_pages = Datasette(immutables=[str(built / DB_FILE)], metadata=site_metadata, template_dir=str(TEMPLATES),
-                            plugins_dir=str(PLUGINS), settings={"max_returned_rows": 5})
+    small_pages = site(built, site_metadata, max_returned_rows=5)
     home = (await small_pages.client.get("/")).text
     found = re.search(r'href="(/[^"]*events_flat\.csv[^"]*)"[^>]*>events with names, one CSV', home)
     response = await small_pages.client.get(html.unescape(found.group(1)))
