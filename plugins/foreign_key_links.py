@@ -28,13 +28,20 @@ async def _keyed_table(db, column: str) -> tuple[str, str] | None:
     """(table, column) of the one table whose one-column primary key is named `column`, if there is one.
     The database is immutable, so the keys are read once."""
     if (id(db), db.name) not in _KEYED:
-        hidden, tables = set(await db.hidden_table_names()), {}
+        hidden, tables, referenced = set(await db.hidden_table_names()), {}, set()
         for table in await db.table_names():
             primary = await db.primary_keys(table)
             if table not in hidden and len(primary) == 1:
                 tables.setdefault(primary[0], []).append(table)
-        # a key that two tables share links nowhere
-        _KEYED[(id(db), db.name)] = {key: found[0] for key, found in tables.items() if len(found) == 1}
+            referenced |= {(fk["other_table"], fk["other_column"]) for fk in await db.foreign_keys_for_table(table)}
+        # a key that two tables share (events and events_flat: event_id) is the one other tables refer to by it;
+        # if none or both are, it links nowhere
+        keyed = {}
+        for key, found in tables.items():
+            chosen = found if len(found) == 1 else [t for t in found if (t, key) in referenced]
+            if len(chosen) == 1:
+                keyed[key] = chosen[0]
+        _KEYED[(id(db), db.name)] = keyed
     table = _KEYED[(id(db), db.name)].get(column)
     return (table, column) if table else None
 

@@ -31,13 +31,15 @@ from .errors import BuildError
 from .extraction.new_places import SOURCE as NEW_PLACE_SOURCE
 from .extraction_runs import ExtractionRun, Failure, RunOptions, run_extractions
 from .id_map import ID_MAP_FILE, REDIRECTS, evidence_tables, read_id_map, redirect_rows
-from .load_sqlite import VIEWS, facet_columns, load_database
+from .load_sqlite import load_database
 from .reference import load_reference
 from .review_report import REVIEW_FOLDER, write_review_reports
 from .reviews import apply_reviews, read_reviews, role_names
 from .schema import load_descriptor, tables
 from .seeds import read_articles, read_collections, refuse_oversized
+from .serve import INSPECT_FILE, write_inspect_file
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
+from .summaries import FLAT
 from .tables import EXTRACTION_CUT, NOT_PUBLISHED, NOT_UNDERSTOOD, STALE_REVIEWS, collection_tables, merged_tables
 from .unresolved import ADD_TO
 from .validate import validate_package
@@ -45,7 +47,7 @@ from .validate import validate_package
 ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = f"{DATABASE}.db"
 CACHE = ROOT / "build" / ".cache" / "extraction"
-OUTPUTS = ("data", "datapackage.json", DB_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
+OUTPUTS = ("data", "datapackage.json", DB_FILE, INSPECT_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
 # Test hook: a build run with this variable set to a stage's name stops itself (SIGSTOP) as it enters that
 # stage, so that tests/test_kill.py can kill it at a known point; unset, it changes nothing.
 STOP_AT = "IDLIB_BUILD_STOP_AT"
@@ -142,9 +144,10 @@ def built_article_ids(out: Path) -> set[str]:
         return set()
 
 
-def _view_columns(db_path: Path) -> dict[str, list[str]]:
+def flat_columns(db_path: Path) -> dict[str, list[str]]:
+    """The flat events table's columns (described from the events table's, or in metadata.yml)."""
     with sqlite3.connect(db_path) as conn:
-        return {view: [row[1] for row in conn.execute(f"PRAGMA table_info([{view}])")] for view in VIEWS}
+        return {FLAT: [row[1] for row in conn.execute(f"PRAGMA table_info([{FLAT}])")]}
 
 
 def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, *, jobs: int = 1,
@@ -201,9 +204,10 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
                 write_downloads(build_dir, rows, build_dir / "downloads",
                                 {c["value"]: c["label"] for c in precision["categories"]})
             with watch.stage("SQLite"):
-                load_database(build_dir / DB_FILE, schema, build_dir / "data", facet_columns(site, DATABASE))
+                load_database(build_dir / DB_FILE, schema, build_dir / "data", site, DATABASE)
+                write_inspect_file(build_dir)
             with watch.stage("site metadata"):
-                site_metadata = with_descriptions(site, schema, _view_columns(build_dir / DB_FILE))
+                site_metadata = with_descriptions(site, schema, flat_columns(build_dir / DB_FILE))
                 site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
                 write_site_metadata(site_metadata, build_dir / "metadata.yml")
             with watch.stage("review reports"):

@@ -39,9 +39,10 @@ from .serve import DB_FILE, ROOT, free_port, serve_command
 CONFIG = Path(__file__).with_name("load.yml")
 DATABASE = "idlib-events"
 HOST = "127.0.0.1"  # loopback only: the test never leaves the machine
-# What the cluster-map plugin appends to the table's JSON URL (datasette-cluster-map.js).
-MAP_QUERY = "_size=max&_labels=on&_extra=count&_extra=next_url&_shape=objects"
-SEARCH_PREVIEW = {"_shape": "objects", "_labels": "on", "_size": 5}  # static/search.js's search()
+# What the cluster-map plugin appends to the table's JSON URL (datasette-cluster-map.js), and what
+# static/map.js adds to it (no facets, no suggestions).
+MAP_QUERY = "_size=max&_labels=on&_extra=count&_extra=next_url&_shape=objects&_nofacet=1&_nosuggest=1"
+SEARCH_PREVIEW = {"_shape": "objects", "_labels": "on", "_size": 5, "_nofacet": 1, "_nosuggest": 1}  # static/search.js
 SEARCHABLE_TABLES = re.compile(r'<script type="application/json" id="searchable-tables">(.*?)</script>', re.S)
 
 

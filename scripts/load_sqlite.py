@@ -1,16 +1,17 @@
-"""Load the validated CSVs into SQLite with sqlite-utils: keys, indexes, full-text search and views."""
+"""Load the validated CSVs into SQLite with sqlite-utils: keys, indexes, full-text search and derived tables."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from .schema import SQLITE_TYPES, Table
+from .summaries import configured_facets, facet_counts_table, write_facet_counts, write_flat_events, write_summaries
 
 SQL_DIR = Path(__file__).parent / "sql"
-VIEWS = ("events_flat",)
 # Searched from the site's one search box (datasette-search-all); the alias tables make every spelling
 # of a place or actor find it ("Qarmeed" and "Qarmid").
 FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["quote"],
@@ -19,6 +20,7 @@ FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["
 # spelling of their place and actors, filled from sql/events_search.sql (metadata.yml names it as the events'
 # fts_table). It keeps no text of its own (contentless FTS5): only its rowids, the events', are read back.
 # events_fts above stays, so that Datasette and the search page know the events are searchable.
+BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144")  # 256 MiB
 EVENTS_SEARCH_TABLE = "events_search_fts"
 EVENTS_SEARCH = ("summary", "place_names", "actor_names")
 
@@ -35,10 +37,12 @@ def _typed(value: str, kind: str):
     return value
 
 
-def _read_csv(table: Table, path: Path) -> list[dict]:
+def read_typed_csv(table: Table, path: Path) -> Iterator[dict]:
+    """The rows of a table's CSV, typed by its schema, one at a time (a large table is never held whole)."""
     kinds = {f["name"]: f["type"] for f in table.fields}
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: _typed(v, kinds[k]) for k, v in row.items()} for row in csv.DictReader(handle)]
+        for row in csv.DictReader(handle):
+            yield {k: _typed(v, kinds[k]) for k, v in row.items()}
 
 
 def facet_columns(site_metadata: dict, database: str) -> dict[str, list[str]]:
@@ -54,9 +58,27 @@ def facet_columns(site_metadata: dict, database: str) -> dict[str, list[str]]:
     return result
 
 
-def load_database(db_path: Path, tables: list[Table], csv_dir: Path, indexed: dict[str, list[str]]) -> None:
-    """Create `db_path` from the CSVs in `csv_dir`, typed and keyed by the data package schema."""
+def facet_indexes(site_metadata: dict, database: str) -> dict[str, list[tuple[str, ...]]]:
+    """The indexes a table's pages need, from its configured facets and sort: for each faceted column, one that
+    starts with it, then the sort column, then the other faceted columns. A page that selects a value of the
+    column finds its rows in the index in the page's order, and counts every other facet from the index alone."""
+    result = {}
+    tables = site_metadata.get("databases", {}).get(database, {}).get("tables", {})
+    for name, columns in facet_columns(site_metadata, database).items():
+        spec = tables.get(name) or {}
+        sort = [spec[k] for k in ("sort", "sort_desc") if k in spec]
+        result[name] = [tuple(dict.fromkeys([column, *sort, *columns])) for column in columns]
+    return result
+
+
+def load_database(db_path: Path, tables: list[Table], csv_dir: Path, site_metadata: dict, database: str) -> None:
+    """Create `db_path` from the CSVs in `csv_dir`, typed and keyed by the data package schema, with the
+    indexes, full-text search and derived tables the site of `site_metadata` reads (scripts/summaries.py)."""
     db = Database(db_path, recreate=True)
+    # A new file in a new build folder, abandoned whole if the build fails: no rollback journal, no waits for
+    # the disk, and a large page cache for building the indexes.
+    for pragma in BUILD_PRAGMAS:
+        db.execute(f"PRAGMA {pragma}")
     for table in tables:
         columns = {f["name"]: SQLITE_TYPES[f["type"]] for f in table.fields}
         required = {f["name"] for f in table.fields if f.get("constraints", {}).get("required")}
@@ -65,20 +87,29 @@ def load_database(db_path: Path, tables: list[Table], csv_dir: Path, indexed: di
         db[table.name].create(columns, pk=pk, not_null=required, foreign_keys=outward)
         for column, _, other_column in (fk for fk in table.foreign_keys if fk[1] == table.name):
             db[table.name].add_foreign_key(column, table.name, other_column)
-        db[table.name].insert_all(_read_csv(table, csv_dir / f"{table.name}.csv"))
+        db[table.name].insert_all(read_typed_csv(table, csv_dir / f"{table.name}.csv"))
     db.index_foreign_keys()
-    for name, columns in sorted(indexed.items()):
-        for column in columns:
-            if name in db.table_names() and column in db[name].columns_dict:
-                db[name].create_index([column], if_not_exists=True)
     for name, columns in FULL_TEXT.items():
         db[name].enable_fts(columns, tokenize="porter", replace=True)
     _events_search(db)
-    for view in VIEWS:
-        db.create_view(view, (SQL_DIR / f"{view}.sql").read_text(encoding="utf-8"), replace=True)
+    write_flat_events(db)
+    write_summaries(db)
+    _index(db, facet_indexes(site_metadata, database))
+    counts_table = facet_counts_table(site_metadata)
+    if counts_table:
+        write_facet_counts(db, configured_facets(site_metadata, database), counts_table)
     db.execute("ANALYZE")
     db.conn.commit()
     db.close()
+
+
+def _index(db: Database, indexes: dict[str, list[tuple[str, ...]]]) -> None:
+    for name, wanted in sorted(indexes.items()):
+        if name not in db.table_names():
+            continue
+        for columns in wanted:
+            if set(columns) <= set(db[name].columns_dict):
+                db[name].create_index(list(columns), if_not_exists=True)
 
 
 def _events_search(db: Database) -> None:

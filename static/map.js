@@ -137,12 +137,14 @@ if (table && window.datasette?.leaflet) {
   const mapData = `${location.pathname}.json`;
   const fetchPage = window.fetch.bind(window);
   window.fetch = async (input, init) => {
-    const response = await fetchPage(input, init);
     const url = new URL(typeof input === "string" ? input : input.url, location.href);
-    if (url.pathname === mapData && url.searchParams.get("_shape") === "objects" && response.ok) {
-      return addPopups(response, table);
-    }
-    return response;
+    if (url.pathname !== mapData || url.searchParams.get("_shape") !== "objects") return fetchPage(input, init);
+    // The map reads the rows, their count and the next page's URL: no facets, no facet suggestions (the
+    // page above the map has its own). The next page's URL keeps these arguments.
+    url.searchParams.set("_nofacet", "1");
+    url.searchParams.set("_nosuggest", "1");
+    const response = await fetchPage(url.href, init);
+    return response.ok ? addPopups(response, table) : response;
   };
   // Leaflet is loaded by the plugin; the same module URL gives the same Leaflet, and this hook is in
   // place before the plugin creates its map (it waits for the marker-cluster script first).

@@ -88,7 +88,9 @@ const resultTable = (data, item) => {
 };
 
 const search = async (item) => {
-  const params = new URLSearchParams({ _search: q, _shape: "objects", _labels: "on", _size: ROWS_PER_TABLE });
+  // the rows and their count, no facets or facet suggestions (this page shows none)
+  const params = new URLSearchParams({ _search: q, _shape: "objects", _labels: "on", _size: ROWS_PER_TABLE,
+    _nofacet: 1, _nosuggest: 1 });
   const response = await fetch(`${item.url_json}?${params}`);
   const data = await response.json();
   if (!response.ok) throw new Error(data.error || response.statusText);

@@ -9,6 +9,7 @@ loads its own.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -171,10 +172,11 @@ def site(build_dir: Path, metadata: dict, **settings):
     """Datasette over a build, with the site's templates and plugins (and any settings), for in-process requests."""
     from datasette.app import Datasette
 
-    from scripts.serve import PLUGINS, TEMPLATES
+    from scripts.serve import INSPECT_FILE, PLUGINS, TEMPLATES
 
+    inspected = json.loads((build_dir / INSPECT_FILE).read_text(encoding="utf-8"))  # as scripts/serve.py serves it
     return Datasette(immutables=[str(build_dir / DB_FILE)], metadata=metadata, template_dir=str(TEMPLATES),
-                     plugins_dir=str(PLUGINS), settings=settings or None)
+                     plugins_dir=str(PLUGINS), settings=settings or None, inspect_data=inspected)
 
 
 @pytest.fixture(scope="session")
