@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := datapackage.json metadata.yml $(wildcard seeds/*.txt seeds/*.csv seeds/*.yml seeds/reviews/*.yml seeds/reference/* \
           seeds/reference/lexicon/* seeds/reference/extraction/* seeds/collections/*/*) \
-          $(wildcard schemas/*.json scripts/*.py scripts/extraction/*.py scripts/sql/*.sql)
+          $(wildcard schemas/*.json scripts/*.py scripts/extraction/*.py scripts/sql/*.sql scripts/sql/summaries/*.sql plugins/counted_facets.py)
 # Debian's browser, for the browser tests (Playwright drives it; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
 # make publish: TARGET is where `datasette publish` deploys: cloudrun (default; needs gcloud logged in to a
@@ -27,7 +27,7 @@ DRY_RUN ?=
 # Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
 JOBS ?=
 
-.PHONY: build validate test lint evaluate bench load serve publish diff id-map add-article import clean venv
+.PHONY: build validate test lint evaluate bench bench-site load serve publish diff id-map add-article import clean venv
 
 venv: $(STAMP)
 
@@ -65,6 +65,15 @@ bench: $(STAMP)
 # map's data; prints requests/s, p50/p99 per kind, errors and the server's memory (README, "Deployment").
 load: $(DB)
 	$(BIN)/python -m scripts.load --build build$(if $(DURATION), --duration $(DURATION))$(if $(CONNECTIONS), --connections $(CONNECTIONS))
+
+# The site at scale (a measurement, not a test): builds a large database from the build's own tables with the
+# build's own code (EVENTS events, default 1,000,000; twice as many figures, one article for ten events; kept in
+# build/bench-site/ for the next run), serves it and the small build as `make serve` does (page cache off),
+# and prints every default page, facet selection, the map's data, the search page and its previews, every
+# canned query, the dashboard, row pages and the streamed CSVs: min and median of RUNS runs (default 5), beside
+# the small database's, with the pages over 200 ms (README, "The site at scale").
+bench-site: $(DB)
+	$(BIN)/python -m scripts.bench_site --build build$(if $(EVENTS), --events $(EVENTS))$(if $(RUNS), --runs $(RUNS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
