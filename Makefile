@@ -27,7 +27,7 @@ DRY_RUN ?=
 # Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
 JOBS ?=
 
-.PHONY: build validate test lint evaluate bench load serve publish diff id-map add-article import clean venv
+.PHONY: build validate test lint evaluate bench load serve publish diff id-map add-article import clean venv datasette1-check
 
 venv: $(STAMP)
 
@@ -65,6 +65,13 @@ bench: $(STAMP)
 # map's data; prints requests/s, p50/p99 per kind, errors and the server's memory (README, "Deployment").
 load: $(DB)
 	$(BIN)/python -m scripts.load --build build$(if $(DURATION), --duration $(DURATION))$(if $(CONNECTIONS), --connections $(CONNECTIONS))
+
+# Datasette 1.0 (a report, not a test; README, "Datasette 1.0"): serves the build with its 1.0 files
+# (build/datasette.yaml, build/metadata-1.0.yml) under the newest 1.0 alpha, installed with the site's plugins
+# from requirements-datasette1.txt into .venv-datasette1/, runs the site's smoke checks and prints what works
+# and what breaks. BASELINE=1 runs the same checks on the site as `make serve` serves it (Datasette 0.65).
+datasette1-check: $(DB)
+	$(BIN)/python -m scripts.datasette1_check --build build$(if $(filter-out 0 no false,$(BASELINE)), --baseline)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
