@@ -27,7 +27,7 @@ DRY_RUN ?=
 # Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
 JOBS ?=
 
-.PHONY: build validate test lint evaluate bench bench-site load serve publish diff id-map add-article import clean venv
+.PHONY: build validate test lint evaluate bench bench-site load serve publish diff id-map add-article import clean venv datasette1-check
 
 venv: $(STAMP)
 
@@ -74,6 +74,13 @@ load: $(DB)
 # the small database's, with the pages over 200 ms (README, "The site at scale").
 bench-site: $(DB)
 	$(BIN)/python -m scripts.bench_site --build build$(if $(EVENTS), --events $(EVENTS))$(if $(RUNS), --runs $(RUNS))
+
+# Datasette 1.0 (a report, not a test; README, "Datasette 1.0"): serves the build with its 1.0 files
+# (build/datasette.yaml, build/metadata-1.0.yml) under the newest 1.0 alpha, installed with the site's plugins
+# from requirements-datasette1.txt into .venv-datasette1/, runs the site's smoke checks and prints what works
+# and what breaks. BASELINE=1 runs the same checks on the site as `make serve` serves it (Datasette 0.65).
+datasette1-check: $(DB)
+	$(BIN)/python -m scripts.datasette1_check --build build$(if $(filter-out 0 no false,$(BASELINE)), --baseline)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

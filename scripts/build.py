@@ -26,6 +26,9 @@ from pathlib import Path
 from . import output_folder
 from .control_chars import escaped, one_line
 from .csv_out import write_table
+from .datasette1 import CONFIG_FILE as DATASETTE1_CONFIG
+from .datasette1 import METADATA_FILE as DATASETTE1_METADATA
+from .datasette1 import write_datasette1
 from .downloads import write_downloads
 from .errors import BuildError
 from .extraction.new_places import SOURCE as NEW_PLACE_SOURCE
@@ -47,7 +50,8 @@ from .validate import validate_package
 ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = f"{DATABASE}.db"
 CACHE = ROOT / "build" / ".cache" / "extraction"
-OUTPUTS = ("data", "datapackage.json", DB_FILE, INSPECT_FILE, "metadata.yml", "build-report.txt", "downloads", REVIEW_FOLDER)
+OUTPUTS = ("data", "datapackage.json", DB_FILE, INSPECT_FILE, "metadata.yml", DATASETTE1_CONFIG, DATASETTE1_METADATA,
+           "build-report.txt", "downloads", REVIEW_FOLDER)
 # Test hook: a build run with this variable set to a stage's name stops itself (SIGSTOP) as it enters that
 # stage, so that tests/test_kill.py can kill it at a known point; unset, it changes nothing.
 STOP_AT = "IDLIB_BUILD_STOP_AT"
@@ -210,6 +214,7 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
                 site_metadata = with_descriptions(site, schema, flat_columns(build_dir / DB_FILE))
                 site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
                 write_site_metadata(site_metadata, build_dir / "metadata.yml")
+                write_datasette1(site_metadata, build_dir)  # the same, in Datasette 1.0's two files
             with watch.stage("review reports"):
                 (build_dir / "build-report.txt").write_text(_report(rows, run.failures), encoding="utf-8")
                 write_review_reports(rows, build_dir / REVIEW_FOLDER)
