@@ -4,7 +4,8 @@ Excel opens a CSV by double-click in the computer's legacy code page unless the 
 BOM, which turns the curly quotes and accented names of our quotes into mojibake. pandas, csvkit, R
 and Python's "utf-8-sig" skip the BOM. Datasette has no setting for it and no plugin adds it, hence
 this ASGI wrapper: it prefixes the first body chunk of every `.csv` response (table, view and query
-CSVs alike, streamed or not) and corrects Content-Length when one is sent.
+CSVs alike, streamed or not) and corrects Content-Length when one is sent. A file of the site's static
+folders (the whole CSVs in /downloads/) is sent as it is: its bytes are the release's, checksummed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from datasette import hookimpl
 BOM = "\ufeff".encode("utf-8")
 
 
-def _with_bom(app):
+def _with_bom(app, static: tuple[str, ...]):
     async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or not scope.get("path", "").endswith(".csv"):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.endswith(".csv") or path.startswith(static):
             await app(scope, receive, send)
             return
         state = {"csv": False, "started": False}
@@ -42,4 +44,5 @@ def _with_bom(app):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return _with_bom
+    static = tuple(f"/{mount}/" for mount, _ in datasette.static_mounts)  # files sent as they are
+    return lambda app: _with_bom(app, static)

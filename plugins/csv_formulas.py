@@ -13,7 +13,8 @@ never rewritten.
 The rewrite is a linear state machine over the response's byte stream (RFC 4180 CSV as Python's csv module
 writes it: quoted fields may hold commas, quotes doubled and newlines), so it holds no more than the digits of
 a cell that may still turn out to be a number, and a cell split across body chunks is handled like any other.
-The response loses its Content-Length (it may grow) and is sent chunked.
+The response loses its Content-Length (it may grow) and is sent chunked. A file of the site's static folders
+(the whole CSVs in /downloads/, the data package's) is sent as it is, the exact text.
 """
 
 from __future__ import annotations
@@ -193,9 +194,10 @@ def _field_end(chunk: bytes, start: int) -> int:
     return found.start() if found else len(chunk)
 
 
-def _neutralising(app):
+def _neutralising(app, static: tuple[str, ...]):
     async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or not scope.get("path", "").endswith(".csv"):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.endswith(".csv") or path.startswith(static):
             await app(scope, receive, send)
             return
         machine: FormulaNeutraliser | None = None
@@ -223,4 +225,5 @@ def _neutralising(app):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return _neutralising
+    static = tuple(f"/{mount}/" for mount, _ in datasette.static_mounts)  # files sent as they are
+    return lambda app: _neutralising(app, static)

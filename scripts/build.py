@@ -202,17 +202,17 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
                 staged_descriptor.write_text(json.dumps(staged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             with watch.stage("validate"):
                 validate_package(staged_descriptor, descriptor_path)
-            with watch.stage("downloads"):
-                events = next(t for t in schema if t.name == "events")
-                precision = next(f for f in events.fields if f["name"] == "geo_precision")
-                write_downloads(build_dir, rows, build_dir / "downloads",
-                                {c["value"]: c["label"] for c in precision["categories"]})
             with watch.stage("SQLite"):
                 load_database(build_dir / DB_FILE, schema, build_dir / "data", site, DATABASE)
                 write_inspect_file(build_dir)
+            with watch.stage("downloads"):  # after the database: the flat CSV is its events_flat
+                events = next(t for t in schema if t.name == "events")
+                precision = next(f for f in events.fields if f["name"] == "geo_precision")
+                downloads = write_downloads(build_dir, rows, build_dir / DB_FILE, build_dir / "downloads",
+                                            {c["value"]: c["label"] for c in precision["categories"]})
             with watch.stage("site metadata"):
                 site_metadata = with_descriptions(site, schema, flat_columns(build_dir / DB_FILE))
-                site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""))
+                site_metadata = with_coverage(site_metadata, rows, descriptor.get("version", ""), downloads)
                 write_site_metadata(site_metadata, build_dir / "metadata.yml")
                 write_datasette1(site_metadata, build_dir)  # the same, in Datasette 1.0's two files
             with watch.stage("review reports"):

@@ -1,19 +1,29 @@
-"""Write the site's downloads: the Frictionless data package as one zip, and the events as GeoJSON.
+"""Write the site's downloads: the Frictionless data package as one zip, the events as GeoJSON, every
+table's whole CSV and the events with names (`events_flat`) as one CSV.
 
-Both are byte-identical from build to build (fixed zip timestamps, sorted keys), so a rebuild of the
-same seeds changes no download.
+Each is byte-identical from build to build (fixed zip timestamps, sorted keys, rows in key order), so a
+rebuild of the same seeds changes no download. The CSVs follow the data package's rules (scripts/csv_out.py):
+UTF-8 without a byte-order mark, LF line ends, the exact text (no formula cell is marked); a table's file
+is its data package CSV, byte for byte.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
+import sqlite3
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from .csv_out import format_value
 from .tables import AREA_PRECISION
 
 PACKAGE_ZIP = "idlib-events-datapackage.zip"
 EVENTS_GEOJSON = "events.geojson"
+FLAT_VIEW = "events_flat"  # the events with names instead of ids (a view or a table of the database)
+FLAT_CSV = f"{FLAT_VIEW}.csv"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: no build time leaks in
 GEOJSON_PROPERTIES = ("event_id", "event_date", "event_date_end", "date_precision", "date_basis", "event_type",
                       "sub_event_type", "place_id", "geo_precision", "actor1_id", "actor2_id", "fatalities",
@@ -66,10 +76,44 @@ def _no_point(event: dict, place: dict) -> str:
     return f"{place['name']} has no point of its own in the gazetteer"
 
 
-def write_downloads(package_dir: Path, rows: dict[str, list[dict]], target_dir: Path,
-                    precision_labels: dict[int, str]) -> None:
-    """The zip and the GeoJSON; `precision_labels` are the meanings of events.geo_precision (the schema's categories)."""
+@dataclass(frozen=True)
+class Download:
+    """A file of the downloads folder: its name, what it holds, and how many rows (or features) and bytes."""
+
+    name: str
+    table: str | None  # the table (or view) whose every row it holds; None for the data package zip
+    rows: int | None
+    size: int
+
+
+def write_flat_csv(db_path: Path, target: Path) -> int:
+    """Every row of the database's `events_flat` (view or table) by event_id, as the package writes CSVs;
+    returns the number of rows."""
+    count = 0
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn, \
+            target.open("w", encoding="utf-8", newline="") as handle:
+        cursor = conn.execute(f"SELECT * FROM [{FLAT_VIEW}] ORDER BY event_id")
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([column[0] for column in cursor.description])
+        for row in cursor:
+            writer.writerow([format_value(value) for value in row])
+            count += 1
+    return count
+
+
+def write_downloads(package_dir: Path, rows: dict[str, list[dict]], db_path: Path, target_dir: Path,
+                    precision_labels: dict[int, str]) -> list[Download]:
+    """The zip, the GeoJSON, every table's CSV (a copy of data/<table>.csv) and the flat CSV (from the database
+    at `db_path`); `precision_labels` are the meanings of events.geo_precision (the schema's categories).
+    Returns the files written: the zip, the flat CSV, the GeoJSON, then the tables' CSVs by name."""
     target_dir.mkdir()
     write_package_zip(package_dir, target_dir / PACKAGE_ZIP)
     geojson = events_geojson(rows, precision_labels)
     (target_dir / EVENTS_GEOJSON).write_text(json.dumps(geojson, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    flat_rows = write_flat_csv(db_path, target_dir / FLAT_CSV)
+    written = [Download(PACKAGE_ZIP, None, None, 0), Download(FLAT_CSV, FLAT_VIEW, flat_rows, 0),
+               Download(EVENTS_GEOJSON, "events", len(geojson["features"]), 0)]
+    for table_csv in sorted((package_dir / "data").glob("*.csv")):
+        shutil.copyfile(table_csv, target_dir / table_csv.name)
+        written.append(Download(table_csv.name, table_csv.stem, len(rows[table_csv.stem]), 0))
+    return [Download(d.name, d.table, d.rows, (target_dir / d.name).stat().st_size) for d in written]

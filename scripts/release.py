@@ -3,7 +3,9 @@
     python -m scripts.release [--build DIR] [--dist DIR]
 
 dist/idlib-events-<version>/ holds the Frictionless data package (datapackage.json and every CSV,
-zipped as idlib-events-<version>-datapackage.zip), the SQLite database idlib-events.db (the file name
+zipped as idlib-events-<version>-datapackage.zip), the site's other downloads in downloads/ (every
+table's CSV, the events with names as events_flat.csv, the events as GeoJSON: the build's downloads/
+folder but its zip), the SQLite database idlib-events.db (the file name
 is the database name Datasette and metadata.yml use), the build's Datasette metadata.yml, the site's
 own files (templates/, plugins/, static/), the id map id-map.csv (a copy of seeds/id-map.csv: every id of an
 earlier release that changed for the same evidence, old → new, and in which release; scripts/id_map.py)
@@ -25,13 +27,14 @@ import tempfile
 from pathlib import Path
 
 from .atomic import replace_dir
-from .downloads import write_package_zip
+from .downloads import FLAT_CSV, PACKAGE_ZIP, write_package_zip
 from .errors import BuildError
 from .id_map import ID_MAP_COLUMNS, ID_MAP_FILE
 from .serve import DB_FILE, PLUGINS, ROOT, STATIC_MOUNTS, TEMPLATES
 
 NAME = "idlib-events"
 CHECKSUMS = "SHA256SUMS"
+DOWNLOADS = "downloads"  # the build's folder of downloads, and the bundle's
 CHANGELOG = ROOT / "CHANGELOG.md"
 ID_MAP = ROOT / "seeds" / ID_MAP_FILE  # the id map of the seeds `make` builds
 
@@ -69,11 +72,22 @@ def checksums(bundle: Path) -> str:
     return "".join(lines)
 
 
+def _copy_downloads(source: Path, target: Path) -> None:
+    """The build's downloads (whole CSVs, GeoJSON) but the data package zip, which the bundle names by its version."""
+    if not (source / FLAT_CSV).is_file():
+        raise BuildError(f"{source / FLAT_CSV}: missing; run `make` first")
+    target.mkdir()
+    for path in sorted(source.iterdir()):
+        if path.is_file() and path.name != PACKAGE_ZIP:
+            shutil.copyfile(path, target / path.name)
+
+
 def _fill(bundle: Path, build_dir: Path, version: str, folders: list[tuple[Path, str]], id_map: Path) -> None:
     for name in (DB_FILE, "metadata.yml", "datapackage.json"):
         if not (build_dir / name).is_file():
             raise BuildError(f"{build_dir / name}: missing; run `make` first")
     write_package_zip(build_dir, bundle / package_zip_name(version))
+    _copy_downloads(build_dir / DOWNLOADS, bundle / DOWNLOADS)
     shutil.copyfile(build_dir / DB_FILE, bundle / DB_FILE)
     shutil.copyfile(build_dir / "metadata.yml", bundle / "metadata.yml")
     if id_map.is_file():

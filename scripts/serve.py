@@ -3,7 +3,7 @@
     python -m scripts.serve [--build DIR] [--host HOST] [--port PORT]
 
 The database is served immutable, with a time limit on every query and a cap on returned rows; the
-page templates come from templates/ and the downloads (zipped data package, GeoJSON) from the
+page templates come from templates/ and the downloads (data package zip, GeoJSON, whole CSVs) from the
 build's downloads/ folder, at /downloads/. `make publish` (scripts/deploy.py) deploys the same site from
 the same constants: SETTINGS, TEMPLATES, PLUGINS and STATIC_MOUNTS.
 """
@@ -28,6 +28,10 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,
     "max_returned_rows": 2000,  # more than every table has today; stops a runaway query, not a download
     "default_page_size": 100,
+    # Datasette's own cap on one CSV download, kept: a stream costs the server's one Python thread for every row
+    # (the whole tables are static files: scripts/downloads.py); a capped stream ends with a line that links
+    # the table's file (plugins/csv_errors.py).
+    "max_csv_mb": 100,
     # Off: on every table page (and every JSON preview of the search page) Datasette tried some 40 extra
     # queries to suggest facets; the site's facets are configured in metadata.yml.
     "suggest_facets": False,
@@ -36,7 +40,7 @@ TEMPLATES = ROOT / "templates"
 # Folders served as static files, as (URL mount, folder): "{build}" stands for the build output folder,
 # any other folder is relative to the repo root. Both `make serve` and `make publish` serve every one.
 STATIC_MOUNTS = (
-    ("downloads", "{build}/downloads"),  # the zipped data package and the events as GeoJSON
+    ("downloads", "{build}/downloads"),  # the zipped data package, the GeoJSON and every table's whole CSV
     ("assets", "static"),  # the site's own scripts and styles (map popups, search results, column notes)
 )
 PLUGINS = ROOT / "plugins"  # the site's own Datasette plugins (CSV downloads for Excel: a BOM, no formula cells)

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .downloads import EVENTS_GEOJSON, PACKAGE_ZIP
+from .downloads import EVENTS_GEOJSON, FLAT_CSV, PACKAGE_ZIP, Download
 from .errors import BuildError
 from .schema import Table
 from .tables import EXTRACTION_CUT, NOT_UNDERSTOOD
@@ -103,22 +103,55 @@ def _sources_html(rows: dict[str, list[dict]]) -> str:
     return "<p><strong>Sources:</strong></p><ul>" + "".join(items) + "</ul>" if items else ""
 
 
-def with_coverage(site: dict, rows: dict[str, list[dict]], version: str) -> dict:
-    """The home page text with what the build holds (coverage), where it comes from, the downloads and how to
-    cite it: appended to the description, and kept apart in the home page's configuration with every table's
-    row count, for its own layout (templates/index.html, plugins/home_page.py)."""
+def human_size(size: int) -> str:
+    """A file size as people read it: 812 bytes, 4.2 kB, 336 kB, 1.2 MB, 12 GB (powers of 1000)."""
+    if size < 1000:
+        return f"{size} bytes"
+    value, unit = size / 1000, "kB"
+    for bigger in ("MB", "GB", "TB"):
+        if value < 999.95:
+            break
+        value, unit = value / 1000, bigger
+    return f"{value:.1f} {unit}" if value < 9.95 else f"{value:,.0f} {unit}"
+
+
+def _downloads_html(downloads: list[Download]) -> str:
+    """The home page's list of the downloads (scripts/downloads.py), each whole, with its rows and size."""
+    by_name = {d.name: d for d in downloads}
+
+    def link(name: str, label: str) -> str:  # `download`: saved as a file, not shown as text
+        return f'<a href="/downloads/{quote(name)}" download>{label}</a>'
+
+    def count(download: Download, noun: str = "rows") -> str:
+        return f"{download.rows:,} {noun.removesuffix('s') if download.rows == 1 else noun}, {human_size(download.size)}"
+
+    package, flat, geojson = by_name[PACKAGE_ZIP], by_name[FLAT_CSV], by_name[EVENTS_GEOJSON]
+    tables = [d for d in downloads if d.name not in (PACKAGE_ZIP, FLAT_CSV, EVENTS_GEOJSON)]
+    items = [
+        f"{link(FLAT_CSV, 'events with names, one CSV')} (<code>{FLAT_CSV}</code>: {count(flat)})",
+        f"{link(PACKAGE_ZIP, 'the data package')} (every table as CSV with its <code>datapackage.json</code> "
+        f"schema, zipped: {human_size(package.size)})",
+        f"{link(EVENTS_GEOJSON, 'events as GeoJSON')} (for GIS: {count(geojson, 'events')})",
+        "every table as one CSV: " + ", ".join(f"{link(d.name, html.escape(d.table or d.name))} ({count(d)})"
+                                               for d in tables),
+    ]
+    return ("<p><strong>Downloads</strong> (each file holds every row):</p><ul>"
+            + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+            "<p>The CSV files are the data package's: UTF-8 with no byte-order mark and the exact text (in a "
+            "spreadsheet, open them through Data → From Text/CSV). A table page's CSV link gives the rows it "
+            "shows, with every filter, in the site's spreadsheet-safe form.</p>")
+
+
+def with_coverage(site: dict, rows: dict[str, list[dict]], version: str, downloads: list[Download]) -> dict:
+    """The home page text with what the build holds (coverage), where it comes from, the downloads (the files
+    `downloads` lists) and how to cite it: appended to the description, and kept apart in the home page's
+    configuration with every table's row count, for its own layout (templates/index.html, plugins/home_page.py)."""
     merged = copy.deepcopy(site)
     title = merged.get("title", DATABASE)
     pieces = {
         "coverage_html": _coverage_html(rows),
         "sources_html": _sources_html(rows),
-        "downloads_html": "<p><strong>Downloads:</strong> "
-        f'<a href="/downloads/{PACKAGE_ZIP}">the data package</a> (every table as CSV with its '
-        "<code>datapackage.json</code> schema, zipped); "
-        f'<a href="/downloads/{EVENTS_GEOJSON}">events as GeoJSON</a> for GIS; '
-        # streamed: every event, where `_size=max` alone stops at max_returned_rows (streaming needs `_size` too)
-        f'<a href="/{DATABASE}/events_flat.csv?_stream=on&amp;_size=max&amp;_dl=1">events with names, one CSV</a>. '
-        "Every table page has its own CSV and JSON links.</p>",
+        "downloads_html": _downloads_html(downloads),
         "cite_html": f"<p><strong>How to cite:</strong> {html.escape(title)} (version {html.escape(version)}), "
         f"the idlib-events project, {html.escape(merged.get('license', ''))}. "
         "Cite the article behind a fact too: every row names its <code>article_id</code>.</p>",

@@ -169,14 +169,16 @@ def site_metadata(built) -> dict:
 
 
 def site(build_dir: Path, metadata: dict, **settings):
-    """Datasette over a build, with the site's templates and plugins (and any settings), for in-process requests."""
+    """Datasette over a build, with the site's templates, plugins and static folders (the downloads) and any
+    settings, for in-process requests."""
     from datasette.app import Datasette
 
-    from scripts.serve import INSPECT_FILE, PLUGINS, TEMPLATES
+    from scripts.serve import INSPECT_FILE, PLUGINS, TEMPLATES, static_mounts
 
     inspected = json.loads((build_dir / INSPECT_FILE).read_text(encoding="utf-8"))  # as scripts/serve.py serves it
     return Datasette(immutables=[str(build_dir / DB_FILE)], metadata=metadata, template_dir=str(TEMPLATES),
-                     plugins_dir=str(PLUGINS), settings=settings or None, inspect_data=inspected)
+                     plugins_dir=str(PLUGINS), settings=settings or None, inspect_data=inspected,
+                     static_mounts=[(mount, str(folder)) for mount, folder in static_mounts(build_dir)])
 
 
 @pytest.fixture(scope="session")

@@ -86,7 +86,7 @@ def test_bundle_is_named_with_the_version(bundle):
     assert bundle.name == f"idlib-events-{VERSION}"
     top = sorted(p.name for p in bundle.iterdir())
     assert top == sorted([f"idlib-events-{VERSION}-datapackage.zip", "idlib-events.db", "metadata.yml", "id-map.csv",
-                          "SHA256SUMS"]
+                          "SHA256SUMS", "downloads"]
                          + [folder.name for folder in SITE_FOLDERS])
 
 
@@ -129,6 +129,17 @@ def test_zip_holds_the_package_descriptor_and_every_csv(bundle, built):
         descriptor = json.loads(archive.read("idlib-events/datapackage.json"))
     assert descriptor["version"] == VERSION
     assert [r["path"] for r in descriptor["resources"]] == [f"data/{name}.csv" for name in RESOURCES]
+
+
+def test_downloads_are_the_builds_whole_files_but_the_zip(bundle, built):
+    """Every table's CSV, the flat CSV and the GeoJSON, as the site serves them; the zip is the bundle's own."""
+    files = {p.name for p in (built / "downloads").iterdir()} - {"idlib-events-datapackage.zip"}
+    assert files >= {f"{p.stem}.csv" for p in (built / "data").glob("*.csv")} | {"events_flat.csv", "events.geojson"}
+    assert {p.name for p in (bundle / "downloads").iterdir()} == files
+    for name in files:
+        assert (bundle / "downloads" / name).read_bytes() == (built / "downloads" / name).read_bytes(), name
+    listed = (bundle / "SHA256SUMS").read_text(encoding="utf-8")
+    assert all(f"  downloads/{name}\n" in listed for name in files)
 
 
 def test_database_opens_with_every_table(bundle, built):

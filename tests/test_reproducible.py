@@ -64,7 +64,10 @@ def test_two_builds_hold_the_same_database_and_downloads(built, again):
 
     first, second = dump(built), dump(again)
     assert len(first) > 1000 and first == second
-    for name in ("downloads/idlib-events-datapackage.zip", "downloads/events.geojson", "metadata.yml"):
+    downloads = sorted(p.name for p in (built / "downloads").iterdir())
+    assert downloads == sorted(p.name for p in (again / "downloads").iterdir())
+    assert {"idlib-events-datapackage.zip", "events.geojson", "events_flat.csv", "events.csv"} <= set(downloads)
+    for name in [f"downloads/{name}" for name in downloads] + ["metadata.yml"]:
         assert (again / name).read_bytes() == (built / name).read_bytes(), name
     for report in (built / "review").glob("*.txt"):
         assert (again / "review" / report.name).read_bytes() == report.read_bytes(), report.name

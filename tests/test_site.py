@@ -311,8 +311,8 @@ def test_no_event_lists_its_own_attackers_as_target(db):
 
 
 async def test_the_home_page_csv_link_returns_every_event_beyond_a_page(built, site_metadata, db):
-    """The one-CSV link streams the whole view, so a site whose pages hold fewer rows than there are events
-    (as a grown collection's will) still gives every event, not the first page without a word."""
+    """The one-CSV link is the whole flat file (tests/test_downloads.py), so a site whose pages hold fewer rows
+    than there are events (as a grown collection's will) still gives every event, not the first page without a word."""
     small_pages = site(built, site_metadata, max_returned_rows=5)
     home = (await small_pages.client.get("/")).text
     found = re.search(r'href="(/[^"]*events_flat\.csv[^"]*)"[^>]*>events with names, one CSV', home)
