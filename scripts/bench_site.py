@@ -26,13 +26,14 @@ import html
 import io
 import json
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -41,10 +42,11 @@ from datasette.utils import tilde_encode
 
 from .build import flat_columns
 from .csv_out import write_table
+from .downloads import Download, write_downloads
 from .load import MAP_QUERY, SEARCH_PREVIEW, Connection, wait_until_up
 from .load_sqlite import load_database, read_typed_csv
 from .schema import load_descriptor, tables
-from .serve import DB_FILE, INSPECT_FILE, ROOT, free_port, serve_command, write_inspect_file
+from .serve import DB_FILE, INSPECT_FILE, ROOT, free_port, plugin_module, serve_command, write_inspect_file
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
 from .synthetic_rows import Scale, scaled_table
 
@@ -53,10 +55,13 @@ TARGET_MS = 200
 PAGE_TIMEOUT_S = 120  # a page slower than this is reported, not waited for
 EXPORT_TIMEOUT_S = 600  # a streamed CSV export not done by then is reported as not done
 SEARCH_WORD = "strike"
-# What makes a large database: change any of these and it is built again.
-CODE = ("scripts/synthetic_rows.py", "scripts/load_sqlite.py", "scripts/csv_out.py", "scripts/site_metadata.py",
-        "scripts/schema.py", "datapackage.json", "metadata.yml", *sorted(
-            str(p.relative_to(ROOT)) for p in (ROOT / "scripts" / "sql").glob("*.sql")))
+# What makes a large database: change any of these (or the tables' facets and sort in metadata.yml) and it is
+# built again. The site's metadata is written anew on every run, from metadata.yml as it is.
+CODE = ("scripts/synthetic_rows.py", "scripts/load_sqlite.py", "scripts/summaries.py", "scripts/csv_out.py",
+        "scripts/schema.py", "scripts/downloads.py", "plugins/counted_facets.py", "datapackage.json",
+        *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scripts" / "sql").rglob("*.sql")))
+DOWNLOADS_LIST = "bench-downloads.json"  # the downloads the large build wrote, for its home page
+KEPT_TABLES = ("events", "articles", "places", "actors", "collections")  # read by the home page's coverage
 SEARCHABLE_TABLES = re.compile(r'<script type="application/json" id="searchable-tables">(.*?)</script>', re.S)
 
 
@@ -78,8 +83,11 @@ class Timing:
         return min(self.seconds) * 1000
 
 
-def _key(small: Path, events: int) -> str:
+def _key(small: Path, events: int, site: dict) -> str:
     digest = hashlib.sha256(f"{events}".encode())
+    shaping = {name: {k: v for k, v in (spec or {}).items() if k in ("facets", "sort", "sort_desc")}
+               for name, spec in site.get("databases", {}).get(DATABASE, {}).get("tables", {}).items()}
+    digest.update(json.dumps([shaping, site.get("plugins", {}).get("counted-facets")], sort_keys=True).encode())
     for path in sorted((small / "data").glob("*.csv")) + [ROOT / name for name in CODE]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -87,41 +95,56 @@ def _key(small: Path, events: int) -> str:
 
 
 def build_large(small: Path, target: Path, events: int) -> None:
-    """A build folder in `target` with the tables of the build in `small` scaled to `events` events."""
+    """A build folder in `target` with the tables of the build in `small` scaled to `events` events: its CSVs,
+    database, counts and downloads (its metadata: write_metadata)."""
     schema = tables(load_descriptor(ROOT / "datapackage.json"))
     rows = {table.name: list(read_typed_csv(table, small / "data" / f"{table.name}.csv")) for table in schema}
     scale = Scale(rows, events, 2 * events, events // 10)
     (target / "data").mkdir(parents=True)
-    (target / "downloads").mkdir()
-    kept: dict[str, list[dict]] = {}  # what the home page's coverage reads; of the other tables only their count
+    kept: dict[str, list[dict]] = {}  # what the GeoJSON and the home page read; of the other tables their count
     for table in schema:
         scaled = list(scaled_table(table.name, rows[table.name], scale))
         write_table(table, scaled, target / "data" / f"{table.name}.csv")
-        if table.name in ("events", "articles", "places", "collections"):
-            kept[table.name] = scaled
-        else:
-            kept[table.name] = [{}] * len(scaled)
+        kept[table.name] = scaled if table.name in KEPT_TABLES else [{}] * len(scaled)
         print(f"  {table.name}: {len(scaled):,} rows", flush=True)
         del scaled
-    site = read_site_metadata(ROOT / "metadata.yml")
-    load_database(target / DB_FILE, schema, target / "data", site, DATABASE)
+    load_database(target / DB_FILE, schema, target / "data", read_site_metadata(ROOT / "metadata.yml"), DATABASE)
     write_inspect_file(target)
-    metadata = with_coverage(with_descriptions(site, schema, flat_columns(target / DB_FILE)), kept, "bench")
+    shutil.copyfile(small / "datapackage.json", target / "datapackage.json")
+    events_table = next(t for t in schema if t.name == "events")
+    precision = next(f for f in events_table.fields if f["name"] == "geo_precision")
+    downloads = write_downloads(target, kept, target / DB_FILE, target / "downloads",
+                                {c["value"]: c["label"] for c in precision["categories"]})
+    (target / DOWNLOADS_LIST).write_text(json.dumps([asdict(d) for d in downloads]), encoding="utf-8")
+
+
+def write_metadata(target: Path) -> None:
+    """The large build's metadata.yml, from metadata.yml as it is now (as the build writes it)."""
+    schema = tables(load_descriptor(ROOT / "datapackage.json"))
+    with sqlite3.connect(f"file:{target / DB_FILE}?immutable=1", uri=True) as conn:
+        counts = {t.name: conn.execute(f"select count(*) from [{t.name}]").fetchone()[0] for t in schema}
+    kept = {t.name: list(read_typed_csv(t, target / "data" / f"{t.name}.csv")) if t.name in KEPT_TABLES
+            else [{}] * counts[t.name] for t in schema}
+    downloads = [Download(**d) for d in json.loads((target / DOWNLOADS_LIST).read_text(encoding="utf-8"))]
+    site = read_site_metadata(ROOT / "metadata.yml")
+    metadata = with_coverage(with_descriptions(site, schema, flat_columns(target / DB_FILE)), kept, "bench", downloads)
     write_site_metadata(metadata, target / "metadata.yml")
 
 
 def ensure_large(small: Path, out: Path, events: int, rebuild: bool) -> Path:
     target = out / f"{events}-events"
-    key = _key(small, events)
+    key = _key(small, events, read_site_metadata(ROOT / "metadata.yml"))
     stamp = target / ".bench-key"
     if not rebuild and stamp.is_file() and stamp.read_text() == key and (target / DB_FILE).is_file():
-        print(f"bench-site: reusing {target} (same inputs and code)", flush=True)
+        print(f"bench-site: reusing the database of {target} (same inputs and code)", flush=True)
+        write_metadata(target)
         return target
     if target.exists():
         subprocess.run(["rm", "-rf", str(target)], check=True)
     print(f"bench-site: building {target} with {events:,} events …", flush=True)
     began = time.perf_counter()
     build_large(small, target, events)
+    write_metadata(target)
     stamp.write_text(key)
     print(f"bench-site: built in {time.perf_counter() - began:.0f} s, "
           f"{(target / DB_FILE).stat().st_size / 2**20:,.0f} MiB", flush=True)
@@ -192,12 +215,19 @@ def pages(db: Path, metadata: dict, search_page: str) -> list[tuple[str, str]]:
     return found
 
 
-EXPORTS = (("events.csv streamed", "events", "events.csv?_stream=on&_size=max"),
-           ("events_flat.csv streamed", "events_flat", "events_flat.csv?_stream=on&_size=max"))
+# (label, table, URL): what a reader downloads, each checked to hold every row of its table, or to end with the
+# site's notice that it does not (plugins/csv_errors.py).
+EXPORTS = (("events.csv streamed", "events", f"/{DATABASE}/events.csv?_stream=on&_size=max"),
+           ("events_flat.csv streamed", "events_flat", f"/{DATABASE}/events_flat.csv?_stream=on&_size=max"),
+           ("events.csv file (downloads)", "events", "/downloads/events.csv"),
+           ("events_flat.csv file (downloads)", "events_flat", "/downloads/events_flat.csv"))
+INCOMPLETE = plugin_module("csv_errors").INCOMPLETE.strip()  # the last line of a CSV export cut short
 
 
-def _csv_rows(body: bytes) -> int:
-    return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8-sig")))) - 1
+def _csv_rows(body: bytes) -> tuple[int, int]:
+    """How many rows a CSV holds, and how many different first cells (keys) they have (a notice line aside)."""
+    rows = [row for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) if row and not row[0].startswith(INCOMPLETE)]
+    return len(rows) - 1, len({row[0] for row in rows[1:]})
 
 
 async def time_site(build_dir: Path, runs: int) -> dict[str, Timing]:
@@ -232,15 +262,20 @@ async def time_site(build_dir: Path, runs: int) -> dict[str, Timing]:
                 began = time.perf_counter()
                 exporting = Connection(port, timeout=EXPORT_TIMEOUT_S)
                 try:
-                    status, body = await exporting.get(f"/{DATABASE}/{url}")
+                    status, body = await exporting.get(url)
                 except TimeoutError:
                     results[label] = Timing(label, 0, 0, [EXPORT_TIMEOUT_S], f"NOT DONE in {EXPORT_TIMEOUT_S} s", True)
                     continue
                 finally:
                     exporting.close()
                 seconds = [time.perf_counter() - began]
-                rows, whole = _csv_rows(body), int(_first(db, f"select count(*) from [{table}]"))
-                note = "every row" if rows == whole else f"{rows:,} of {whole:,} rows: CUT SHORT"
+                rows, keys, whole = _csv_rows(body) + (int(_first(db, f"select count(*) from [{table}]")),)
+                if rows == keys == whole:
+                    note = "every row"
+                elif body.rstrip().rsplit(b"\n", 1)[-1].startswith(INCOMPLETE.encode()):
+                    note = f"{keys:,} of {whole:,} rows, then the notice that the download is incomplete"
+                else:
+                    note = f"{keys:,} different of {rows:,} rows for {whole:,}: CUT SHORT OR WRONG"
                 results[label] = Timing(label, status, len(body), seconds, note, True)
         finally:
             connection.close()
@@ -265,8 +300,10 @@ def report(small: dict[str, Timing], large: dict[str, Timing], events: int, smal
     lines.append(f"{len(pages_only) - len(slow)} of {len(pages_only)} pages answer within {TARGET_MS} ms (median) at "
                  f"{events:,} events" + (":" if slow else "."))
     lines += [f"  over: {t.label} ({t.median_ms:.0f} ms, HTTP {t.status})" for t in slow]
-    cut = [t for t in large.values() if t.export and t.note != "every row"]
-    lines.append(f"streamed exports: {'every row in each' if not cut else ', '.join(t.label + ' ' + t.note for t in cut)}")
+    wrong = [t for t in large.values() if t.export and ("CUT SHORT" in t.note or "NOT DONE" in t.note)]
+    said = ("every row, or a notice that the download is incomplete" if not wrong
+            else "CUT SHORT SILENTLY: " + ", ".join(t.label for t in wrong))
+    lines.append(f"exports: {said}")
     return "\n".join(lines)
 
 

@@ -58,16 +58,24 @@ def facet_columns(site_metadata: dict, database: str) -> dict[str, list[str]]:
     return result
 
 
-def facet_indexes(site_metadata: dict, database: str) -> dict[str, list[tuple[str, ...]]]:
-    """The indexes a table's pages need, from its configured facets and sort: for each faceted column, one that
-    starts with it, then the sort column, then the other faceted columns. A page that selects a value of the
-    column finds its rows in the index in the page's order, and counts every other facet from the index alone."""
+def page_indexes(site_metadata: dict, database: str, keys: dict[str, list[str]]) -> dict[str, list[tuple[str, ...]]]:
+    """The indexes a table's pages need, from its configured facets and sort (`keys`: each table's primary key).
+    One led by the sort column, then the key; and for each faceted column one led by it, then the sort column,
+    the key and the other faceted columns. A page finds its rows in an index in the page's order, and a page
+    that selects a value counts every other facet from the index alone. The key right after the sort column
+    orders rows of the same date by their key, as Datasette's next pages expect: its first page is ordered by
+    the sort column alone, the next ones by the sort column and the key, so with rows of one date ordered
+    otherwise a page boundary among them repeats some and skips others (1,000,000 events streamed as CSV gave
+    14 rows twice and lost 2 in every 100,000)."""
     result = {}
     tables = site_metadata.get("databases", {}).get(database, {}).get("tables", {})
-    for name, columns in facet_columns(site_metadata, database).items():
-        spec = tables.get(name) or {}
+    for name, facets in configured_facets(site_metadata, database).items():
+        spec, key = tables.get(name) or {}, keys.get(name, [])
         sort = [spec[k] for k in ("sort", "sort_desc") if k in spec]
-        result[name] = [tuple(dict.fromkeys([column, *sort, *columns])) for column in columns]
+        faceted = list(dict.fromkeys(column for _, column in facets))
+        wanted = [tuple(dict.fromkeys([column, *key, *faceted])) for column in sort]
+        wanted += [tuple(dict.fromkeys([column, *sort, *key, *faceted])) for column in faceted]
+        result[name] = [index for index in dict.fromkeys(wanted) if list(index) != key]
     return result
 
 
@@ -94,7 +102,8 @@ def load_database(db_path: Path, tables: list[Table], csv_dir: Path, site_metada
     _events_search(db)
     write_flat_events(db)
     write_summaries(db)
-    _index(db, facet_indexes(site_metadata, database))
+    keys = {name: db[name].pks for name in db.table_names()}
+    _index(db, page_indexes(site_metadata, database, keys))
     counts_table = facet_counts_table(site_metadata)
     if counts_table:
         write_facet_counts(db, configured_facets(site_metadata, database), counts_table)

@@ -11,6 +11,7 @@ the same constants: SETTINGS, TEMPLATES, PLUGINS and STATIC_MOUNTS.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import socket
 import subprocess
@@ -44,6 +45,15 @@ STATIC_MOUNTS = (
     ("assets", "static"),  # the site's own scripts and styles (map popups, search results, column notes)
 )
 PLUGINS = ROOT / "plugins"  # the site's own Datasette plugins (CSV downloads for Excel: a BOM, no formula cells)
+
+
+def plugin_module(name: str):
+    """The site's plugin `name` (plugins/<name>.py) as a module, for the build and the tools that share its
+    definitions (what a facet counts, the notice of an incomplete download)."""
+    spec = importlib.util.spec_from_file_location(f"site_plugin_{name}", PLUGINS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def static_mounts(build_dir: Path) -> list[tuple[str, Path]]:

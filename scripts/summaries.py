@@ -10,27 +10,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
 
 from sqlite_utils import Database
 
-ROOT = Path(__file__).resolve().parents[1]
+from .serve import plugin_module
+
 SQL_DIR = Path(__file__).parent / "sql"
 SUMMARIES = SQL_DIR / "summaries"
 FLAT = "events_flat"
 FLAT_SEARCH = ["summary", "place", "actor1", "actor2", "associated_actors"]
-FACETS_PLUGIN = ROOT / "plugins" / "counted_facets.py"
 
 
 @cache
 def _facets_plugin():
     """plugins/counted_facets.py: one definition of what a facet counts, for the site and the build."""
-    spec = importlib.util.spec_from_file_location("counted_facets", FACETS_PLUGIN)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return plugin_module("counted_facets")
 
 
 def facet_counts_table(site_metadata: dict) -> str | None:
