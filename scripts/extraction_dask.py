@@ -15,6 +15,7 @@ import hashlib
 import pickle
 import threading
 from dataclasses import replace
+from itertools import islice
 
 from .errors import BuildError
 from .extract import ArticleExtraction, Extractor
@@ -25,6 +26,7 @@ from .seeds import Article
 CONNECT_SECONDS = 30  # to reach the scheduler
 WORKER_SECONDS = 120  # for a first worker to join a scheduler that has none
 MAX_CHUNK = 64  # articles in one task at most: a slow or lost worker holds back no more than this
+IN_FLIGHT_PER_THREAD = 4  # chunks sent ahead per worker thread; the others wait in the build's process
 
 
 class OtherCode(Exception):
@@ -34,11 +36,11 @@ class OtherCode(Exception):
 # In a worker process: the extractor of the last reference data and code it was sent, and how many it has built.
 _extractors: dict[str, Extractor] = {}
 _lock = threading.Lock()  # one article at a time per process: the extractor keeps the current article's state
-built = 0
+extractors_built = 0
 
 
 def _worker_extractor(extractor_key: str, code: str, reference: Reference) -> Extractor:
-    global built
+    global extractors_built
     if extractor_key not in _extractors:
         if code_key() != code:
             from distributed import get_worker
@@ -47,7 +49,7 @@ def _worker_extractor(extractor_key: str, code: str, reference: Reference) -> Ex
                             "give every worker the build's checkout and its virtualenv from requirements.txt")
         _extractors.clear()
         _extractors[extractor_key] = Extractor(reference)
-        built += 1
+        extractors_built += 1
     return _extractors[extractor_key]
 
 
@@ -81,16 +83,41 @@ def _connect(address: str):
     return client
 
 
+def _map_chunks(client, chunks: list[list[Article]], reference, extractor_key: str, code: str,
+                window: int) -> list[list[ArticleExtraction | Failure]]:
+    """Each chunk's results, in chunk order. At most `window` chunks are out at a time, so the scheduler never
+    holds the whole corpus."""
+    from distributed import as_completed
+
+    results: list[list[ArticleExtraction | Failure] | None] = [None] * len(chunks)
+    index: dict[str, int] = {}
+
+    def submit(n: int):
+        future = client.submit(extract_chunk, chunks[n], reference, extractor_key, code, pure=False)
+        index[future.key] = n
+        return future
+
+    waiting = iter(range(len(chunks)))
+    running = as_completed([submit(n) for n in islice(waiting, window)], loop=client.loop)
+    for future in running:
+        results[index.pop(future.key)] = future.result()
+        future.release()
+        if (n := next(waiting, None)) is not None:
+            running.add(submit(n))
+    return results
+
+
 def extract_on_cluster(articles: list[Article], reference: Reference, address: str) -> list[ArticleExtraction | Failure]:
     """Every article's extraction or failure, in article order, computed by the workers of the scheduler at `address`."""
     code = code_key()
     extractor_key = hashlib.sha256(pickle.dumps(reference, pickle.HIGHEST_PROTOCOL) + code.encode()).hexdigest()
     with _connect(address) as client:
         [shared] = client.scatter([reference], broadcast=True, hash=False)
-        chunks = _chunks(articles, sum(client.nthreads().values()))
-        tasks = client.map(extract_chunk, chunks, reference=shared, extractor_key=extractor_key, code=code, pure=False)
+        threads = sum(client.nthreads().values())
+        chunks = _chunks(articles, threads)
         try:
-            results = [result for chunk in client.gather(tasks) for result in chunk]
+            done = _map_chunks(client, chunks, shared, extractor_key, code, max(1, threads) * IN_FLIGHT_PER_THREAD)
         except OtherCode as exc:
             raise BuildError(str(exc)) from None
+    results = [result for chunk in done for result in chunk]
     return [replace(r, article=a) if isinstance(r, ArticleExtraction) else r for a, r in zip(articles, results, strict=True)]

@@ -70,7 +70,7 @@ def cluster():
 
 def _extractors_built() -> int:
     """In a worker: how many extractors this process has built."""
-    return scripts.extraction_dask.built
+    return scripts.extraction_dask.extractors_built
 
 
 def _break_splitter_on(body: str) -> None:
@@ -111,7 +111,8 @@ def test_a_build_on_dask_writes_the_bytes_of_the_local_pool(corpus, cluster, tmp
     for name in [f"data/{table}.csv" for table in TABLES] + ["build-report.txt"]:
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes(), name
     assert len(list((tmp_path / "cache").iterdir())) == articles  # the cache is written by the build's process
-    # Both worker processes extracted (in chunks of two articles), each with the one extractor it built.
+    # Both worker processes extracted, each with the one extractor it built: ten tasks of one article, eight sent
+    # ahead (four per worker thread) and two as the first came back.
     assert sorted(_on_workers(cluster, _extractors_built).values()) == [1, 1]
 
 
