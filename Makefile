@@ -24,10 +24,13 @@ CHROMIUM := /usr/bin/chromium
 TARGET ?= cloudrun
 DRY_RUN ?=
 # JOBS=N: how many processes extract the articles (default: all cores; JOBS=1 extracts in one process).
+# With DASK_SCHEDULER_ADDRESS=tcp://host:8786 in the environment (Dask's own variable) the articles are extracted
+# on that Dask cluster's workers instead, whatever JOBS says: `DASK_SCHEDULER_ADDRESS=tcp://host:8786 make`; each
+# worker machine runs `make dask-worker` in the same checkout (README, "Scaling out").
 # Extractions are cached in build/.cache/extraction, so a rebuild extracts only new or changed articles.
 JOBS ?=
 
-.PHONY: build validate test lint evaluate bench bench-site load serve publish diff id-map add-article import clean venv datasette1-check
+.PHONY: build validate test lint evaluate bench bench-site load serve publish diff id-map add-article import clean venv datasette1-check dask-scheduler dask-worker
 
 venv: $(STAMP)
 
@@ -133,6 +136,18 @@ import: $(STAMP)
 $(foreach name,$(ADD_ARTICLE_VALUES),$(eval add-article: override $(name) := $$(value $(name))))
 $(foreach name,$(IMPORT_VALUES),$(eval import: override $(name) := $$(value $(name))))
 export $(ADD_ARTICLE_VALUES) $(IMPORT_VALUES)
+
+# A Dask cluster that extracts the articles (README, "Scaling out"), each process running this checkout's code in
+# its pinned .venv (the scheduler unpickles the tasks too). `make dask-scheduler` listens on port 8786 of every
+# interface; `make dask-worker` starts JOBS worker processes (default: all cores) of one thread each for the
+# scheduler at DASK_SCHEDULER_ADDRESS. DASK_OPTIONS: more options for `dask scheduler` / `dask worker`
+# (--host, --port, --tls-…, --memory-limit).
+dask-scheduler: $(STAMP)
+	PYTHONPATH="$(CURDIR)" $(BIN)/dask scheduler $(DASK_OPTIONS)
+
+dask-worker: $(STAMP)
+	@test -n "$${DASK_SCHEDULER_ADDRESS:-}" || { echo "make dask-worker: set DASK_SCHEDULER_ADDRESS=tcp://host:8786" >&2; exit 2; }
+	PYTHONPATH="$(CURDIR)" $(BIN)/dask worker "$$DASK_SCHEDULER_ADDRESS" --nworkers $(or $(JOBS),$(shell nproc)) --nthreads 1 $(DASK_OPTIONS)
 
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium

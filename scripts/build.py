@@ -1,12 +1,14 @@
 """Build entry point: seeds → extraction → CSV → Frictionless validation → SQLite → Datasette metadata.
 
     python -m scripts.build [--seeds DIR] [--out DIR] [--reference DIR] [--jobs N] [--cache DIR]
+    DASK_SCHEDULER_ADDRESS=tcp://host:8786 python -m scripts.build ...   (extraction on a Dask cluster)
 
 Every build is written into a folder of its own, out/.builds/<n>/, and published only when every step
 has passed, by one atomic switch of the link out/current (scripts/output_folder.py): a failed or killed
 build leaves the previous output untouched, and the next build clears what it left. A second build into
 the same folder waits for the first (a lock in out/). The articles are extracted
-over N processes (all cores by default), each from the extraction cache when it is there
+over N processes (all cores by default), or on the Dask cluster whose scheduler DASK_SCHEDULER_ADDRESS names
+(scripts/extraction_dask.py), each from the extraction cache when it is there
 (scripts/extraction_runs.py); an article whose extraction fails is built without extracted rows and
 named in the build report.
 """
@@ -32,7 +34,7 @@ from .datasette1 import write_datasette1
 from .downloads import write_downloads
 from .errors import BuildError
 from .extraction.new_places import SOURCE as NEW_PLACE_SOURCE
-from .extraction_runs import ExtractionRun, Failure, RunOptions, run_extractions
+from .extraction_runs import SCHEDULER_VARIABLE, ExtractionRun, Failure, RunOptions, run_extractions
 from .id_map import ID_MAP_FILE, REDIRECTS, evidence_tables, read_id_map, redirect_rows
 from .load_sqlite import load_database
 from .reference import load_reference
@@ -155,17 +157,19 @@ def flat_columns(db_path: Path) -> dict[str, list[str]]:
 
 
 def build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, *, jobs: int = 1,
-          cache: Path | None = None, watch: BuildWatch | None = None) -> dict[str, list[dict]]:
+          cache: Path | None = None, watch: BuildWatch | None = None, scheduler: str | None = None) -> dict[str, list[dict]]:
     """Build every output into `out`; raises BuildError and leaves `out` as it was on any problem.
-    `jobs` processes extract the articles, reusing the extractions cached in `cache` (none: no cache)."""
+    `jobs` processes extract the articles, or the workers of the Dask scheduler at `scheduler` if given, reusing
+    the extractions cached in `cache` (none: no cache)."""
     with output_folder.locked(out):
         with output_folder.writing_into(out):
             output_folder.prepare(out, OUTPUTS)
-        return _build(seeds, out, reference_dir, descriptor_path, site_path, jobs, cache, watch or BuildWatch())
+        return _build(seeds, out, reference_dir, descriptor_path, site_path, RunOptions(jobs, cache, reference_dir, scheduler),
+                      watch or BuildWatch())
 
 
-def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, jobs: int,
-           cache: Path | None, watch: BuildWatch) -> dict[str, list[dict]]:
+def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, site_path: Path, options: RunOptions,
+           watch: BuildWatch) -> dict[str, list[dict]]:
     with watch.stage("read"):
         collections = read_collections(seeds)
         reference = load_reference(reference_dir)
@@ -179,7 +183,7 @@ def _build(seeds: Path, out: Path, reference_dir: Path, descriptor_path: Path, s
         id_map = read_id_map(seeds / ID_MAP_FILE, set(renamable))
 
     with watch.stage("extract"):
-        run = run_extractions(articles, reference, RunOptions(jobs, cache, reference_dir))
+        run = run_extractions(articles, reference, options)
     watch.extracted(run)
     with watch.stage("merge+tables"):
         rows = merged_tables(run.extractions, reference)
@@ -246,15 +250,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1:
         parser.error("--jobs must be 1 or more")
     before = built_article_ids(args.out)
+    scheduler = os.environ.get(SCHEDULER_VARIABLE) or None
     watch = BuildWatch(os.environ.get(STOP_AT) or None)
     try:
         rows = build(args.seeds, args.out, args.reference, args.datapackage, args.metadata, jobs=args.jobs,
-                     cache=args.cache, watch=watch)
+                     cache=args.cache, watch=watch, scheduler=scheduler)
     except BuildError as exc:
         print(f"build failed: {one_line(str(exc))}", file=sys.stderr)
         return 1
     print(_report(rows, watch.run.failures), end="")
-    print(f"\nExtracted {watch.run.extracted} article(s), {watch.run.cached} from the cache in {args.cache}")
+    on = f" on the Dask cluster at {scheduler}" if scheduler else ""
+    print(f"\nExtracted {watch.run.extracted} article(s){on}, {watch.run.cached} from the cache in {args.cache}")
     if before:  # a first build is not followed by a review of every article
         for article in rows["articles"]:
             if article["article_id"] not in before:

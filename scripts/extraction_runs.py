@@ -6,7 +6,8 @@ not affected. An article's extraction is cached in a file named by everything it
 article's bytes and the metadata the extractor reads, the extractor's code and the reference data, so
 a rebuild extracts only the articles that are new or changed. Failures are not cached, nor is an extraction
 the time budget stopped (its result depends on the machine's speed): the next build extracts them again. The results are
-in article order whatever the pool does, so the build is the same for any number of jobs.
+in article order whatever the pool does, so the build is the same for any number of jobs. Given a Dask scheduler's
+address, the same map runs on that cluster's workers instead (scripts/extraction_dask.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ SCRIPTS = Path(__file__).resolve().parent
 # The libraries the extractor calls (sentences, dates, fuzzy name matching): their versions are part of the cache key.
 EXTRACTOR_LIBRARIES = ("pysbd", "dateparser", "rapidfuzz", "text2num")
 CACHE_SUFFIX = ".pickle"
+# Dask's own variable for its scheduler's address (its config and `dask worker` read it too): when it is set,
+# the build extracts the articles on that cluster (scripts/extraction_dask.py).
+SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
 CHUNKS_PER_JOB = 4  # articles go to the pool in this many chunks per process: few round trips, even load
 
 
@@ -48,11 +52,13 @@ class Failure:
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run the extraction: how many processes, and where the cache is (none: no cache)."""
+    """How to run the extraction: how many processes, and where the cache is (none: no cache); or on the Dask
+    cluster whose scheduler is at `scheduler` (tcp://host:8786), whatever `jobs` says."""
 
     jobs: int = 1
     cache: Path | None = None
     reference_dir: Path | None = None  # the folder the reference was read from: part of the cache key
+    scheduler: str | None = None
 
 
 @dataclass
@@ -181,9 +187,14 @@ def _extract_in_worker(article: Article) -> ArticleExtraction | Failure:
     return replace(result, article=None) if isinstance(result, ArticleExtraction) else result
 
 
-def _extract_all(articles: list[Article], reference: Reference, jobs: int) -> list[ArticleExtraction | Failure]:
+def _extract_all(articles: list[Article], reference: Reference, jobs: int,
+                 scheduler: str | None = None) -> list[ArticleExtraction | Failure]:
     if not articles:  # all cached: no extractor to build
         return []
+    if scheduler:
+        from .extraction_dask import extract_on_cluster  # Dask is imported only when a cluster is used
+
+        return extract_on_cluster(articles, reference, scheduler)
     if jobs <= 1 or len(articles) <= 1:
         extractor = Extractor(reference)
         return [extract_safely(extractor, article) for article in articles]
@@ -201,7 +212,7 @@ def run_extractions(articles: list[Article], reference: Reference, options: RunO
     found = {a.article_id: x for a in articles if cache and (x := cache.read(a)) is not None}
     todo = [a for a in articles if a.article_id not in found]
     failures = []
-    for article, result in zip(todo, _extract_all(todo, reference, options.jobs), strict=True):
+    for article, result in zip(todo, _extract_all(todo, reference, options.jobs, options.scheduler), strict=True):
         if isinstance(result, Failure):
             failures.append(result)
             found[article.article_id] = empty_extraction(article)
