@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import socket
 import subprocess
@@ -82,10 +83,15 @@ def serve_command(build_dir: Path, host: str = "127.0.0.1", port: int = 8001) ->
 
 
 def write_inspect_file(build_dir: Path) -> None:
-    """build_dir/INSPECT_FILE for build_dir's database, by `datasette inspect`."""
+    """build_dir/INSPECT_FILE for build_dir's database, by `datasette inspect`, with the database's file named
+    as it is served (the build folder's path would make each build's file differ)."""
     datasette = Path(sys.executable).with_name("datasette")
-    subprocess.run([str(datasette), "inspect", str(build_dir / DB_FILE), "--inspect-file", str(build_dir / INSPECT_FILE)],
-                   check=True, capture_output=True)
+    found = subprocess.run([str(datasette), "inspect", str(build_dir / DB_FILE)], check=True, capture_output=True,
+                           text=True)
+    inspected = json.loads(found.stdout)
+    for database in inspected.values():
+        database["file"] = DB_FILE
+    (build_dir / INSPECT_FILE).write_text(json.dumps(inspected, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
