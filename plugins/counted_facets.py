@@ -13,6 +13,8 @@ links and truncation are those of Datasette's column facet, so a facet reads the
 
 from __future__ import annotations
 
+import fnmatch
+
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
@@ -20,6 +22,9 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 
 PLUGIN = "counted-facets"
 MONTH = "????-??"  # the glob of a month value
+# Query string arguments that change how a page shows its rows, not which rows it selects.
+LAYOUT_ARGUMENTS = {"_sort", "_sort_desc", "_size", "_next", "_labels", "_nolabels", "_nocount", "_nofacet",
+                    "_nosuggest", "_shape", "_json", "_col", "_nocol", "_extra", "_trace", "_dl", "_stream"}
 
 
 class CountedFacet(Facet):
@@ -41,18 +46,48 @@ class CountedFacet(Facet):
         """The query string arguments that select a value (Datasette's own filters)."""
         return {f"{column}__exact" if column.startswith("_") else column: str(value)}
 
-    def _unfiltered(self) -> bool:
-        return not self.params and self.table is not None and \
-            self.sql.rstrip().endswith(f"from {escape_sqlite(self.table)}")
+    @classmethod
+    def selected_value(cls, column: str, arguments: dict[str, str]):
+        """The value these filter arguments select by this facet, or None if they select something else."""
+        value = arguments.get(next(iter(cls.selection(column, ""))))
+        return value if value is not None and cls.selection(column, value) == arguments else None
+
+    def _selection(self) -> tuple[str, str, str] | None:
+        """What the page selects, when the build has counted it: ("", "", "") for the whole table, (facet,
+        column, value) for one value of one of the table's facets; None for any other selection (a search, a
+        `_where`, several filters), which is counted with SQL."""
+        if self.table is None or not self.sql.lstrip().lower().startswith("select"):
+            return None
+        arguments, other = {}, False
+        for key, value in self.get_querystring_pairs():
+            if key.startswith("_"):
+                other |= not (key in LAYOUT_ARGUMENTS or key.startswith("_facet"))
+            else:
+                arguments[key] = value
+        if other or len(arguments) != len(self.params):
+            return None
+        if not arguments:
+            return ("", "", "") if self.sql.rstrip().endswith(f"from {escape_sqlite(self.table)}") else None
+        classes = {klass.type: klass for klass in register_facet_classes()}
+        for facet in (self.metadata or {}).get("facets", []):
+            kind, column = ("column", facet) if isinstance(facet, str) else next(iter(facet.items()))
+            value = classes[kind].selected_value(column, arguments) if kind in classes else None
+            if value is not None:
+                return kind, column, value
+        return None
 
     async def _counts(self, column: str, limit: int) -> list:
         """(value, count) rows, the most frequent first, `limit` at most."""
         summary = (self.ds.plugin_config(PLUGIN) or {}).get("table")
-        if summary and self._unfiltered():
-            sql = (f"select value, count from {escape_sqlite(summary)} where table_name = :table and facet = :facet "
-                   f"and column_name = :column order by count desc, value limit {limit}")
+        selection = self._selection() if summary else None
+        if selection is not None:
+            sql = (f"select value, count from {escape_sqlite(summary)} where table_name = :table "
+                   "and selected_facet = :selected_facet and selected_column = :selected_column "
+                   "and selected_value = :selected_value and facet = :facet and column_name = :column "
+                   f"order by count desc, value limit {limit}")
+            chosen = dict(zip(("selected_facet", "selected_column", "selected_value"), selection, strict=True))
             return list(await self.ds.execute(self.database, sql, {"table": self.table, "facet": self.type,
-                                                                  "column": column}))
+                                                                  "column": column, **chosen}))
         value, counted = self.value_sql(column)
         # grouped and ordered by the expression, not by its alias: a table may have a column named "value"
         sql = (f"select {value} as value, count(*) as count from ({self.sql}) where {counted} "
@@ -108,6 +143,13 @@ class MonthFacet(CountedFacet):
         year, month = (int(part) for part in str(value).split("-"))
         following = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
         return {f"{column}__gte": f"{value}-01", f"{column}__lt": following}
+
+    @classmethod
+    def selected_value(cls, column: str, arguments: dict[str, str]):
+        month = arguments.get(f"{column}__gte", "")[:7]
+        if not fnmatch.fnmatchcase(month, "[0-9][0-9][0-9][0-9]-[0-9][0-9]") or not 1 <= int(month[5:]) <= 12:
+            return None
+        return month if cls.selection(column, month) == arguments else None
 
     async def _labels(self, column: str, values: list) -> dict:
         return {}

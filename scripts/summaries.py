@@ -68,16 +68,22 @@ def write_summaries(db: Database) -> list[str]:
 
 
 def write_facet_counts(db: Database, facets: dict[str, list[tuple[str, str]]], table: str) -> None:
-    """`table`: (table_name, facet, column_name, value, count) of every configured facet over its whole table."""
+    """`table`: the counts of every configured facet over its whole table (selected_* empty) and over the rows
+    of each value of each other facet of the table (the page that selects that value; the value as text, as a
+    query string gives it)."""
     classes = {klass.type: klass for klass in _facets_plugin().register_facet_classes()}
-    db[table].create({"table_name": str, "facet": str, "column_name": str, "value": "ANY", "count": int},
-                     pk=("table_name", "facet", "column_name", "value"))
+    db[table].create({"table_name": str, "selected_facet": str, "selected_column": str, "selected_value": str,
+                      "facet": str, "column_name": str, "value": "ANY", "count": int},
+                     pk=("table_name", "selected_facet", "selected_column", "selected_value", "facet", "column_name",
+                         "value"))
     for name, configured in sorted(facets.items()):
+        counted = [(kind, column, *classes[kind].value_sql(column)) for kind, column in configured if kind in classes]
         if name not in db.table_names():
             continue
-        for kind, column in configured:
-            if kind not in classes:  # Datasette's own facet types count every time
-                continue
-            value, counted = classes[kind].value_sql(column)
-            db.execute(f"INSERT INTO [{table}] SELECT ?, ?, ?, {value}, count(*) FROM [{name}] WHERE {counted} "
-                       f"GROUP BY {value}", [name, kind, column])
+        for kind, column, value, condition in counted:
+            db.execute(f"INSERT INTO [{table}] SELECT ?, '', '', '', ?, ?, {value}, count(*) FROM [{name}] "
+                       f"WHERE {condition} GROUP BY {value}", [name, kind, column])
+            for chosen_kind, chosen_column, chosen, chosen_condition in counted:
+                db.execute(f"INSERT INTO [{table}] SELECT ?, ?, ?, CAST({chosen} AS TEXT), ?, ?, {value}, count(*) "
+                           f"FROM [{name}] WHERE {chosen_condition} AND {condition} GROUP BY {chosen}, {value}",
+                           [name, chosen_kind, chosen_column, kind, column])
