@@ -185,7 +185,7 @@ def pages(db: Path, metadata: dict, search_page: str) -> list[tuple[str, str]]:
     found += [
         (f"events ?event_type={event_type}", f"{base}/events?{urlencode({'event_type': event_type})}"),
         (f"events ?event_type=…&actor1_id={actor}", f"{base}/events?{urlencode({'event_type': event_type, 'actor1_id': actor})}"),
-        (f"events in {month} (month facet)", f"{base}/events?{urlencode({'event_date__startswith': month})}"),
+        (f"events in {month} (month facet)", f"{base}/events?{urlencode(MONTH.selection('event_date', month))}"),
         (f"events _search={SEARCH_WORD}", f"{base}/events?{urlencode({'_search': SEARCH_WORD})}"),
         ("map data (events)", f"{base}/events.json?{MAP_QUERY}"),
         ("map data (places)", f"{base}/places.json?{MAP_QUERY}"),
@@ -221,7 +221,8 @@ EXPORTS = (("events.csv streamed", "events", f"/{DATABASE}/events.csv?_stream=on
            ("events_flat.csv streamed", "events_flat", f"/{DATABASE}/events_flat.csv?_stream=on&_size=max"),
            ("events.csv file (downloads)", "events", "/downloads/events.csv"),
            ("events_flat.csv file (downloads)", "events_flat", "/downloads/events_flat.csv"))
-INCOMPLETE = plugin_module("csv_errors").INCOMPLETE.strip()  # the last line of a CSV export cut short
+INCOMPLETE = plugin_module("csv_errors").INCOMPLETE.strip()
+MONTH = plugin_module("counted_facets").MonthFacet  # how the site selects a month  # the last line of a CSV export cut short
 
 
 def _csv_rows(body: bytes) -> tuple[int, int]:

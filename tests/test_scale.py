@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 from urllib.parse import quote, urlsplit
 
@@ -173,6 +174,15 @@ async def test_next_pages_of_a_sorted_table_hold_every_row_once(default_build, d
         shared = default_db.execute(f"select count(*) from (select event_date from events{where} group by 1 "
                                     "having count(*) > 5)").fetchone()[0]
         assert shared  # pages end among events of one date
+
+
+async def test_the_search_page_searches_the_events_once(datasette):
+    """events_flat is searchable on its own page; the search page, whose previews each count their matches,
+    searches the events once (events_flat's rows are the events')."""
+    page = (await datasette.client.get("/-/search?q=strike")).text
+    listed = json.loads(re.search(r'id="searchable-tables">(.*?)</script>', page, re.S).group(1))
+    assert "events" in {t["table"] for t in listed} and "events_flat" not in {t["table"] for t in listed}
+    assert (await datasette.client.get(f"/{DB}/events_flat.json?_search=strike")).json()["rows"]
 
 
 async def test_whole_table_counts_come_from_the_build_not_from_counting(default_build, default_metadata):
