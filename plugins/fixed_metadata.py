@@ -18,5 +18,6 @@ KEPT = 4096  # different (key, database, table) questions kept: the site asks a 
 
 @hookimpl
 def startup(datasette):
-    datasette.metadata = functools.lru_cache(maxsize=KEPT)(datasette.metadata)
-    datasette.plugin_config = functools.lru_cache(maxsize=KEPT)(datasette.plugin_config)
+    for method in ("metadata", "plugin_config"):  # Datasette 1.0 has no metadata(): left as it is there
+        if hasattr(datasette, method):
+            setattr(datasette, method, functools.lru_cache(maxsize=KEPT)(getattr(datasette, method)))
