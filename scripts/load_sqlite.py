@@ -45,19 +45,6 @@ def read_typed_csv(table: Table, path: Path) -> Iterator[dict]:
             yield {k: _typed(v, kinds[k]) for k, v in row.items()}
 
 
-def facet_columns(site_metadata: dict, database: str) -> dict[str, list[str]]:
-    """Columns the Datasette metadata facets or sorts on, per table: they get indexes."""
-    result: dict[str, list[str]] = {}
-    tables = site_metadata.get("databases", {}).get(database, {}).get("tables", {})
-    for name, spec in tables.items():
-        columns = []
-        for facet in spec.get("facets", []):
-            columns.append(facet if isinstance(facet, str) else next(iter(facet.values())))
-        columns += [spec[k] for k in ("sort", "sort_desc") if k in spec]
-        result[name] = list(dict.fromkeys(columns))
-    return result
-
-
 def page_indexes(site_metadata: dict, database: str, keys: dict[str, list[str]]) -> dict[str, list[tuple[str, ...]]]:
     """The indexes a table's pages need, from its configured facets and sort (`keys`: each table's primary key).
     One led by the sort column, then the key; and for each faceted column one led by it, then the sort column,

@@ -4,8 +4,9 @@
   indexes and full-text search rather than a view that joins and sub-queries on every page and every row;
 - the summary tables of scripts/sql/summaries/ (the timeline, the dashboard's chart, the claims by claimant,
   the contested figures), which the canned queries and the dashboard read instead of the whole tables;
-- facet_counts: the counts of every facet metadata.yml configures, over the whole table, which
-  plugins/counted_facets.py reads for a page with no selection (the plugin's config names the table).
+- facet_counts: the counts of every facet metadata.yml configures, over the whole table and over the rows of
+  each value of each other facet, which plugins/counted_facets.py reads for a page that selects nothing or one
+  facet value (the plugin's config names the table).
 """
 
 from __future__ import annotations
