@@ -4,11 +4,15 @@ Two facet types for metadata.yml: `{counted: column}` counts the values of a col
 column facet does, and `{month: column}` counts an ISO date column per month ("2015-04"; Datasette's date
 facet counts days), selected as a range of days with Datasette's own filters (`event_date__gte=2015-04-01&
 event_date__lt=2015-05-01`, which the column's index answers, where a prefix match reads every row). A page
-with no filter, no search and no `_where` reads its counts from the summary table the build writes (plugin
-config `table`, filled by scripts/summaries.py for every configured facet): at a million events a count over the whole table takes
-tens of milliseconds per facet, a read of the summary well under one. A page with a selection counts its rows
-(the build's composite indexes make that an index range scan). The values, labels of foreign keys, selection
-links and truncation are those of Datasette's column facet, so a facet reads the same whichever counts it.
+with no filter, no search and no `_where`, or with one value of one facet chosen, reads its counts from the
+summary table the build writes (plugin config `table`, filled by scripts/summaries.py): at a million events a
+count over the whole table takes tens of milliseconds per facet, a read of the summary well under one. A page
+with another selection counts its rows
+(the build's composite indexes make that an index range scan), unless it holds more rows than the
+config's `most_rows_counted`: then its facets are listed as timed out, as Datasette lists a facet whose count
+runs past its time limit, instead of counting a third of a million rows seven times on every visit. The
+values, labels of foreign keys, selection links and truncation are those of Datasette's column facet, so a
+facet reads the same whichever counts it.
 """
 
 from __future__ import annotations
@@ -89,6 +93,9 @@ class CountedFacet(Facet):
             chosen = dict(zip(("selected_facet", "selected_column", "selected_value"), selection, strict=True))
             return list(await self.ds.execute(self.database, sql, {"table": self.table, "facet": self.type,
                                                                   "column": column, **chosen}))
+        most = (self.ds.plugin_config(PLUGIN) or {}).get("most_rows_counted")
+        if most and self.row_count is not None and self.row_count > most:
+            return None  # too many rows to count on every visit: shown as a facet that timed out
         value, counted = self.value_sql(column)
         # grouped and ordered by the expression, not by its alias: a table may have a column named "value"
         sql = (f"select {value} as value, count(*) as count from ({self.sql}) where {counted} "
@@ -112,6 +119,8 @@ class CountedFacet(Facet):
             try:
                 rows = await self._counts(column, size + 1)
             except QueryInterrupted:
+                rows = None
+            if rows is None:
                 timed_out.append(column)
                 continue
             labels = await self._labels(column, [row[0] for row in rows[:size]])

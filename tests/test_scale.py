@@ -95,6 +95,29 @@ def _next_month(month: str) -> str:
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
+async def test_a_selection_too_large_to_count_lists_its_facets_as_timed_out(default_build, default_metadata, default_db):
+    """A search or two filters select rows the build has not counted: with more of them than `most_rows_counted`,
+    the page lists its facets as timed out instead of counting them; with fewer, it counts them."""
+    import copy
+
+    metadata = copy.deepcopy(default_metadata)
+    matched = default_db.execute("select count(*) from events where rowid in (select rowid from events_search_fts "
+                                 "where events_search_fts match 'killed')").fetchone()[0]
+    assert matched > 10
+    metadata["plugins"]["counted-facets"]["most_rows_counted"] = matched - 1
+    datasette = site(default_build, metadata)
+    page = (await datasette.client.get(f"/{DB}/events.json?_search=killed")).json()
+    assert page["filtered_table_rows_count"] == matched and not page["facet_results"]
+    said = re.search(r'class="facets-timed-out">These facets timed out: ([^<]*)</p>',
+                     (await datasette.client.get(f"/{DB}/events?_search=killed")).text)
+    assert set(said.group(1).split(", ")) == {column for _, column in configured_facets(default_metadata, DB)["events"]}
+    whole = await datasette.client.get(f"/{DB}/events")  # counted by the build: shown at any size
+    assert "facets-timed-out" not in whole.text and 'id="facet-event_type"' in whole.text
+    metadata["plugins"]["counted-facets"]["most_rows_counted"] = matched
+    counted = (await site(default_build, metadata).client.get(f"/{DB}/events.json?_search=killed")).json()
+    assert set(counted["facet_results"]) == set(said.group(1).split(", "))
+
+
 async def test_a_month_is_selected_as_a_range_of_days(datasette, db):
     facet = (await datasette.client.get(f"/{DB}/events.json")).json()["facet_results"]["event_date"]
     month = facet["results"][0]
