@@ -48,6 +48,7 @@ from .load_sqlite import load_database, read_typed_csv
 from .schema import load_descriptor, tables
 from .serve import DB_FILE, INSPECT_FILE, ROOT, free_port, plugin_module, serve_command, write_inspect_file
 from .site_metadata import DATABASE, read_site_metadata, with_coverage, with_descriptions, write_site_metadata
+from .summaries import facet_counts_table
 from .synthetic_rows import Scale, scaled_table
 
 HOST = "127.0.0.1"
@@ -87,7 +88,7 @@ def _key(small: Path, events: int, site: dict) -> str:
     digest = hashlib.sha256(f"{events}".encode())
     shaping = {name: {k: v for k, v in (spec or {}).items() if k in ("facets", "sort", "sort_desc")}
                for name, spec in site.get("databases", {}).get(DATABASE, {}).get("tables", {}).items()}
-    digest.update(json.dumps([shaping, site.get("plugins", {}).get("counted-facets")], sort_keys=True).encode())
+    digest.update(json.dumps([shaping, facet_counts_table(site)], sort_keys=True).encode())  # not its other settings
     for path in sorted((small / "data").glob("*.csv")) + [ROOT / name for name in CODE]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

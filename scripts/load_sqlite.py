@@ -12,6 +12,9 @@ from .schema import SQLITE_TYPES, Table
 from .summaries import configured_facets, facet_counts_table, write_facet_counts, write_flat_events, write_summaries
 
 SQL_DIR = Path(__file__).parent / "sql"
+# A new file in a new build folder, abandoned whole if the build fails: no rollback journal, no waits for the
+# disk, and a large page cache (256 MiB) for building the indexes.
+BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144")
 # Searched from the site's one search box (datasette-search-all); the alias tables make every spelling
 # of a place or actor find it ("Qarmeed" and "Qarmid").
 FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["quote"],
@@ -20,7 +23,6 @@ FULL_TEXT = {"articles": ["title", "body"], "events": ["summary"], "figures": ["
 # spelling of their place and actors, filled from sql/events_search.sql (metadata.yml names it as the events'
 # fts_table). It keeps no text of its own (contentless FTS5): only its rowids, the events', are read back.
 # events_fts above stays, so that Datasette and the search page know the events are searchable.
-BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144")  # 256 MiB
 EVENTS_SEARCH_TABLE = "events_search_fts"
 EVENTS_SEARCH = ("summary", "place_names", "actor_names")
 
@@ -52,8 +54,8 @@ def page_indexes(site_metadata: dict, database: str, keys: dict[str, list[str]])
     that selects a value counts every other facet from the index alone. The key right after the sort column
     orders rows of the same date by their key, as Datasette's next pages expect: its first page is ordered by
     the sort column alone, the next ones by the sort column and the key, so with rows of one date ordered
-    otherwise a page boundary among them repeats some and skips others (1,000,000 events streamed as CSV gave
-    14 rows twice and lost 2 in every 100,000)."""
+    otherwise a page boundary among them repeats some and skips others (100,000 events streamed as CSV gave 14
+    rows twice and lost 2)."""
     result = {}
     tables = site_metadata.get("databases", {}).get(database, {}).get("tables", {})
     for name, facets in configured_facets(site_metadata, database).items():
@@ -70,8 +72,6 @@ def load_database(db_path: Path, tables: list[Table], csv_dir: Path, site_metada
     """Create `db_path` from the CSVs in `csv_dir`, typed and keyed by the data package schema, with the
     indexes, full-text search and derived tables the site of `site_metadata` reads (scripts/summaries.py)."""
     db = Database(db_path, recreate=True)
-    # A new file in a new build folder, abandoned whole if the build fails: no rollback journal, no waits for
-    # the disk, and a large page cache for building the indexes.
     for pragma in BUILD_PRAGMAS:
         db.execute(f"PRAGMA {pragma}")
     for table in tables:
